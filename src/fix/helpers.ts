@@ -1,0 +1,103 @@
+import type { DockerfileModel, Instruction } from '../model/dockerfile.js';
+import type { Mount } from '../model/mounts.js';
+import type { ShellWord } from '../model/shell.js';
+import type { Edit } from './edits.js';
+
+/** Dockerfile-aware edit builders: every fix goes through these, so style rules live in one place. */
+
+/** Formats `key=value` mount fields, quoting a field as BuildKit's CSV reader expects when needed. */
+export function formatMount(fields: ReadonlyArray<readonly [string, string]>): string {
+  return fields.map(([k, v]) => formatField(k, v)).join(',');
+}
+
+function formatField(key: string, value: string): string {
+  const field = `${key}=${value}`;
+  return /[",\s]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
+}
+
+/**
+ * Adds `--mount=<value>` to a RUN, joining its existing flags in their own style: on the same line,
+ * or on a continuation line of its own with the same indentation.
+ */
+export function addRunMount(model: DockerfileModel, run: Instruction, value: string): Edit {
+  const flag = `--mount=${value}`;
+  const continuation = `${model.escapeChar}${model.eol}`;
+  const lastFlag = run.flags[run.flags.length - 1];
+  if (lastFlag) {
+    const line = model.lines.lineOf(lastFlag.span.start);
+    const lineStart = model.lines.lineStart(line);
+    const before = model.text.slice(lineStart, lastFlag.span.start);
+    if (line !== model.lines.lineOf(run.keywordSpan.start) && /^[ \t]*$/.test(before)) {
+      return { span: { start: lastFlag.span.end, end: lastFlag.span.end }, text: ` ${continuation}${before}${flag}` };
+    }
+    return { span: { start: lastFlag.span.end, end: lastFlag.span.end }, text: ` ${flag}` };
+  }
+  const start = run.argsSpan?.start ?? run.keywordSpan.end;
+  const line = model.lines.lineOf(start);
+  if (line !== model.lines.lineOf(run.keywordSpan.start)) {
+    const indent = /^[ \t]*/.exec(model.text.slice(model.lines.lineStart(line), start))![0];
+    return { span: { start, end: start }, text: `${flag} ${continuation}${indent}` };
+  }
+  if (!run.argsSpan) return { span: { start, end: start }, text: ` ${flag}` };
+  return { span: { start, end: start }, text: `${flag} ` };
+}
+
+/**
+ * Sets mount options: an existing option's value is replaced in place, new options are appended as
+ * one `,key=value...` edit, so the options already there keep their order.
+ */
+export function setMountOptions(model: DockerfileModel, mount: Mount, fields: ReadonlyArray<readonly [string, string]>): Edit[] {
+  const edits: Edit[] = [];
+  const appended: string[] = [];
+  for (const [name, value] of fields) {
+    const existing = mount.options.find((o) => o.name === name);
+    if (!existing) {
+      appended.push(formatField(name, value));
+      continue;
+    }
+    const quotedField = model.text[existing.span.start] === '"';
+    if (existing.valueSpan && !quotedField && !/[",\s]/.test(value)) edits.push({ span: existing.valueSpan, text: value });
+    else edits.push({ span: existing.span, text: formatField(existing.key, value) });
+  }
+  if (appended.length > 0) {
+    const last = mount.options[mount.options.length - 1];
+    // A flag value quoted as a whole (`--mount="type=cache,..."`) gets the new fields inside the quotes.
+    const end = last ? last.span.end : mount.valueSpan.end;
+    edits.push({ span: { start: end, end }, text: `,${appended.join(',')}` });
+  }
+  return edits;
+}
+
+/** Removes one mount option together with the comma that joins it to its neighbours. */
+export function removeMountOption(mount: Mount, name: string): Edit | undefined {
+  const index = mount.options.findIndex((o) => o.name === name);
+  const option = mount.options[index];
+  if (!option) return undefined;
+  const previous = mount.options[index - 1];
+  const next = mount.options[index + 1];
+  if (previous) return { span: { start: previous.span.end, end: option.span.end }, text: '' };
+  if (next) return { span: { start: option.span.start, end: next.span.start }, text: '' };
+  return { span: option.span, text: '' };
+}
+
+/** Inserts whole instructions on their own lines before `instruction`, with its indentation and keyword case. */
+export function insertBefore(model: DockerfileModel, instruction: Instruction, lines: readonly string[]): Edit {
+  const line = model.lines.lineOf(instruction.span.start);
+  const lineStart = Math.max(model.lines.lineStart(line), model.directivesEnd);
+  const indent = /^[ \t\uFEFF]*/.exec(model.text.slice(lineStart, instruction.span.start))![0].replace('\uFEFF', '');
+  const at = lineStart + (model.text.charCodeAt(lineStart) === 0xfeff ? 1 : 0);
+  const text = lines.map((l) => `${indent}${keywordCase(model, l)}${model.eol}`).join('');
+  return { span: { start: at, end: at }, text };
+}
+
+function keywordCase(model: DockerfileModel, line: string): string {
+  return model.lowercaseKeywords ? line.replace(/^[A-Z]+/, (k) => k.toLowerCase()) : line;
+}
+
+/** Removes a shell word and the blanks before it; undefined when the word has no exact source. */
+export function removeWord(model: DockerfileModel, word: ShellWord): Edit | undefined {
+  if (!word.charOffsets) return undefined;
+  let start = word.span.start;
+  while (start > 0 && (model.text[start - 1] === ' ' || model.text[start - 1] === '\t')) start--;
+  return { span: { start, end: word.span.end }, text: '' };
+}

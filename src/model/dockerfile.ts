@@ -1,0 +1,283 @@
+import astModule from 'dockerfile-ast';
+import type { Instruction as AstInstruction, Dockerfile as AstDockerfile } from 'dockerfile-ast';
+import type { Range } from 'vscode-languageserver-types';
+import { parseMount, type Mount } from './mounts.js';
+import { LineIndex, detectEol, type Span } from './text.js';
+
+// dockerfile-ast is published as CommonJS; its named exports are only reachable through the default.
+const { DockerfileParser } = astModule;
+
+export interface Directive {
+  name: string;
+  value: string;
+  span: Span;
+}
+
+export interface Flag {
+  name: string;
+  value: string | null;
+  span: Span;
+  valueSpan: Span | null;
+}
+
+export interface Word {
+  value: string;
+  span: Span;
+}
+
+export interface Property {
+  name: string;
+  /** Value with quotes removed, or null for `ARG NAME` without a default. */
+  value: string | null;
+  span: Span;
+}
+
+export interface Heredoc {
+  name: string;
+  /** The body between the opening line and the delimiter, or null when empty. */
+  contentSpan: Span | null;
+}
+
+export interface Instruction {
+  /** Position in `DockerfileModel.instructions`; ONBUILD triggers share their parent's. */
+  index: number;
+  /** Upper-case keyword. */
+  keyword: string;
+  span: Span;
+  keywordSpan: Span;
+  /** 1-based line of the keyword. */
+  line: number;
+  flags: Flag[];
+  mounts: Mount[];
+  /** Everything after the flags: the command, the JSON array, the sources... */
+  argsSpan: Span | null;
+  args: Word[];
+  form: 'exec' | 'shell';
+  heredocs: Heredoc[];
+  /** ENV, ARG and LABEL key/value pairs. */
+  properties: Property[];
+  /** The stage this instruction belongs to; undefined for ARGs before the first FROM. */
+  stage: Stage | undefined;
+  /** For ONBUILD: the instruction it registers. */
+  trigger: Instruction | undefined;
+}
+
+export interface Stage {
+  index: number;
+  /** Lower-cased `AS` name, as BuildKit compares them. */
+  name: string | undefined;
+  from: Instruction;
+  /** The image reference as written. */
+  image: string;
+  platform: string | undefined;
+  /** The stage this one is built FROM, when it names an earlier stage. */
+  base: Stage | undefined;
+  instructions: Instruction[];
+}
+
+export interface Comment {
+  text: string;
+  span: Span;
+  line: number;
+}
+
+export interface DockerfileModel {
+  text: string;
+  lines: LineIndex;
+  bom: boolean;
+  eol: '\r\n' | '\n' | '\r';
+  escapeChar: string;
+  directives: Directive[];
+  /** Offset just after the parser directives' block (0 without directives). */
+  directivesEnd: number;
+  instructions: Instruction[];
+  stages: Stage[];
+  comments: Comment[];
+  /** Whether the file writes its keywords in lower case: inserted instructions follow suit. */
+  lowercaseKeywords: boolean;
+}
+
+export function parseDockerfile(text: string): DockerfileModel {
+  const ast: AstDockerfile = DockerfileParser.parse(text);
+  const lines = new LineIndex(text);
+  const span = (range: Range): Span => ({
+    start: lines.offsetAt(range.start.line, range.start.character),
+    end: lines.offsetAt(range.end.line, range.end.character),
+  });
+
+  const directives = ast.getDirectives().map((d) => ({ name: d.getName().toLowerCase(), value: d.getValue(), span: span(d.getRange()) }));
+  const lastDirective = directives[directives.length - 1];
+  const directivesEnd = lastDirective ? lines.lineStart(lines.lineOf(lastDirective.span.end) + 1) : 0;
+
+  const model: DockerfileModel = {
+    text,
+    lines,
+    bom: text.charCodeAt(0) === 0xfeff,
+    eol: detectEol(text),
+    escapeChar: ast.getEscapeCharacter(),
+    directives,
+    directivesEnd,
+    instructions: [],
+    stages: [],
+    comments: ast.getComments().map((c) => ({ text: c.getContent(), span: span(c.getRange()), line: c.getRange().start.line + 1 })),
+    lowercaseKeywords: false,
+  };
+
+  const convert = (node: AstInstruction, index: number, stage: Stage | undefined): Instruction => {
+    const keyword = node.getKeyword().toUpperCase();
+    const anyNode = node as unknown as Record<string, unknown>;
+    const flags: Flag[] = [];
+    if (typeof anyNode.getFlags === 'function') {
+      for (const f of (node as unknown as { getFlags(): import('dockerfile-ast').Flag[] }).getFlags()) {
+        const valueRange = f.getValueRange();
+        flags.push({ name: f.getName().toLowerCase(), value: f.getValue(), span: span(f.getRange()), valueSpan: valueRange ? span(valueRange) : null });
+      }
+    }
+    const mounts = flags
+      .filter((f) => f.name === 'mount' && f.valueSpan)
+      .map((f) => parseMount(text, f.span, f.valueSpan!));
+    const args = node.getArguments().map((a) => ({ value: a.getValue(), span: span(a.getRange()) }));
+    const instrSpan = span(node.getRange());
+    const firstArg = args[0];
+    const argsSpan = firstArg ? { start: firstArg.span.start, end: instrSpan.end } : null;
+    const heredocs: Heredoc[] = [];
+    if (typeof anyNode.getHeredocs === 'function') {
+      for (const h of (anyNode.getHeredocs as () => import('dockerfile-ast').Heredoc[]).call(node)) {
+        const content = h.getContentRange();
+        heredocs.push({ name: h.getName(), contentSpan: content ? span(content) : null });
+      }
+    }
+    const properties: Property[] = [];
+    if (typeof anyNode.getProperties === 'function') {
+      for (const p of (anyNode.getProperties as () => import('dockerfile-ast').Property[]).call(node)) {
+        const value = p.getValue();
+        properties.push({ name: p.getName(), value: value === null ? null : unquote(value), span: span(p.getRange()) });
+      }
+    }
+    const instruction: Instruction = {
+      index,
+      keyword,
+      span: instrSpan,
+      keywordSpan: span(node.getInstructionRange()),
+      line: node.getRange().start.line + 1,
+      flags,
+      mounts,
+      argsSpan,
+      args,
+      form: firstArg && firstArg.value.startsWith('[') && (keyword === 'RUN' || keyword === 'CMD' || keyword === 'ENTRYPOINT') && isJsonArray(text, argsSpan!) ? 'exec' : 'shell',
+      heredocs,
+      properties,
+      stage,
+      trigger: undefined,
+    };
+    if (keyword === 'ONBUILD' && typeof anyNode.getTriggerInstruction === 'function') {
+      const trigger = (anyNode.getTriggerInstruction as () => AstInstruction | null).call(node);
+      if (trigger) instruction.trigger = convert(trigger, index, stage);
+    }
+    return instruction;
+  };
+
+  let current: Stage | undefined;
+  const astInstructions = ast.getInstructions();
+  astInstructions.forEach((node, index) => {
+    const isFrom = node.getKeyword().toUpperCase() === 'FROM';
+    if (isFrom) {
+      const stage: Stage = {
+        index: model.stages.length,
+        name: undefined,
+        from: undefined as unknown as Instruction,
+        image: '',
+        platform: undefined,
+        base: undefined,
+        instructions: [],
+      };
+      const instruction = convert(node, index, stage);
+      stage.from = instruction;
+      stage.image = instruction.args[0]?.value ?? '';
+      const as = instruction.args[1]?.value.toUpperCase() === 'AS' ? instruction.args[2]?.value : undefined;
+      stage.name = as?.toLowerCase();
+      stage.platform = instruction.flags.find((f) => f.name === 'platform')?.value ?? undefined;
+      stage.base = model.stages.find((s) => s.name !== undefined && s.name === stage.image.toLowerCase());
+      stage.instructions.push(instruction);
+      model.stages.push(stage);
+      model.instructions.push(instruction);
+      current = stage;
+      return;
+    }
+    const instruction = convert(node, index, current);
+    current?.instructions.push(instruction);
+    model.instructions.push(instruction);
+  });
+
+  const first = model.instructions[0];
+  model.lowercaseKeywords = first !== undefined && text.slice(first.keywordSpan.start, first.keywordSpan.end) === first.keyword.toLowerCase();
+  return model;
+}
+
+function isJsonArray(text: string, span: Span): boolean {
+  const raw = text.slice(span.start, span.end).trim();
+  if (!raw.endsWith(']')) return false;
+  try {
+    const value: unknown = JSON.parse(raw.replace(/\\\r?\n/g, ''));
+    return Array.isArray(value) && value.every((v) => typeof v === 'string');
+  } catch {
+    return false;
+  }
+}
+
+export function unquote(value: string): string {
+  let out = '';
+  let quote: string | null = null;
+  for (let i = 0; i < value.length; i++) {
+    const ch = value[i]!;
+    if (quote) {
+      if (ch === quote) quote = null;
+      else if (ch === '\\' && quote === '"' && i + 1 < value.length) out += value[++i];
+      else out += ch;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+    } else if (ch === '\\' && i + 1 < value.length) {
+      out += value[++i];
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
+/** Exec-form argv of a RUN/CMD/ENTRYPOINT, or null for shell form. */
+export function execArgv(model: DockerfileModel, instruction: Instruction): string[] | null {
+  if (instruction.form !== 'exec' || !instruction.argsSpan) return null;
+  const raw = model.text.slice(instruction.argsSpan.start, instruction.argsSpan.end).trim();
+  try {
+    return JSON.parse(raw.replace(/\\\r?\n/g, '')) as string[];
+  } catch {
+    return null;
+  }
+}
+
+export function instructionsOf(model: DockerfileModel, keyword: string): Instruction[] {
+  return model.instructions.filter((i) => i.keyword === keyword);
+}
+
+export function stageByRef(model: DockerfileModel, ref: string, before: number): Stage | undefined {
+  const lower = ref.toLowerCase();
+  if (/^\d+$/.test(lower)) return model.stages[Number(lower)];
+  return model.stages.find((s) => s.name === lower && s.index < before);
+}
+
+/** Stages that another stage uses: as a base (FROM), in COPY --from, or in a mount's from=. */
+export function stageDependents(model: DockerfileModel, stage: Stage): Instruction[] {
+  const users: Instruction[] = [];
+  for (const other of model.stages) {
+    if (other.base === stage) users.push(other.from);
+    for (const instruction of other.instructions) {
+      const copyFrom = instruction.flags.find((f) => f.name === 'from')?.value;
+      if (copyFrom && (instruction.keyword === 'COPY' || instruction.keyword === 'ADD') && stageByRef(model, copyFrom, other.index + 1) === stage) users.push(instruction);
+      for (const mount of instruction.mounts) {
+        if (mount.from && stageByRef(model, mount.from, other.index + 1) === stage) users.push(instruction);
+      }
+    }
+  }
+  return users;
+}

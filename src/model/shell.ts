@@ -1,0 +1,300 @@
+import { execArgv, type DockerfileModel, type Instruction } from './dockerfile.js';
+import { joinContinuations, type Span } from './text.js';
+
+/** A shell word after quote removal, with the original offset of each of its characters. */
+export interface ShellWord {
+  value: string;
+  /** Original span of the word as written, quotes included. */
+  span: Span;
+  /** charOffsets[i] is the original offset of value[i]; null when the word has no exact source (exec form). */
+  charOffsets: number[] | null;
+}
+
+export interface SimpleCommand {
+  /** `NAME=value` prefixes and values exported earlier in the same RUN. */
+  env: Record<string, string>;
+  argv: ShellWord[];
+}
+
+export interface GoInvocation {
+  command: SimpleCommand;
+  /** `build`, `install`, `mod download`, `list`, ... */
+  subcommand: string;
+  /** Words after the subcommand. */
+  args: ShellWord[];
+}
+
+export interface RunAnalysis {
+  go: GoInvocation[];
+  /** Commands that may run Go out of sight: make, task runners, scripts. */
+  opaque: SimpleCommand[];
+}
+
+const OPAQUE_TOOLS = new Set(['make', 'gmake', 'mage', 'task', 'just', 'goreleaser', 'bazel', 'bazelisk', 'earthly', 'ko', 'gox', 'xgo', 'packr', 'buffalo', 'wails', 'tinygo', 'gomobile', 'gogio', 'garble']);
+const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'busybox']);
+const PREFIX_WORDS = new Set(['if', 'then', 'else', 'elif', 'do', '!', '{', '}', 'while', 'until', 'time', 'exec', 'command', 'nohup', 'fi', 'done', 'esac', 'nice', 'builtin']);
+const SKIP_COMMANDS = new Set(['for', 'case', 'function', 'select']);
+const GO_SUBCOMMANDS_WITH_VERB = new Set(['mod', 'work', 'tool']);
+
+interface Token {
+  kind: 'word' | 'op';
+  word: ShellWord;
+}
+
+/** Tokenises POSIX shell text, well enough to find commands; never throws. */
+export function lexShell(text: string, offsets: number[] | null, base = 0): Token[] {
+  const tokens: Token[] = [];
+  const at = (i: number): number => (offsets ? offsets[i] ?? offsets[offsets.length - 1]! : base);
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const ch = text[i]!;
+    if (ch === ' ' || ch === '\t') {
+      i++;
+      continue;
+    }
+    if (ch === '#') {
+      while (i < n && text[i] !== '\n') i++;
+      continue;
+    }
+    const two = text.slice(i, i + 2);
+    if (two === '&&' || two === '||' || two === ';;' || two === '|&') {
+      tokens.push(op(two, at(i), at(i + 2)));
+      i += 2;
+      continue;
+    }
+    if (ch === ';' || ch === '|' || ch === '&' || ch === '\n' || ch === '\r' || ch === '(' || ch === ')') {
+      tokens.push(op(ch, at(i), at(i + 1)));
+      i++;
+      continue;
+    }
+    if (ch === '<' || ch === '>' || (/[0-9]/.test(ch) && /^[0-9]+[<>]/.test(text.slice(i, i + 4)))) {
+      // A redirection: skip the operator and its target word.
+      while (i < n && /[0-9<>&|-]/.test(text[i]!)) i++;
+      while (i < n && (text[i] === ' ' || text[i] === '\t')) i++;
+      i = readWord(text, i, () => undefined);
+      continue;
+    }
+    let value = '';
+    const chars: number[] = [];
+    const start = i;
+    i = readWord(text, i, (c, index) => {
+      value += c;
+      chars.push(at(index));
+    });
+    if (i === start) {
+      i++;
+      continue;
+    }
+    tokens.push({ kind: 'word', word: { value, span: { start: at(start), end: at(i) }, charOffsets: offsets ? chars : null } });
+  }
+  return tokens;
+}
+
+function op(value: string, start: number, end: number): Token {
+  return { kind: 'op', word: { value, span: { start, end }, charOffsets: null } };
+}
+
+/** Reads one word from `i`, calling `emit` for every character of its unquoted value. */
+function readWord(text: string, start: number, emit: (c: string, index: number) => void): number {
+  let i = start;
+  const n = text.length;
+  while (i < n) {
+    const ch = text[i]!;
+    if (' \t\n\r;&|()<>'.includes(ch)) break;
+    if (ch === "'") {
+      i++;
+      while (i < n && text[i] !== "'") emit(text[i]!, i++);
+      i++;
+    } else if (ch === '"') {
+      i++;
+      while (i < n && text[i] !== '"') {
+        if (text[i] === '\\' && i + 1 < n && '$`"\\\n'.includes(text[i + 1]!)) i++;
+        if (text[i] === '$' && text[i + 1] === '(') {
+          i = copyBalanced(text, i, emit);
+          continue;
+        }
+        emit(text[i]!, i++);
+      }
+      i++;
+    } else if (ch === '\\') {
+      if (i + 1 < n) emit(text[i + 1]!, i + 1);
+      i += 2;
+    } else if (ch === '$' && (text[i + 1] === '(' || text[i + 1] === '{')) {
+      i = copyBalanced(text, i, emit);
+    } else if (ch === '`') {
+      emit(ch, i++);
+      while (i < n && text[i] !== '`') emit(text[i]!, i++);
+      if (i < n) emit(text[i]!, i++);
+    } else {
+      emit(ch, i++);
+    }
+  }
+  return i;
+}
+
+/** Copies `$(...)` or `${...}` verbatim, respecting nesting and quotes. */
+function copyBalanced(text: string, start: number, emit: (c: string, index: number) => void): number {
+  const open = text[start + 1]!;
+  const close = open === '(' ? ')' : '}';
+  let depth = 0;
+  let i = start;
+  let quote: string | null = null;
+  while (i < text.length) {
+    const ch = text[i]!;
+    emit(ch, i);
+    i++;
+    if (quote) {
+      if (ch === quote) quote = null;
+      continue;
+    }
+    if (ch === "'" || ch === '"') quote = ch;
+    else if (ch === open) depth++;
+    else if (ch === close && --depth === 0) break;
+  }
+  return i;
+}
+
+const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
+
+/** Splits tokens into simple commands and finds Go invocations and opaque build steps. */
+export function analyzeScript(tokens: Token[], inherited: Record<string, string> = {}, out: RunAnalysis = { go: [], opaque: [] }): RunAnalysis {
+  const exported: Record<string, string> = { ...inherited };
+  let words: ShellWord[] = [];
+  const flush = (): void => {
+    if (words.length > 0) analyzeCommand(words, exported, out);
+    words = [];
+  };
+  for (const token of tokens) {
+    if (token.kind === 'op') flush();
+    else words.push(token.word);
+  }
+  flush();
+  return out;
+}
+
+function analyzeCommand(all: ShellWord[], exported: Record<string, string>, out: RunAnalysis): void {
+  let words = all;
+  while (words.length > 0 && PREFIX_WORDS.has(words[0]!.value)) words = words.slice(1);
+  if (words.length === 0 || SKIP_COMMANDS.has(words[0]!.value)) return;
+  const env: Record<string, string> = { ...exported };
+  while (words.length > 0 && ASSIGNMENT.test(words[0]!.value)) {
+    const [name, ...rest] = words[0]!.value.split('=');
+    env[name!] = rest.join('=');
+    words = words.slice(1);
+  }
+  if (words.length === 0) return;
+  const name = basename(words[0]!.value);
+  if (name === 'export') {
+    for (const w of words.slice(1)) {
+      if (!ASSIGNMENT.test(w.value)) continue;
+      const [key, ...rest] = w.value.split('=');
+      exported[key!] = rest.join('=');
+    }
+    return;
+  }
+  if (name === 'env' || name === 'sudo') {
+    let rest = words.slice(1);
+    while (rest.length > 0 && (rest[0]!.value.startsWith('-') || ASSIGNMENT.test(rest[0]!.value))) {
+      const w = rest[0]!.value;
+      if (ASSIGNMENT.test(w)) {
+        const [key, ...value] = w.split('=');
+        env[key!] = value.join('=');
+      }
+      rest = rest.slice(1);
+    }
+    if (rest.length > 0) analyzeCommand(rest, env, out);
+    return;
+  }
+  if (SHELLS.has(name)) {
+    const rest = words.slice(1);
+    const cIndex = rest.findIndex((w) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(w.value));
+    if (cIndex >= 0) {
+      const script = rest.slice(cIndex + 1).find((w) => !w.value.startsWith('-'));
+      if (script) analyzeScript(lexShell(script.value, script.charOffsets ? [...script.charOffsets, script.span.end] : null, script.span.start), env, out);
+      return;
+    }
+    if (rest.some((w) => !w.value.startsWith('-'))) out.opaque.push({ env, argv: words });
+    return;
+  }
+  if (name === 'go') {
+    out.go.push(goInvocation({ env, argv: words }));
+    return;
+  }
+  if (isOpaque(words[0]!.value)) out.opaque.push({ env, argv: words });
+}
+
+function goInvocation(command: SimpleCommand): GoInvocation {
+  let rest = command.argv.slice(1);
+  while (rest.length > 0 && rest[0]!.value.startsWith('-')) {
+    rest = rest.slice(rest[0]!.value === '-C' ? 2 : 1);
+  }
+  let subcommand = rest[0]?.value ?? '';
+  rest = rest.slice(1);
+  if (GO_SUBCOMMANDS_WITH_VERB.has(subcommand) && rest[0]) {
+    subcommand += ` ${rest[0].value}`;
+    rest = rest.slice(1);
+  }
+  return { command, subcommand, args: rest };
+}
+
+function isOpaque(word: string): boolean {
+  if (OPAQUE_TOOLS.has(basename(word))) return true;
+  if (word.endsWith('.sh') || word.startsWith('./') || word.startsWith('../')) return true;
+  return !word.startsWith('/') && !word.startsWith('$') && word.includes('/');
+}
+
+function basename(word: string): string {
+  const slash = word.lastIndexOf('/');
+  return slash >= 0 ? word.slice(slash + 1) : word;
+}
+
+/** The shell commands a RUN executes: shell form (continuations joined), exec form, or a heredoc script. */
+export function analyzeRun(model: DockerfileModel, run: Instruction): RunAnalysis {
+  const out: RunAnalysis = { go: [], opaque: [] };
+  if (!run.argsSpan) return out;
+  const argv = execArgv(model, run);
+  if (argv) {
+    const words = argv.map((value) => ({ value, span: run.argsSpan!, charOffsets: null }));
+    analyzeScript([...words.map((word) => ({ kind: 'word' as const, word }))], {}, out);
+    return out;
+  }
+  let commandSpan = run.argsSpan;
+  if (run.heredocs.length > 0) {
+    const firstLine = model.lines.lineOf(run.argsSpan.start);
+    commandSpan = { start: run.argsSpan.start, end: model.lines.lineContentEnd(firstLine) };
+  }
+  const logical = joinContinuations(model.text, commandSpan, model.escapeChar);
+  const tokens = lexShell(logical.text, logical.offsets);
+  const heredoc = run.heredocs[0];
+  const first = tokens[0]?.word.value ?? '';
+  const runsHeredoc = heredoc?.contentSpan && (logical.text.trimStart().startsWith('<<') || (SHELLS.has(basename(first)) && !tokens.slice(1).some((t) => t.kind === 'word' && t.word.value === '-c')));
+  if (runsHeredoc && heredoc.contentSpan) {
+    const body = model.text.slice(heredoc.contentSpan.start, heredoc.contentSpan.end);
+    const offsets = Array.from({ length: body.length + 1 }, (_, k) => heredoc.contentSpan!.start + k);
+    analyzeScript(lexShell(body, offsets), {}, out);
+    return out;
+  }
+  analyzeScript(tokens, {}, out);
+  return out;
+}
+
+export const COMPILING_SUBCOMMANDS = new Set(['build', 'install', 'test', 'vet', 'run', 'generate']);
+
+/** Whether a Go invocation compiles packages, and so reads and writes GOCACHE. */
+export function compiles(go: GoInvocation): boolean {
+  if (COMPILING_SUBCOMMANDS.has(go.subcommand)) return true;
+  return go.subcommand === 'list' && go.args.some((a) => /^-export(=true)?$/.test(a.value));
+}
+
+/** Whether a Go invocation always fetches modules, whatever the layers before it hold. */
+export function downloadsModules(go: GoInvocation): boolean {
+  if (go.subcommand === 'mod download' || go.subcommand === 'mod tidy' || go.subcommand === 'get') return true;
+  return (go.subcommand === 'install' || go.subcommand === 'run') && go.args.some((a) => !a.value.startsWith('-') && /@/.test(a.value));
+}
+
+/** The GOFLAGS in effect for an invocation plus its own flags. */
+export function goFlags(go: GoInvocation, stageGoflags: string | undefined): string[] {
+  const goflags = go.command.env.GOFLAGS ?? stageGoflags ?? '';
+  return [...goflags.split(/\s+/).filter(Boolean), ...go.args.map((a) => a.value)];
+}

@@ -1,0 +1,138 @@
+/** Offsets are UTF-16 code-unit indices into the original text, `end` exclusive. */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+export interface Position {
+  /** 1-based */
+  line: number;
+  /** 1-based, in UTF-16 code units, not counting a byte-order mark */
+  column: number;
+}
+
+/** Maps between offsets and positions, splitting lines the way Dockerfile parsers do (\r\n, \n or \r). */
+export class LineIndex {
+  readonly lineStarts: number[];
+
+  constructor(readonly text: string) {
+    const starts = [0];
+    for (let i = 0; i < text.length; i++) {
+      const ch = text.charCodeAt(i);
+      if (ch === 13) {
+        if (text.charCodeAt(i + 1) === 10) i++;
+        starts.push(i + 1);
+      } else if (ch === 10) {
+        starts.push(i + 1);
+      }
+    }
+    this.lineStarts = starts;
+  }
+
+  /** 0-based line and character, as dockerfile-ast ranges use. */
+  offsetAt(line: number, character: number): number {
+    const start = this.lineStarts[line];
+    if (start === undefined) return this.text.length;
+    const next = this.lineStarts[line + 1] ?? this.text.length;
+    return Math.min(start + character, next);
+  }
+
+  positionAt(offset: number): Position {
+    let lo = 0;
+    let hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.lineStarts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    const lineStart = this.lineStarts[lo]!;
+    let column = offset - lineStart + 1;
+    if (lo === 0 && this.text.charCodeAt(0) === 0xfeff && offset > 0) column--;
+    return { line: lo + 1, column };
+  }
+
+  lineStart(line0: number): number {
+    return this.lineStarts[line0] ?? this.text.length;
+  }
+
+  /** End of the line's content, before its line break. */
+  lineContentEnd(line0: number): number {
+    const next = this.lineStarts[line0 + 1];
+    if (next === undefined) return this.text.length;
+    let end = next;
+    if (this.text.charCodeAt(end - 1) === 10) end--;
+    if (this.text.charCodeAt(end - 1) === 13) end--;
+    return end;
+  }
+
+  lineOf(offset: number): number {
+    return this.positionAt(offset).line - 1;
+  }
+}
+
+/**
+ * Text with Dockerfile line continuations (escape char + optional blanks + line break) and the
+ * comment lines inside them removed, with a map from every logical character back to its original
+ * offset, so shell tokens found in the logical text can be edited in the original.
+ */
+export interface LogicalText {
+  text: string;
+  /** offsets[i] is the original offset of text[i]; offsets[text.length] is the end. */
+  offsets: number[];
+}
+
+export function joinContinuations(source: string, span: Span, escapeChar: string): LogicalText {
+  let text = '';
+  const offsets: number[] = [];
+  let i = span.start;
+  let atLineStart = false;
+  while (i < span.end) {
+    if (atLineStart) {
+      atLineStart = false;
+      let j = i;
+      while (j < span.end && (source[j] === ' ' || source[j] === '\t')) j++;
+      if (source[j] === '#' || source[j] === '\n' || source[j] === '\r') {
+        // BuildKit drops comment and empty lines inside a continued instruction.
+        const eol = skipLine(source, j, span.end);
+        if (eol > j || source[j] === '#') {
+          i = eol;
+          atLineStart = true;
+          continue;
+        }
+      }
+    }
+    const ch = source[i]!;
+    if (ch === escapeChar) {
+      let j = i + 1;
+      while (j < span.end && (source[j] === ' ' || source[j] === '\t')) j++;
+      if (source[j] === '\n' || source[j] === '\r' || j >= span.end) {
+        i = skipBreak(source, j);
+        atLineStart = true;
+        continue;
+      }
+    }
+    text += ch;
+    offsets.push(i);
+    i++;
+  }
+  offsets.push(span.end);
+  return { text, offsets };
+}
+
+function skipBreak(source: string, i: number): number {
+  if (source[i] === '\r' && source[i + 1] === '\n') return i + 2;
+  if (source[i] === '\r' || source[i] === '\n') return i + 1;
+  return i;
+}
+
+function skipLine(source: string, i: number, end: number): number {
+  let j = i;
+  while (j < end && source[j] !== '\n' && source[j] !== '\r') j++;
+  return skipBreak(source, j);
+}
+
+export function detectEol(text: string): '\r\n' | '\n' | '\r' {
+  const i = text.search(/\r\n|\n|\r/);
+  if (i < 0) return '\n';
+  return text[i] === '\r' ? (text[i + 1] === '\n' ? '\r\n' : '\r') : '\n';
+}

@@ -1,0 +1,51 @@
+import { setMountOptions } from '../../fix/helpers.js';
+import { isWithin, resolveTarget } from '../../model/env.js';
+import { cacheMounts, goCacheDirs, looksLikeBuildCache, looksLikeModCache } from '../go-facts.js';
+import type { Rule } from '../types.js';
+
+export const cacheTargetMismatch: Rule = {
+  name: 'cache-target-mismatch',
+  code: 'WB103',
+  meta: {
+    description: 'A cache mount meant for GOCACHE or GOMODCACHE must target where Go really puts that cache in this RUN.',
+    severity: 'warning',
+    fixable: 'safe-or-suggestion',
+    messages: {
+      mismatch: 'This cache mount targets {{target}}, but {{variable}} is {{actual}} here{{why}}: Go never uses the cache. Target {{actual}}.',
+    },
+  },
+  create(context) {
+    return {
+      RUN(run) {
+        const env = context.env(run);
+        const dirs = goCacheDirs(context, run);
+        for (const mount of cacheMounts(run)) {
+          if (mount.target === undefined) continue;
+          const target = resolveTarget(mount.target, env);
+          if (target === undefined) continue;
+          const kind = looksLikeBuildCache(target) ? 'GOCACHE' : looksLikeModCache(target) ? 'GOMODCACHE' : undefined;
+          if (!kind) continue;
+          const expected = kind === 'GOCACHE' ? dirs.gocache : dirs.gomodcache;
+          if (expected.length === 0 || expected.some((dir) => isWithin(dir, target))) continue;
+          const actual = expected[0]!;
+          const paths = context.goPaths(run);
+          const resolved = kind === 'GOCACHE' ? paths.gocache : paths.gomodcache;
+          const certain = resolved.certain && resolved.value === actual && expected.length === 1;
+          const targetOption = mount.options.find((o) => o.name === 'target')!;
+          context.report({
+            span: targetOption.span,
+            messageId: 'mismatch',
+            data: { target: mount.target, variable: kind, actual, why: reasonFor(env.vars.has(kind), env.user) },
+            fix: { kind: certain ? 'safe' : 'suggestion', edits: setMountOptions(context.model, mount, [['target', actual]]) },
+          });
+        }
+      },
+    };
+  },
+};
+
+function reasonFor(setByEnv: boolean, user: string | undefined): string {
+  if (setByEnv) return ' (set by ENV)';
+  if (user !== undefined) return ` (USER ${user} has another HOME)`;
+  return '';
+}

@@ -1,0 +1,45 @@
+import { addRunMount } from '../../fix/helpers.js';
+import { compiles } from '../../model/shell.js';
+import { cacheMounts, commandSpan, coveringMount, goCacheMountValue, looksLikeBuildCache } from '../go-facts.js';
+import type { Rule } from '../types.js';
+
+export const goBuildCache: Rule = {
+  name: 'go-build-cache',
+  code: 'WB101',
+  meta: {
+    description: 'A RUN that compiles Go must mount a BuildKit cache on GOCACHE, or every build recompiles every package.',
+    severity: 'warning',
+    fixable: 'safe-or-suggestion',
+    messages: {
+      missing: '`go {{command}}` compiles without a cache mount on GOCACHE ({{gocache}}): every build recompiles every package. Add --mount=type=cache,target={{gocache}}.',
+      missingUncertain: '`go {{command}}` compiles without a cache mount on GOCACHE (probably {{gocache}}; the base image or a build arg could move it). Add --mount=type=cache,target={{gocache}}.',
+      unknown: '`go {{command}}` compiles without a cache mount on GOCACHE, whose location the Dockerfile does not determine: set ENV GOCACHE and mount a cache there.',
+    },
+  },
+  create(context) {
+    return {
+      RUN(run) {
+        const go = context.run(run).go.find(compiles);
+        if (!go) return;
+        // A mount that is meant for GOCACHE but misses it is cache-target-mismatch's finding.
+        if (cacheMounts(run).some((m) => m.target && looksLikeBuildCache(m.target))) return;
+        const env = context.env(run);
+        const paths = context.goPaths(run, go.command.env);
+        const gocache = paths.gocache.value;
+        if (gocache && coveringMount(context, run, gocache)) return;
+        const command = go.subcommand;
+        const span = commandSpan(go);
+        if (!gocache) {
+          context.report({ span, messageId: 'unknown', data: { command } });
+          return;
+        }
+        context.report({
+          span,
+          messageId: paths.gocache.certain ? 'missing' : 'missingUncertain',
+          data: { command, gocache },
+          fix: { kind: paths.gocache.certain ? 'safe' : 'suggestion', edits: [addRunMount(context.model, run, goCacheMountValue(gocache, env))] },
+        });
+      },
+    };
+  },
+};

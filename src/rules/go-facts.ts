@@ -1,0 +1,84 @@
+import { formatMount } from '../fix/helpers.js';
+import type { Instruction } from '../model/dockerfile.js';
+import { isRootUser, isWithin, numericUser, resolveTarget, type BuildEnv } from '../model/env.js';
+import { isCacheMount, type CacheMount } from '../model/mounts.js';
+import { compiles, downloadsModules, goFlags, type GoInvocation } from '../model/shell.js';
+import type { Span } from '../model/text.js';
+import type { RuleContext } from './types.js';
+
+/** Go facts several rules share, so each rule states only its own decision. */
+
+export function cacheMounts(run: Instruction): CacheMount[] {
+  return run.mounts.filter(isCacheMount);
+}
+
+/** The cache mount of `run` whose target is `dir` or a parent of it. */
+export function coveringMount(context: RuleContext, run: Instruction, dir: string): CacheMount | undefined {
+  const env = context.env(run);
+  return cacheMounts(run).find((m) => {
+    const target = m.target === undefined ? undefined : resolveTarget(m.target, env);
+    return target !== undefined && isWithin(dir, target);
+  });
+}
+
+export function looksLikeBuildCache(target: string): boolean {
+  return /(^|\/)go-build\/?$/.test(target);
+}
+
+export function looksLikeModCache(target: string): boolean {
+  return /(^|\/)pkg\/mod\/?$/.test(target);
+}
+
+/** Whether Go resolves packages from vendor/ (or GOPATH mode) rather than the module cache. */
+export function vendorMode(context: RuleContext, run: Instruction, go: GoInvocation): boolean {
+  const paths = context.goPaths(run, go.command.env);
+  const flags = goFlags(go, paths.goflags.value);
+  const mod = [...flags].reverse().find((f) => f.startsWith('-mod='));
+  const gomodule = go.command.env.GO111MODULE ?? context.env(run).vars.get('GO111MODULE')?.value;
+  if (gomodule === 'off') return true;
+  if (mod === '-mod=vendor') return true;
+  if (mod === '-mod=mod' || mod === '-mod=readonly') return false;
+  return context.facts.vendor === true;
+}
+
+/** Go commands that read the module cache (and fetch into it what is missing). */
+export function usesModules(go: GoInvocation): boolean {
+  return compiles(go) || downloadsModules(go) || go.subcommand === 'list' || go.subcommand.startsWith('mod ');
+}
+
+/** Whether this invocation fetches modules, given whether earlier layers already hold them. */
+export function fetchesModules(context: RuleContext, run: Instruction, go: GoInvocation, layerHasModules: boolean): boolean {
+  if (downloadsModules(go)) return true;
+  if (!usesModules(go) || vendorMode(context, run, go)) return false;
+  return !layerHasModules;
+}
+
+/** The mount value for a Go cache at `dir`, owned by the RUN's user when that user is not root. */
+export function goCacheMountValue(dir: string, env: BuildEnv): string {
+  const fields: Array<[string, string]> = [
+    ['type', 'cache'],
+    ['target', dir],
+  ];
+  const owner = isRootUser(env) ? undefined : numericUser(env.user);
+  if (owner) fields.push(['uid', owner.uid], ['gid', owner.gid]);
+  return formatMount(fields);
+}
+
+/** Both cache locations an instruction's Go commands use, deduplicated. */
+export function goCacheDirs(context: RuleContext, run: Instruction): { gocache: string[]; gomodcache: string[] } {
+  const gocache = new Set<string>();
+  const gomodcache = new Set<string>();
+  const overrides = context.run(run).go.map((g) => g.command.env);
+  for (const o of overrides.length > 0 ? overrides : [{}]) {
+    const paths = context.goPaths(run, o);
+    if (paths.gocache.value) gocache.add(paths.gocache.value);
+    if (paths.gomodcache.value) gomodcache.add(paths.gomodcache.value);
+  }
+  return { gocache: [...gocache], gomodcache: [...gomodcache] };
+}
+
+/** Where a finding about a Go command points: the command's words, e.g. `go build -o app .`. */
+export function commandSpan(go: GoInvocation): Span {
+  const argv = go.command.argv;
+  return { start: argv[0]!.span.start, end: argv[argv.length - 1]!.span.end };
+}

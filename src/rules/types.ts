@@ -1,0 +1,53 @@
+import type { Edit } from '../fix/edits.js';
+import type { DockerfileModel, Instruction } from '../model/dockerfile.js';
+import type { BuildEnv, GoPaths } from '../model/env.js';
+import type { RunAnalysis } from '../model/shell.js';
+import type { Span } from '../model/text.js';
+
+export type Severity = 'error' | 'warning' | 'info';
+export type FixKind = 'safe' | 'suggestion';
+
+export type Keyword =
+  | 'ADD' | 'ARG' | 'CMD' | 'COPY' | 'ENTRYPOINT' | 'ENV' | 'EXPOSE' | 'FROM' | 'HEALTHCHECK' | 'LABEL'
+  | 'MAINTAINER' | 'ONBUILD' | 'RUN' | 'SHELL' | 'STOPSIGNAL' | 'USER' | 'VOLUME' | 'WORKDIR';
+
+/** What the Dockerfile's surroundings tell the rules; all optional, since `check` works on text alone. */
+export interface BuildContextFacts {
+  /** The context holds vendor/modules.txt, so module-mode Go commands use vendor/ and fetch nothing. */
+  vendor?: boolean;
+}
+
+export interface RuleMeta {
+  description: string;
+  severity: Severity;
+  /** What kind of fix the rule can offer, if any. */
+  fixable: FixKind | 'safe-or-suggestion' | null;
+  messages: Record<string, string>;
+}
+
+export interface ReportDescriptor {
+  span: Span;
+  messageId: string;
+  data?: Record<string, string | number>;
+  fix?: { kind: FixKind; edits: Edit[] };
+}
+
+export interface RuleContext {
+  readonly model: DockerfileModel;
+  readonly facts: BuildContextFacts;
+  env(instruction: Instruction): BuildEnv;
+  /** Go's cache locations for `instruction`, with a command's own `NAME=value` prefixes. */
+  goPaths(instruction: Instruction, overrides?: Record<string, string>): GoPaths;
+  /** The commands a RUN executes (memoised). */
+  run(instruction: Instruction): RunAnalysis;
+  report(descriptor: ReportDescriptor): void;
+}
+
+export type Visitors = { [K in Keyword]?: (instruction: Instruction) => void } & { 'Dockerfile:exit'?: () => void };
+
+export interface Rule {
+  name: string;
+  code: string;
+  meta: RuleMeta;
+  create(context: RuleContext): Visitors;
+}
