@@ -1,6 +1,7 @@
 import astModule from 'dockerfile-ast';
 import type { Instruction as AstInstruction, Dockerfile as AstDockerfile } from 'dockerfile-ast';
 import type { Range } from 'vscode-languageserver-types';
+import { expand, type Resolved } from './env.js';
 import { parseMount, type Mount } from './mounts.js';
 import { LineIndex, detectEol, type Span } from './text.js';
 
@@ -178,6 +179,7 @@ export function parseDockerfile(text: string): DockerfileModel {
   };
 
   let current: Stage | undefined;
+  const globalArgs = new Map<string, Resolved>();
   const astInstructions = ast.getInstructions();
   astInstructions.forEach((node, index) => {
     const isFrom = node.getKeyword().toUpperCase() === 'FROM';
@@ -197,7 +199,8 @@ export function parseDockerfile(text: string): DockerfileModel {
       const as = instruction.args[1]?.value.toUpperCase() === 'AS' ? instruction.args[2]?.value : undefined;
       stage.name = as?.toLowerCase();
       stage.platform = instruction.flags.find((f) => f.name === 'platform')?.value ?? undefined;
-      stage.base = model.stages.find((s) => s.name !== undefined && s.name === stage.image.toLowerCase());
+      const image = (expand(stage.image, globalArgs).value ?? stage.image).toLowerCase();
+      stage.base = model.stages.find((s) => s.name !== undefined && s.name === image);
       stage.instructions.push(instruction);
       model.stages.push(stage);
       model.instructions.push(instruction);
@@ -205,6 +208,9 @@ export function parseDockerfile(text: string): DockerfileModel {
       return;
     }
     const instruction = convert(node, index, current);
+    if (!current && instruction.keyword === 'ARG') {
+      for (const p of instruction.properties) globalArgs.set(p.name, { value: p.value ?? undefined, certain: false });
+    }
     current?.instructions.push(instruction);
     model.instructions.push(instruction);
   });

@@ -44,6 +44,7 @@ interface Token {
 /** Tokenises POSIX shell text, well enough to find commands; never throws. */
 export function lexShell(text: string, offsets: number[] | null, base = 0): Token[] {
   const tokens: Token[] = [];
+  const heredocs: string[] = [];
   const at = (i: number): number => (offsets ? offsets[i] ?? offsets[offsets.length - 1]! : base);
   let i = 0;
   const n = text.length;
@@ -53,8 +54,19 @@ export function lexShell(text: string, offsets: number[] | null, base = 0): Toke
       i++;
       continue;
     }
+    const escapedBreak = lineContinuationLength(text, i);
+    if (escapedBreak > 0) {
+      i += escapedBreak;
+      continue;
+    }
     if (ch === '#') {
       while (i < n && text[i] !== '\n') i++;
+      continue;
+    }
+    if (ch === '\n' && heredocs.length > 0) {
+      tokens.push(op(ch, at(i), at(i + 1)));
+      i = skipHeredocBodies(text, i + 1, heredocs);
+      heredocs.length = 0;
       continue;
     }
     const two = text.slice(i, i + 2);
@@ -69,10 +81,16 @@ export function lexShell(text: string, offsets: number[] | null, base = 0): Toke
       continue;
     }
     if (ch === '<' || ch === '>' || (/[0-9]/.test(ch) && /^[0-9]+[<>]/.test(text.slice(i, i + 4)))) {
-      // A redirection: skip the operator and its target word.
+      // A redirection: skip the operator and its target word; a here-document's body is data, not commands.
+      const opStart = i;
       while (i < n && /[0-9<>&|-]/.test(text[i]!)) i++;
+      const operator = text.slice(opStart, i);
       while (i < n && (text[i] === ' ' || text[i] === '\t')) i++;
-      i = readWord(text, i, () => undefined);
+      let target = '';
+      i = readWord(text, i, (c) => {
+        target += c;
+      });
+      if (/<<-?$/.test(operator) && target) heredocs.push(target);
       continue;
     }
     let value = '';
@@ -89,6 +107,28 @@ export function lexShell(text: string, offsets: number[] | null, base = 0): Toke
     tokens.push({ kind: 'word', word: { value, span: { start: at(start), end: at(i) }, charOffsets: offsets ? chars : null } });
   }
   return tokens;
+}
+
+/** Skips the bodies of here-documents opened on the previous line, each ending at its delimiter line. */
+function skipHeredocBodies(text: string, start: number, delimiters: readonly string[]): number {
+  let i = start;
+  for (const delimiter of delimiters) {
+    while (i < text.length) {
+      const end = text.indexOf('\n', i);
+      const line = text.slice(i, end < 0 ? text.length : end).replace(/\r$/, '');
+      i = end < 0 ? text.length : end + 1;
+      if (line.replace(/^\t+/, '') === delimiter) break;
+    }
+  }
+  return i;
+}
+
+/** A shell line continuation (backslash, line break) at `i`: its length, or 0. */
+function lineContinuationLength(text: string, i: number): number {
+  if (text[i] !== '\\') return 0;
+  if (text[i + 1] === '\n') return 2;
+  if (text[i + 1] === '\r') return text[i + 2] === '\n' ? 3 : 2;
+  return 0;
 }
 
 function op(value: string, start: number, end: number): Token {
@@ -118,6 +158,11 @@ function readWord(text: string, start: number, emit: (c: string, index: number) 
       }
       i++;
     } else if (ch === '\\') {
+      const escapedBreak = lineContinuationLength(text, i);
+      if (escapedBreak > 0) {
+        i += escapedBreak;
+        continue;
+      }
       if (i + 1 < n) emit(text[i + 1]!, i + 1);
       i += 2;
     } else if (ch === '$' && (text[i + 1] === '(' || text[i + 1] === '{')) {
@@ -165,9 +210,20 @@ export function analyzeScript(tokens: Token[], inherited: Record<string, string>
     if (words.length > 0) analyzeCommand(words, exported, out);
     words = [];
   };
+  let depth = 0;
   for (const token of tokens) {
-    if (token.kind === 'op') flush();
-    else words.push(token.word);
+    if (token.kind === 'word') {
+      words.push(token.word);
+      continue;
+    }
+    if (token.word.value === '(') depth++;
+    if (token.word.value === ')' && depth === 0) {
+      // `pattern)` of a case clause: the words are a pattern, not a command.
+      words = [];
+      continue;
+    }
+    if (token.word.value === ')') depth--;
+    flush();
   }
   flush();
   return out;

@@ -33,11 +33,12 @@ export function looksLikeModCache(target: string): boolean {
 export function vendorMode(context: RuleContext, run: Instruction, go: GoInvocation): boolean {
   const paths = context.goPaths(run, go.command.env);
   const flags = goFlags(go, paths.goflags.value);
-  const mod = [...flags].reverse().find((f) => f.startsWith('-mod='));
+  const modes = flags.flatMap((f, i) => (/^--?mod=/.test(f) ? [f.replace(/^--?mod=/, '')] : /^--?mod$/.test(f) && flags[i + 1] ? [flags[i + 1]!] : []));
+  const mod = modes[modes.length - 1];
   const gomodule = go.command.env.GO111MODULE ?? context.env(run).vars.get('GO111MODULE')?.value;
   if (gomodule === 'off') return true;
-  if (mod === '-mod=vendor') return true;
-  if (mod === '-mod=mod' || mod === '-mod=readonly') return false;
+  if (mod === 'vendor') return true;
+  if (mod === 'mod' || mod === 'readonly') return false;
   return context.facts.vendor === true;
 }
 

@@ -31,6 +31,8 @@ export const cacheTargetMismatch: Rule = {
           const paths = context.goPaths(run);
           const resolved = kind === 'GOCACHE' ? paths.gocache : paths.gomodcache;
           const certain = resolved.certain && resolved.value === actual && expected.length === 1;
+          // Where the base image is unknown, its own ENV may well put the cache at the target.
+          if (!certain && !env.vars.has(kind) && env.user === undefined) continue;
           const targetOption = mount.options.find((o) => o.name === 'target')!;
           context.report({
             span: targetOption.span,
