@@ -23,6 +23,8 @@ export interface Finding {
   rule: string;
   code: string;
   severity: Severity;
+  /** Which of the rule's messages this is. */
+  messageId: string;
   message: string;
   /** 1-based */
   line: number;
@@ -117,6 +119,7 @@ export function lintModel(model: DockerfileModel, options: CheckOptions = {}): F
           rule: rule.name,
           code: rule.code,
           severity,
+          messageId: d.messageId,
           message,
           line: start.line,
           column: start.column,

@@ -1,0 +1,115 @@
+import { testRule } from '../../../test/support/rule-tester.js';
+import { goBuildCache } from './index.js';
+
+const MOUNT = '--mount=type=cache,target=/root/.cache/go-build';
+
+testRule(goBuildCache, {
+  valid: [
+    { name: 'mounted', code: `FROM golang:1.25\nRUN ${MOUNT} go build -o /app .\n` },
+    { name: 'parent directory mounted', code: 'FROM golang:1.25\nRUN --mount=type=cache,target=/root/.cache go build .\n' },
+    { name: 'moved GOCACHE mounted', code: 'FROM golang:1.25\nENV GOCACHE=/cache/go\nRUN --mount=type=cache,target=/cache/go go build .\n' },
+    { name: 'relative target under WORKDIR', code: 'FROM golang:1.25\nWORKDIR /root\nRUN --mount=type=cache,target=.cache/go-build go build .\n' },
+    { name: 'make is never guessed as Go', code: 'FROM golang:1.25\nRUN make build\n' },
+    { name: 'a script is never guessed as Go', code: 'FROM golang:1.25\nRUN ./hack/build.sh && sh scripts/release.sh\n' },
+    { name: 'go commands that compile nothing', code: 'FROM golang:1.25\nRUN go version && go env && go mod download\n' },
+    { name: 'the word go as an argument', code: 'FROM golang:1.25\nRUN echo go build && apt-get install -y go\n' },
+    { name: 'ONBUILD is for downstream builds', code: 'FROM golang:1.25\nONBUILD RUN go build .\n' },
+  ],
+  invalid: [
+    {
+      name: 'seed Dockerfile',
+      code: 'FROM golang:1.25-trixie as builder\nWORKDIR /app\nCOPY . .\nRUN go build -o app\n',
+      errors: [{ messageId: 'missing', line: 4, column: 5, message: '/root/.cache/go-build' }],
+      output: `FROM golang:1.25-trixie as builder\nWORKDIR /app\nCOPY . .\nRUN ${MOUNT} go build -o app\n`,
+    },
+    {
+      name: 'after && with env prefix',
+      code: 'FROM golang:1.25\nRUN apt-get update && CGO_ENABLED=0 go build .\n',
+      errors: [{ messageId: 'missing', line: 2, column: 37 }],
+      output: `FROM golang:1.25\nRUN ${MOUNT} apt-get update && CGO_ENABLED=0 go build .\n`,
+    },
+    {
+      name: 'go test after || and ; and in a pipe',
+      code: 'FROM golang:1.25\nRUN false || true; go test ./... | tee /out\n',
+      errors: [{ messageId: 'missing', line: 2, column: 20 }],
+      output: `FROM golang:1.25\nRUN ${MOUNT} false || true; go test ./... | tee /out\n`,
+    },
+    {
+      name: 'continuation, go by absolute path, mount joins existing own-line flags',
+      code: 'FROM golang:1.25\nRUN --mount=type=bind,target=. \\\n    --mount=type=cache,target=/go/pkg/mod \\\n    /usr/local/go/bin/go install \\\n      ./cmd/...\n',
+      errors: [{ messageId: 'missing', line: 4, column: 5 }],
+      output: `FROM golang:1.25\nRUN --mount=type=bind,target=. \\\n    --mount=type=cache,target=/go/pkg/mod \\\n    ${MOUNT} \\\n    /usr/local/go/bin/go install \\\n      ./cmd/...\n`,
+    },
+    {
+      name: 'flags on the RUN line stay on the RUN line',
+      code: 'FROM golang:1.25\nRUN --mount=type=bind,target=. \\\n  go vet ./...\n',
+      errors: [{ messageId: 'missing', line: 3, column: 3 }],
+      output: `FROM golang:1.25\nRUN --mount=type=bind,target=. ${MOUNT} \\\n  go vet ./...\n`,
+    },
+    {
+      name: 'command on the line after RUN',
+      code: 'FROM golang:1.25\nRUN \\\n  go generate ./... && go build .\n',
+      errors: [{ messageId: 'missing', line: 3, column: 3 }],
+      output: `FROM golang:1.25\nRUN \\\n  ${MOUNT} \\\n  go generate ./... && go build .\n`,
+    },
+    {
+      name: 'sh -c',
+      code: "FROM golang:1.25\nRUN sh -c 'cd /src && go run ./tools/gen'\n",
+      errors: [{ messageId: 'missing', line: 2, column: 23 }],
+      output: `FROM golang:1.25\nRUN ${MOUNT} sh -c 'cd /src && go run ./tools/gen'\n`,
+    },
+    {
+      name: 'exec form',
+      code: 'FROM golang:1.25\nRUN ["go", "build", "-o", "/app", "."]\n',
+      errors: [{ messageId: 'missing', line: 2, column: 5 }],
+      output: `FROM golang:1.25\nRUN ${MOUNT} ["go", "build", "-o", "/app", "."]\n`,
+    },
+    {
+      name: 'heredoc body',
+      code: 'FROM golang:1.25\nRUN <<EOF\nset -e\ngo list -export ./...\nEOF\n',
+      errors: [{ messageId: 'missing', line: 4, column: 1 }],
+      output: `FROM golang:1.25\nRUN ${MOUNT} <<EOF\nset -e\ngo list -export ./...\nEOF\n`,
+    },
+    {
+      name: 'ENV moves GOCACHE, through an ARG default',
+      code: 'FROM golang:1.25\nENV GOCACHE=/cache/go-build\nRUN go build .\n',
+      errors: [{ messageId: 'missing', line: 3, column: 5, message: '/cache/go-build' }],
+      output: 'FROM golang:1.25\nENV GOCACHE=/cache/go-build\nRUN --mount=type=cache,target=/cache/go-build go build .\n',
+    },
+    {
+      name: 'XDG_CACHE_HOME moves GOCACHE',
+      code: 'FROM golang:1.25\nENV XDG_CACHE_HOME=/xdg\nRUN go build .\n',
+      errors: [{ messageId: 'missing', line: 3, column: 5, message: '/xdg/go-build' }],
+      output: 'FROM golang:1.25\nENV XDG_CACHE_HOME=/xdg\nRUN --mount=type=cache,target=/xdg/go-build go build .\n',
+    },
+    {
+      name: 'a command prefix moves GOCACHE',
+      code: 'FROM golang:1.25\nRUN GOCACHE=/tmp/gc go build .\n',
+      errors: [{ messageId: 'missing', line: 2, column: 21, message: '/tmp/gc' }],
+      output: 'FROM golang:1.25\nRUN --mount=type=cache,target=/tmp/gc GOCACHE=/tmp/gc go build .\n',
+    },
+    {
+      name: 'numeric non-root USER gets an owned cache',
+      code: 'FROM golang:1.25\nUSER 1000:1000\nENV HOME=/home/app\nRUN go build .\n',
+      errors: [{ messageId: 'missing', line: 4, column: 5 }],
+      output: 'FROM golang:1.25\nUSER 1000:1000\nENV HOME=/home/app\nRUN --mount=type=cache,target=/home/app/.cache/go-build,uid=1000,gid=1000 go build .\n',
+    },
+    {
+      name: 'stage built FROM a golang stage inherits its defaults',
+      code: 'FROM golang:1.25 AS base\nENV GOCACHE=/gc\nFROM base AS test\nRUN go test ./...\n',
+      errors: [{ messageId: 'missing', line: 4, column: 5, message: '/gc' }],
+      output: 'FROM golang:1.25 AS base\nENV GOCACHE=/gc\nFROM base AS test\nRUN --mount=type=cache,target=/gc go test ./...\n',
+    },
+    {
+      name: 'unknown base image: a suggestion only',
+      code: 'FROM alpine:3.20\nRUN apk add go && go build .\n',
+      errors: [{ messageId: 'missingUncertain', line: 2, column: 19 }],
+      unsafeOutput: `FROM alpine:3.20\nRUN ${MOUNT} apk add go && go build .\n`,
+    },
+    {
+      name: 'GOCACHE from an ARG without default: no fix',
+      code: 'FROM golang:1.25\nARG CACHE\nENV GOCACHE=$CACHE\nRUN go build .\n',
+      errors: [{ messageId: 'unknown', line: 4, column: 5 }],
+    },
+  ],
+});

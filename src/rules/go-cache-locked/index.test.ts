@@ -1,0 +1,23 @@
+import { testRule } from '../../../test/support/rule-tester.js';
+import { goCacheLocked } from './index.js';
+
+testRule(goCacheLocked, {
+  valid: [
+    { name: 'shared', code: 'FROM golang:1.25\nRUN --mount=type=cache,target=/root/.cache/go-build,sharing=shared go build .\n' },
+    { name: 'locked apt cache', code: 'FROM golang:1.25\nRUN --mount=type=cache,target=/var/cache/apt,sharing=locked apt-get update\n' },
+  ],
+  invalid: [
+    {
+      name: 'locked build cache, last option',
+      code: 'FROM golang:1.25\nRUN --mount=type=cache,target=/root/.cache/go-build,sharing=locked go build .\n',
+      errors: [{ messageId: 'locked', line: 2, column: 53, message: 'build cache' }],
+      output: 'FROM golang:1.25\nRUN --mount=type=cache,target=/root/.cache/go-build go build .\n',
+    },
+    {
+      name: 'locked module cache, middle option, moved GOMODCACHE',
+      code: 'FROM golang:1.25\nENV GOMODCACHE=/mods\nRUN --mount=type=cache,sharing=locked,target=/mods go mod download\n',
+      errors: [{ messageId: 'locked', line: 3, column: 24, message: 'module cache' }],
+      output: 'FROM golang:1.25\nENV GOMODCACHE=/mods\nRUN --mount=type=cache,target=/mods go mod download\n',
+    },
+  ],
+});

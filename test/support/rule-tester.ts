@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { checkText, fixText, type CheckOptions } from '../../src/lint.js';
+import { parseDockerfile } from '../../src/model/dockerfile.js';
+import { rules } from '../../src/rules/index.js';
+import type { BuildContextFacts, Rule } from '../../src/rules/types.js';
+
+export interface ExpectedFinding {
+  messageId: string;
+  line: number;
+  column: number;
+  /** Substring the rendered message must contain. */
+  message?: string;
+}
+
+export interface InvalidCase {
+  name?: string;
+  code: string;
+  errors: ExpectedFinding[];
+  /** Output of `fix` (safe fixes only); omitted means the file stays as it is. */
+  output?: string;
+  /** Output of `fix --unsafe`; omitted means the same as `output`. */
+  unsafeOutput?: string;
+  facts?: BuildContextFacts;
+}
+
+export interface ValidCase {
+  name?: string;
+  code: string;
+  facts?: BuildContextFacts;
+}
+
+interface Variant {
+  name: string;
+  /** Lines the variant adds above the original first line. */
+  lineShift(code: string): number;
+  apply(code: string): string;
+}
+
+const plain: Variant = { name: 'as written', lineShift: () => 0, apply: (c) => c };
+
+const crlf: Variant = { name: 'CRLF', lineShift: () => 0, apply: (c) => c.replace(/\r?\n/g, '\r\n') };
+
+/** Lower-cases every instruction keyword, as BuildKit accepts. */
+const lowercase: Variant = {
+  name: 'lowercase keywords',
+  lineShift: () => 0,
+  apply(code) {
+    const model = parseDockerfile(code);
+    const spans = model.instructions.flatMap((i) => (i.trigger ? [i.keywordSpan, i.trigger.keywordSpan] : [i.keywordSpan]));
+    let out = code;
+    for (const span of spans) out = out.slice(0, span.start) + out.slice(span.start, span.end).toLowerCase() + out.slice(span.end);
+    return out;
+  },
+};
+
+/** `# escape=\`` with every Dockerfile line continuation (outside heredoc bodies) written with a backtick. */
+const backtickEscape: Variant = {
+  name: 'escape=`',
+  lineShift: () => 1,
+  apply(code) {
+    const model = parseDockerfile(code);
+    const bodies = model.instructions.flatMap((i) => i.heredocs.flatMap((h) => (h.contentSpan ? [h.contentSpan] : [])));
+    const lines = code.split(/(?<=\n)/);
+    let offset = 0;
+    const out = lines.map((line) => {
+      const start = offset;
+      offset += line.length;
+      if (bodies.some((b) => start >= b.start && start < b.end)) return line;
+      return line.replace(/\\([ \t]*)(\r?\n)$/, '`$1$2');
+    });
+    const directives = model.directivesEnd;
+    const joined = out.join('');
+    const eol = /\r\n/.test(code) ? '\r\n' : '\n';
+    return joined.slice(0, directives) + `# escape=\`${eol}` + joined.slice(directives);
+  },
+};
+
+function variantsFor(code: string): Variant[] {
+  const hasEscape = parseDockerfile(code).directives.some((d) => d.name === 'escape');
+  return hasEscape ? [plain, crlf, lowercase] : [plain, crlf, lowercase, backtickEscape];
+}
+
+function only(rule: Rule, facts: BuildContextFacts | undefined): CheckOptions {
+  return { rules: Object.fromEntries(rules.filter((r) => r !== rule).map((r) => [r.name, 'off' as const])), facts };
+}
+
+/** ESLint-style rule tests: every case runs as written, in CRLF, with lowercase keywords and with `# escape=\``. */
+export function testRule(rule: Rule, cases: { valid: ValidCase[]; invalid: InvalidCase[] }): void {
+  describe(`${rule.name} (${rule.code})`, () => {
+    for (const [index, c] of cases.valid.entries()) {
+      for (const variant of variantsFor(c.code)) {
+        it(`valid #${index}${c.name ? ` ${c.name}` : ''} [${variant.name}]`, () => {
+          const code = variant.apply(c.code);
+          expect(checkText(code, only(rule, c.facts))).toEqual([]);
+        });
+      }
+    }
+    for (const [index, c] of cases.invalid.entries()) {
+      for (const variant of variantsFor(c.code)) {
+        it(`invalid #${index}${c.name ? ` ${c.name}` : ''} [${variant.name}]`, () => {
+          const code = variant.apply(c.code);
+          const options = only(rule, c.facts);
+          const shift = variant.lineShift(c.code);
+          const findings = checkText(code, options);
+          expect(findings.map((f) => ({ messageId: f.messageId, line: f.line, column: f.column }))).toEqual(
+            c.errors.map((e) => ({ messageId: e.messageId, line: e.line + shift, column: e.column })),
+          );
+          c.errors.forEach((e, i) => {
+            // Messages that cite a line number cite the shifted one in variants that add lines.
+            if (e.message) expect(findings[i]!.message).toContain(e.message.replace(/line (\d+)/g, (_m, n: string) => `line ${Number(n) + shift}`));
+            expect(rule.meta.messages[e.messageId]).toBeDefined();
+          });
+          const expected = variant.apply(c.output ?? c.code);
+          const fixed = fixText(code, options);
+          expect(fixed.output).toBe(expected);
+          expect(fixText(fixed.output, options).output).toBe(fixed.output);
+          const unsafe = fixText(code, { ...options, unsafe: true });
+          expect(unsafe.output).toBe(variant.apply(c.unsafeOutput ?? c.output ?? c.code));
+          expect(fixText(unsafe.output, { ...options, unsafe: true }).output).toBe(unsafe.output);
+        });
+      }
+    }
+  });
+}
