@@ -1,0 +1,21 @@
+/** Errors the CLI maps to exit code 2 with a one-line message; anything else is a bug. */
+export class WarmbuildError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class UsageError extends WarmbuildError {}
+
+export class ConfigError extends WarmbuildError {
+  constructor(readonly file: string, readonly line: number, detail: string) {
+    super(`${file}:${line}: ${detail}`);
+  }
+}
+
+export class InputError extends WarmbuildError {
+  constructor(readonly file: string, readonly line: number | undefined, detail: string) {
+    super(line === undefined ? `${file}: ${detail}` : `${file}:${line}: ${detail}`);
+  }
+}

@@ -1,0 +1,26 @@
+import type { DockerfileModel } from './dockerfile.js';
+
+export interface SyntaxProblem {
+  line: number;
+  message: string;
+}
+
+const KEYWORDS = new Set(['ADD', 'ARG', 'CMD', 'COPY', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'FROM', 'HEALTHCHECK', 'LABEL', 'MAINTAINER', 'ONBUILD', 'RUN', 'SHELL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR']);
+
+/**
+ * The errors BuildKit's parser would stop at, which dockerfile-ast tolerates: a file that fails here
+ * is reported as unreadable rather than linted or rewritten.
+ */
+export function findSyntaxProblem(model: DockerfileModel): SyntaxProblem | undefined {
+  if (model.text.includes('\u0000')) return { line: model.lines.positionAt(model.text.indexOf('\u0000')).line, message: 'not a text file (contains NUL bytes)' };
+  for (const instruction of model.instructions) {
+    if (!KEYWORDS.has(instruction.keyword)) return { line: instruction.line, message: `unknown instruction: ${instruction.keyword}` };
+    if (instruction.keyword === 'FROM' && instruction.args.length === 0) return { line: instruction.line, message: 'FROM requires an image' };
+  }
+  const firstNonArg = model.instructions.find((i) => i.keyword !== 'ARG');
+  if (firstNonArg && firstNonArg.keyword !== 'FROM') return { line: firstNonArg.line, message: `${firstNonArg.keyword} before the first FROM` };
+  if (model.instructions.length === 0) return { line: 1, message: 'the file has no instructions' };
+  const escape = model.directives.find((d) => d.name === 'escape');
+  if (escape && escape.value !== '\\' && escape.value !== '`') return { line: model.lines.positionAt(escape.span.start).line, message: `invalid escape directive: ${escape.value}` };
+  return undefined;
+}

@@ -1,0 +1,166 @@
+import { createHash } from 'node:crypto';
+import type { Finding } from '../lint.js';
+import { rules } from '../rules/index.js';
+import type { Severity } from '../rules/types.js';
+import type { FileResult } from '../runner.js';
+
+/** Machine-readable reporters: each a pure function of the results. */
+
+export const DOCS_BASE = 'https://github.com/warmbuild/warmbuild/blob/main/src/rules';
+export const TOOL_VERSION = '0.1.0';
+
+export function helpUri(ruleName: string): string {
+  return `${DOCS_BASE}/${ruleName}/README.md`;
+}
+
+export function json(results: readonly FileResult[]): string {
+  const files = results.map((r) =>
+    r.error
+      ? { path: r.path, error: r.error, findings: [] }
+      : {
+          path: r.path,
+          findings: r.findings.map((f) => ({
+            rule: f.rule,
+            code: f.code,
+            severity: f.severity,
+            line: f.line,
+            column: f.column,
+            endLine: f.endLine,
+            endColumn: f.endColumn,
+            message: f.message,
+            fix: f.fix,
+          })),
+        },
+  );
+  const all = results.flatMap((r) => r.findings);
+  const count = (s: Severity): number => all.filter((f) => f.severity === s).length;
+  return `${JSON.stringify(
+    {
+      version: 1,
+      files,
+      summary: {
+        files: results.length,
+        findings: all.length,
+        errors: results.filter((r) => r.error).length,
+        bySeverity: { error: count('error'), warning: count('warning'), info: count('info') },
+      },
+    },
+    null,
+    2,
+  )}\n`;
+}
+
+/**
+ * A fingerprint that survives lines moving: the rule, the file, the trimmed text of the finding's
+ * line, and which occurrence of that same text it is.
+ */
+export function fingerprints(result: FileResult): string[] {
+  const lines = (result.source ?? '').split(/\r\n|\n|\r/);
+  const seen = new Map<string, number>();
+  return result.findings.map((f) => {
+    const key = `${f.code}\u0000${result.path}\u0000${(lines[f.line - 1] ?? '').trim()}`;
+    const occurrence = seen.get(key) ?? 0;
+    seen.set(key, occurrence + 1);
+    return createHash('sha256').update(`${key}\u0000${occurrence}`).digest('hex').slice(0, 32);
+  });
+}
+
+const SARIF_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note' };
+
+export function sarif(results: readonly FileResult[]): string {
+  const driverRules = rules.map((r) => ({
+    id: r.code,
+    name: r.name,
+    shortDescription: { text: r.meta.description },
+    helpUri: helpUri(r.name),
+    defaultConfiguration: { level: SARIF_LEVEL[r.meta.severity] },
+  }));
+  const sarifResults = results.flatMap((r) => {
+    const prints = fingerprints(r);
+    return r.findings.map((f, i) => ({
+      ruleId: f.code,
+      ruleIndex: rules.findIndex((rule) => rule.code === f.code),
+      level: SARIF_LEVEL[f.severity],
+      message: { text: f.message },
+      locations: [location(r.path, f)],
+      partialFingerprints: { 'warmbuild/v1': prints[i] },
+    }));
+  });
+  const notifications = results
+    .filter((r) => r.error)
+    .map((r) => ({ level: 'error', message: { text: r.error }, locations: [{ physicalLocation: { artifactLocation: { uri: toUri(r.path) } } }] }));
+  const run = {
+    tool: { driver: { name: 'warmbuild', version: TOOL_VERSION, informationUri: 'https://github.com/warmbuild/warmbuild', rules: driverRules } },
+    results: sarifResults,
+    invocations: [{ executionSuccessful: notifications.length === 0, toolExecutionNotifications: notifications }],
+  };
+  return `${JSON.stringify({ $schema: 'https://json.schemastore.org/sarif-2.1.0.json', version: '2.1.0', runs: [run] }, null, 2)}\n`;
+}
+
+function toUri(file: string): string {
+  return file.split(/[\\/]/).map(encodeURIComponent).join('/');
+}
+
+function location(file: string, f: Finding): object {
+  return {
+    physicalLocation: {
+      artifactLocation: { uri: toUri(file) },
+      region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn },
+    },
+  };
+}
+
+const GITHUB_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice' };
+
+function escapeData(s: string): string {
+  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+function escapeProperty(s: string): string {
+  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+/** GitHub Actions workflow commands, which the runner turns into annotations. */
+export function github(results: readonly FileResult[]): string {
+  const lines = results.flatMap((r) => {
+    if (r.error) return [`::error file=${escapeProperty(r.path)}::${escapeData(r.error)}`];
+    return r.findings.map(
+      (f) =>
+        `::${GITHUB_LEVEL[f.severity]} file=${escapeProperty(r.path)},line=${f.line},col=${f.column},endLine=${f.endLine},endColumn=${f.endColumn},title=${escapeProperty(`${f.code} ${f.rule}`)}::${escapeData(f.message)}`,
+    );
+  });
+  return lines.length > 0 ? `${lines.join('\n')}\n` : '';
+}
+
+const GITLAB_SEVERITY: Record<Severity, string> = { error: 'major', warning: 'minor', info: 'info' };
+
+/** GitLab Code Quality report (a JSON array of issues). */
+export function gitlab(results: readonly FileResult[]): string {
+  const issues = results.flatMap((r) => {
+    const prints = fingerprints(r);
+    return r.findings.map((f, i) => ({
+      type: 'issue',
+      check_name: `${f.code} ${f.rule}`,
+      description: f.message,
+      categories: ['Performance'],
+      severity: GITLAB_SEVERITY[f.severity],
+      fingerprint: prints[i],
+      location: { path: r.path, lines: { begin: f.line, end: f.endLine } },
+    }));
+  });
+  return `${JSON.stringify(issues, null, 2)}\n`;
+}
+
+function xml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+}
+
+export function checkstyle(results: readonly FileResult[]): string {
+  const files = results.map((r) => {
+    const errors = r.error
+      ? [`    <error line="1" column="1" severity="error" message="${xml(r.error)}" source="warmbuild.input"/>`]
+      : r.findings.map((f) => `    <error line="${f.line}" column="${f.column}" severity="${f.severity}" message="${xml(f.message)}" source="warmbuild.${f.code}.${f.rule}"/>`);
+    return [`  <file name="${xml(r.path)}">`, ...errors, '  </file>'].join('\n');
+  });
+  return ['<?xml version="1.0" encoding="utf-8"?>', '<checkstyle version="4.3">', ...files, '</checkstyle>', ''].join('\n');
+}

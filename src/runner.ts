@@ -1,0 +1,123 @@
+import path from 'node:path';
+import { exists, findConfigFile, readText, writeAtomic } from './adapters/fs.js';
+import { CONFIG_FILES, parseConfig, type Config, type FailLevel } from './config.js';
+import { InputError, WarmbuildError } from './errors.js';
+import { fixText, lintModel, type Finding, type FixResult, type RuleSetting } from './lint.js';
+import { parseDockerfile } from './model/dockerfile.js';
+import { findSyntaxProblem } from './model/validate.js';
+import type { BuildContextFacts, Severity } from './rules/types.js';
+
+/** Runs check and fix over files: the edge between the pure linter and the file system. */
+
+export interface FileResult {
+  /** The path as given or discovered. */
+  path: string;
+  findings: Finding[];
+  /** Why the file could not be checked; such a file has no findings. */
+  error?: string;
+  /** The text the findings refer to (after fixing, for fix). */
+  source?: string;
+  failLevel: FailLevel;
+  fix?: Pick<FixResult, 'applied' | 'passes' | 'cycle' | 'changed'> & { original: string };
+}
+
+export interface RunOptions {
+  /** An explicit config file; otherwise the nearest one above each Dockerfile. */
+  configPath?: string;
+  ruleOverrides?: Record<string, RuleSetting>;
+  failLevel?: FailLevel;
+}
+
+export interface FixRunOptions extends RunOptions {
+  unsafe?: boolean;
+  dryRun?: boolean;
+}
+
+class ConfigCache {
+  private readonly byFile = new Map<string, Promise<Config>>();
+
+  async forDockerfile(file: string, explicit: string | undefined): Promise<Config> {
+    const configFile = explicit ?? (await findConfigFile(path.dirname(file), CONFIG_FILES));
+    if (!configFile) return { rules: {} };
+    let config = this.byFile.get(configFile);
+    if (!config) {
+      config = readText(configFile)
+        .catch(() => {
+          throw new InputError(configFile, undefined, 'cannot read the config file');
+        })
+        .then((text) => parseConfig(text, configFile));
+      this.byFile.set(configFile, config);
+    }
+    return config;
+  }
+}
+
+async function factsFor(file: string): Promise<BuildContextFacts> {
+  return { vendor: await exists(path.join(path.dirname(file), 'vendor', 'modules.txt')) };
+}
+
+interface Loaded {
+  text: string;
+  options: { rules: Record<string, RuleSetting>; facts: BuildContextFacts };
+  failLevel: FailLevel;
+}
+
+async function load(file: string, configs: ConfigCache, options: RunOptions): Promise<Loaded | { error: string; failLevel: FailLevel }> {
+  const config = await configs.forDockerfile(file, options.configPath);
+  const failLevel = options.failLevel ?? config.failLevel ?? 'warning';
+  let text: string;
+  try {
+    text = await readText(file);
+  } catch (error) {
+    return { error: error instanceof WarmbuildError ? error.message : `${file}: cannot read the file`, failLevel };
+  }
+  const problem = findSyntaxProblem(parseDockerfile(text));
+  if (problem) return { error: `${file}:${problem.line}: ${problem.message}`, failLevel };
+  return { text, options: { rules: { ...config.rules, ...options.ruleOverrides }, facts: await factsFor(file) }, failLevel };
+}
+
+export async function checkFiles(files: readonly string[], options: RunOptions = {}): Promise<FileResult[]> {
+  const configs = new ConfigCache();
+  const results: FileResult[] = [];
+  for (const file of files) {
+    const loaded = await load(file, configs, options);
+    if ('error' in loaded) {
+      results.push({ path: file, findings: [], error: loaded.error, failLevel: loaded.failLevel });
+      continue;
+    }
+    results.push({ path: file, findings: lintModel(parseDockerfile(loaded.text), loaded.options), source: loaded.text, failLevel: loaded.failLevel });
+  }
+  return results;
+}
+
+/** Fixes files in place (atomically), or only computes the result with `dryRun`. Unchanged files are never written. */
+export async function fixFiles(files: readonly string[], options: FixRunOptions = {}): Promise<FileResult[]> {
+  const configs = new ConfigCache();
+  const results: FileResult[] = [];
+  for (const file of files) {
+    const loaded = await load(file, configs, options);
+    if ('error' in loaded) {
+      results.push({ path: file, findings: [], error: loaded.error, failLevel: loaded.failLevel });
+      continue;
+    }
+    const fixed = fixText(loaded.text, { ...loaded.options, unsafe: options.unsafe });
+    if (fixed.changed && !options.dryRun) await writeAtomic(file, fixed.output);
+    results.push({
+      path: file,
+      findings: fixed.remaining,
+      source: fixed.output,
+      failLevel: loaded.failLevel,
+      fix: { applied: fixed.applied, passes: fixed.passes, cycle: fixed.cycle, changed: fixed.changed, original: loaded.text },
+    });
+  }
+  return results;
+}
+
+const RANK: Record<Severity, number> = { info: 1, warning: 2, error: 3 };
+const FAIL_RANK: Record<FailLevel, number> = { info: 1, warning: 2, error: 3, none: Infinity };
+
+/** Exit code for results: 2 when a file could not be checked, 1 for findings at or above the fail level, else 0. */
+export function exitCodeFor(results: readonly FileResult[]): 0 | 1 | 2 {
+  if (results.some((r) => r.error)) return 2;
+  return results.some((r) => r.findings.some((f) => RANK[f.severity] >= FAIL_RANK[r.failLevel])) ? 1 : 0;
+}
