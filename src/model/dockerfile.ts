@@ -106,9 +106,17 @@ export function parseDockerfile(text: string): DockerfileModel {
     end: lines.offsetAt(range.end.line, range.end.character),
   });
 
-  const directives = ast.getDirectives().map((d) => ({ name: d.getName().toLowerCase(), value: d.getValue(), span: span(d.getRange()) }));
+  const directives = readDirectives(text, lines);
   const lastDirective = directives[directives.length - 1];
   const directivesEnd = lastDirective ? lines.lineStart(lines.lineOf(lastDirective.span.end) + 1) : 0;
+  const comments: Comment[] = ast.getComments().map((c) => ({ text: c.getContent(), span: span(c.getRange()), line: c.getRange().start.line + 1 }));
+  // dockerfile-ast takes any leading `# key=value` line for a directive; BuildKit only knows three.
+  for (const d of ast.getDirectives()) {
+    const directiveSpan = span(d.getRange());
+    if (directives.some((known) => known.span.start === directiveSpan.start)) continue;
+    comments.push({ text: text.slice(directiveSpan.start, directiveSpan.end).replace(/^\uFEFF?\s*#\s?/, ''), span: directiveSpan, line: d.getRange().start.line + 1 });
+  }
+  comments.sort((a, b) => a.span.start - b.span.start);
 
   const model: DockerfileModel = {
     text,
@@ -120,7 +128,7 @@ export function parseDockerfile(text: string): DockerfileModel {
     directivesEnd,
     instructions: [],
     stages: [],
-    comments: ast.getComments().map((c) => ({ text: c.getContent(), span: span(c.getRange()), line: c.getRange().start.line + 1 })),
+    comments,
     lowercaseKeywords: false,
   };
 
@@ -218,6 +226,22 @@ export function parseDockerfile(text: string): DockerfileModel {
   const first = model.instructions[0];
   model.lowercaseKeywords = first !== undefined && text.slice(first.keywordSpan.start, first.keywordSpan.end) === first.keyword.toLowerCase();
   return model;
+}
+
+const DIRECTIVE = /^[ \t]*#[ \t]*([a-zA-Z][a-zA-Z0-9]*)[ \t]*=[ \t]*(.*?)[ \t]*$/;
+const KNOWN_DIRECTIVES = new Set(['syntax', 'escape', 'check']);
+
+/** Parser directives as BuildKit reads them: leading `# name=value` lines of known names, until the first other line. */
+function readDirectives(text: string, lines: LineIndex): Directive[] {
+  const directives: Directive[] = [];
+  for (let line = 0; line < lines.lineStarts.length; line++) {
+    const start = lines.lineStart(line) + (line === 0 && text.charCodeAt(0) === 0xfeff ? 1 : 0);
+    const end = lines.lineContentEnd(line);
+    const m = DIRECTIVE.exec(text.slice(start, end));
+    if (!m || !KNOWN_DIRECTIVES.has(m[1]!.toLowerCase()) || directives.some((d) => d.name === m[1]!.toLowerCase())) break;
+    directives.push({ name: m[1]!.toLowerCase(), value: m[2]!, span: { start, end } });
+  }
+  return directives;
 }
 
 function isJsonArray(text: string, span: Span): boolean {

@@ -1,0 +1,42 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkText } from '../src/lint.js';
+import { rules } from '../src/rules/index.js';
+
+const RULES_DIR = path.join(import.meta.dirname, '..', 'src', 'rules');
+const folders = readdirSync(RULES_DIR).filter((f) => statSync(path.join(RULES_DIR, f)).isDirectory());
+
+describe('rule registry', () => {
+  it('lists exactly the rule folders', () => {
+    expect(rules.map((r) => r.name).sort()).toEqual([...folders].sort());
+  });
+
+  it('has unique, well-formed names and codes', () => {
+    expect(new Set(rules.map((r) => r.code)).size).toBe(rules.length);
+    for (const rule of rules) {
+      expect(rule.name).toMatch(/^[a-z]+(-[a-z]+)*$/);
+      expect(rule.code).toMatch(/^WB\d{3}$/);
+    }
+  });
+
+  for (const rule of rules) {
+    it(`${rule.name} has its code, tests and docs with wrong and right examples`, () => {
+      const dir = path.join(RULES_DIR, rule.name);
+      expect(readdirSync(dir).sort()).toEqual(['README.md', 'index.test.ts', 'index.ts']);
+      const docs = readFileSync(path.join(dir, 'README.md'), 'utf8');
+      expect(docs).toContain(`# ${rule.name} (${rule.code})`);
+      expect(docs).toMatch(/## Wrong\n\n```dockerfile\n[\s\S]+?```/);
+      expect(docs).toMatch(/## Right\n\n```dockerfile\n[\s\S]+?```/);
+      expect(docs).toContain(`**Default severity:** ${rule.meta.severity}`);
+    });
+
+    it(`${rule.name}: the docs' wrong example is flagged and the right one is not`, () => {
+      const docs = readFileSync(path.join(RULES_DIR, rule.name, 'README.md'), 'utf8');
+      const example = (heading: string): string => new RegExp(`## ${heading}\\n\\n\`\`\`dockerfile\\n([\\s\\S]+?)\`\`\``).exec(docs)![1]!;
+      const own = (code: string): string[] => checkText(code).filter((f) => f.rule === rule.name).map((f) => f.rule);
+      expect(own(example('Wrong')).length).toBeGreaterThan(0);
+      expect(own(example('Right'))).toEqual([]);
+    });
+  }
+});
