@@ -145,9 +145,16 @@ export function checkText(text: string, options: CheckOptions = {}): Finding[] {
   return lintModel(parseDockerfile(text), options);
 }
 
+/** One fixer pass: every offered fix whose edits overlap no earlier pick, applied at once. */
+export function fixPass(text: string, findings: readonly Finding[], unsafe: boolean): { output: string; applied: Finding[] } {
+  const fixable = findings.filter((f) => f.edits.length > 0 && (f.fix === 'safe' || unsafe));
+  const applied = selectNonOverlapping(fixable);
+  return { output: applied.length > 0 ? applyEdits(text, applied.flatMap((f) => f.edits)) : text, applied };
+}
+
 /**
- * Applies fixes in up to ten passes: each pass re-parses, applies every fix whose edits overlap no
- * other fix of the pass, and stops when nothing changes or a text repeats (a cycle).
+ * Applies fixes in up to ten passes: each pass re-parses and applies what `fixPass` picks; the
+ * fixer stops when nothing changes or a text repeats (a cycle).
  */
 export function fixText(text: string, options: FixOptions = {}): FixResult {
   let current = text;
@@ -157,19 +164,16 @@ export function fixText(text: string, options: FixOptions = {}): FixResult {
   let cycle = false;
   let findings = checkText(current, options);
   while (passes < MAX_PASSES) {
-    const fixable = findings.filter((f) => f.edits.length > 0 && (f.fix === 'safe' || options.unsafe));
-    const chosen = selectNonOverlapping(fixable);
-    if (chosen.length === 0) break;
-    const next = applyEdits(current, chosen.flatMap((f) => f.edits));
+    const pass = fixPass(current, findings, options.unsafe === true);
+    if (pass.applied.length === 0 || pass.output === current) break;
     passes++;
-    if (next === current) break;
-    if (seen.has(next)) {
+    if (seen.has(pass.output)) {
       cycle = true;
       break;
     }
-    seen.add(next);
-    current = next;
-    applied += chosen.length;
+    seen.add(pass.output);
+    current = pass.output;
+    applied += pass.applied.length;
     findings = checkText(current, options);
   }
   return { output: current, changed: current !== text, applied, passes, cycle, remaining: findings };
