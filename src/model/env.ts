@@ -192,13 +192,14 @@ export function goPathsAt(env: BuildEnv, overrides: Record<string, string> = {})
   const xdg = lookup('XDG_CACHE_HOME');
   const gocache = lookup('GOCACHE') ?? (xdg ? under(xdg, 'go-build') : under(home, '.cache/go-build'));
   const gopathRaw = lookup('GOPATH') ?? under(home, 'go');
-  const gopath: Resolved = { value: gopathRaw.value?.split(':')[0], certain: gopathRaw.certain };
+  const gopath = normalize({ value: gopathRaw.value?.split(':')[0], certain: gopathRaw.certain });
   const gomodcache = lookup('GOMODCACHE') ?? under(gopath, 'pkg/mod');
   return { home, gocache: normalize(gocache), gomodcache: normalize(gomodcache), goflags: lookup('GOFLAGS') ?? { value: undefined, certain: true } };
 }
 
+/** Go needs absolute cache paths; anything else (a Windows `C:\\go`, an empty value) is unknown here. */
 function normalize(r: Resolved): Resolved {
-  return r.value === undefined || r.value === '' ? { value: undefined, certain: false } : { value: path.normalize(r.value), certain: r.certain };
+  return r.value === undefined || !r.value.startsWith('/') ? { value: undefined, certain: false } : { value: path.normalize(r.value), certain: r.certain };
 }
 
 /** A mount target as BuildKit resolves it: relative targets are under the WORKDIR. */

@@ -62,7 +62,7 @@ export const goModCache: Rule = {
             }
             const fetching = gos.find((g) => fetchesModules(context, run, g, filledBy !== undefined));
             if (fetching) {
-              problems.push({ kind: 'missing', run, go: fetching, dir: dir.value ?? 'GOMODCACHE' });
+              problems.push({ kind: 'missing', run, go: fetching, dir: dir.value ?? 'location unknown' });
               filledBy ??= run;
             }
           }
