@@ -21,6 +21,8 @@ describe.skipIf(!hasDocker)('the seed example on real BuildKit', () => {
   function project(name: string, transform: (dockerfile: string) => string): string {
     const dir = path.join(scratch, name);
     cpSync(EXAMPLE, dir, { recursive: true });
+    // A file unique to this run busts layers cached by earlier runs at `COPY . .`.
+    writeFileSync(path.join(dir, 'run-id.txt'), namespace);
     const dockerfile = path.join(dir, 'Dockerfile');
     writeFileSync(dockerfile, transform(readFileSync(dockerfile, 'utf8').replace('go build -o app', 'go build -v -o app')));
     return dir;
