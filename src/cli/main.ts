@@ -2,6 +2,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { UsageError, WarmbuildError } from '../errors.js';
+import { bench } from './commands/bench.js';
 import { check, fix } from './commands/lint.js';
 import { rules } from './commands/rules.js';
 import { processIO, type Command, type IO } from './io.js';
@@ -15,11 +16,14 @@ Usage:
                   [--fail-level error|warning|info|none] [--config FILE] [--rule NAME=off|error|warning|info]
   warmbuild fix [paths...] [--unsafe] [--dry-run] [same options as check]
   warmbuild rules [--format text|json]
+  warmbuild bench [project-dir] [--dockerfile F] [--vs FILE|generated] [--unsafe] [--runs N]
+                  [--scenarios cold,noop,edit,deps] [--edit PATH] [--target STAGE] [--no-native]
+                  [--json PATH] [--markdown] [--report PATH.html]
 
 Exit codes: 0 clean, 1 findings at or above the fail level, 2 usage, config or input error.
 `;
 
-const commands: Record<string, Command> = { check, fix, rules };
+const commands: Record<string, Command> = { check, fix, rules, bench };
 
 /** Runs the CLI and returns its exit code; the one place that maps errors to exit codes. */
 export async function main(argv: string[], io: IO = processIO): Promise<number> {

@@ -1,0 +1,108 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { WarmbuildError } from '../errors.js';
+
+/** The Docker edge: every process warmbuild starts against the engine goes through here. */
+
+export class EngineError extends WarmbuildError {}
+
+export class AbortedError extends WarmbuildError {
+  constructor() {
+    super('interrupted');
+  }
+}
+
+export interface ProcessResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  seconds: number;
+}
+
+const running = new Set<ChildProcess>();
+
+/** Stops every process started here (Ctrl-C). */
+export function killAll(): void {
+  for (const child of running) child.kill('SIGINT');
+}
+
+export function exec(cmd: string, args: readonly string[], options: { signal?: AbortSignal; env?: NodeJS.ProcessEnv; onStderr?: (chunk: string) => void } = {}): Promise<ProcessResult> {
+  return new Promise((resolve, reject) => {
+    if (options.signal?.aborted) return reject(new AbortedError());
+    const started = process.hrtime.bigint();
+    const child = spawn(cmd, args, { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    running.add(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => {
+      const chunk = d.toString();
+      stderr += chunk;
+      options.onStderr?.(chunk);
+    });
+    const abort = (): void => void child.kill('SIGINT');
+    options.signal?.addEventListener('abort', abort, { once: true });
+    child.on('error', (error) => {
+      running.delete(child);
+      reject((error as NodeJS.ErrnoException).code === 'ENOENT' ? new EngineError(`${cmd} is not installed or not on PATH`) : error);
+    });
+    child.on('close', (code) => {
+      running.delete(child);
+      options.signal?.removeEventListener('abort', abort);
+      if (options.signal?.aborted) return reject(new AbortedError());
+      resolve({ code: code ?? -1, stdout, stderr, seconds: Number(process.hrtime.bigint() - started) / 1e9 });
+    });
+  });
+}
+
+export interface EngineIdentity {
+  engine: string;
+  buildx: string;
+  buildkit: string;
+  driver: string;
+  cpus: number;
+}
+
+/** Engine, buildx and BuildKit versions; a clear error when there is no engine or no BuildKit. */
+export async function engineIdentity(): Promise<EngineIdentity> {
+  const version = await exec('docker', ['version', '--format', '{{.Server.Version}}']);
+  if (version.code !== 0) {
+    throw new EngineError(`no Docker engine answers (${version.stderr.trim().split('\n')[0] ?? 'docker version failed'}). Start Docker, or point DOCKER_HOST at a running engine.`);
+  }
+  const buildx = await exec('docker', ['buildx', 'version']);
+  if (buildx.code !== 0) throw new EngineError('docker buildx is not available: install the buildx plugin (BuildKit is required for cache mounts).');
+  const inspect = await exec('docker', ['buildx', 'inspect']);
+  const field = (name: string): string => new RegExp(`^${name}:\\s*(.+)$`, 'm').exec(inspect.stdout)?.[1]?.trim() ?? 'unknown';
+  const info = await exec('docker', ['info', '--format', '{{.NCPU}}']);
+  return {
+    engine: version.stdout.trim(),
+    buildx: buildx.stdout.trim().split(/\s+/)[1] ?? buildx.stdout.trim(),
+    buildkit: field('BuildKit version'),
+    driver: field('Driver'),
+    cpus: Number(info.stdout.trim()) || 0,
+  };
+}
+
+export interface BuildRequest {
+  context: string;
+  dockerfile: string;
+  buildArgs: Record<string, string>;
+  hostNetwork?: boolean;
+  target?: string;
+  /** Tag for the image the build exports, so that it can be removed afterwards. */
+  tag: string;
+}
+
+/** `docker buildx build --progress=rawjson`, exporting the image as a real build would. */
+export async function buildx(request: BuildRequest, signal?: AbortSignal): Promise<ProcessResult> {
+  const args = ['buildx', 'build', '--progress=rawjson', '-t', request.tag, '-f', request.dockerfile];
+  for (const [k, v] of Object.entries(request.buildArgs)) args.push('--build-arg', `${k}=${v}`);
+  if (request.hostNetwork) args.push('--network=host');
+  if (request.target) args.push('--target', request.target);
+  args.push(request.context);
+  return exec('docker', args, { signal });
+}
+
+/** Removes the cache mounts of one BUILDKIT_CACHE_MOUNT_NS namespace. */
+export async function pruneCacheNamespace(namespace: string): Promise<void> {
+  await exec('docker', ['buildx', 'prune', '-f', '--filter', 'type=exec.cachemount', '--filter', `description~=${namespace}`]);
+}

@@ -1,0 +1,270 @@
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { buildx, engineIdentity, exec, pruneCacheNamespace } from '../adapters/docker.js';
+import { exists, readText } from '../adapters/fs.js';
+import { InputError, UsageError } from '../errors.js';
+import { fixText } from '../lint.js';
+import { builderImage, chooseEditFile, editedSource, forwardedEnv, needsHostNetwork, withStageArgs } from './plan.js';
+import { compiledPackages, failureTail, parseRawJson, type Step } from './rawjson.js';
+import { round, summarize } from './stats.js';
+import { SCENARIOS, type BenchReport, type NativeScenario, type Scenario, type ScenarioResult } from './types.js';
+
+export interface BenchOptions {
+  projectDir: string;
+  /** Relative to the project. */
+  dockerfile: string;
+  /** Another Dockerfile to compare with, or undefined for warmbuild's fixed version. */
+  vs?: string;
+  /** Include suggestions in the fixed variant. */
+  unsafe?: boolean;
+  /** A way to generate a Dockerfile for `--vs generated` (warmbuild init). */
+  generate?: (projectDir: string) => Promise<string>;
+  scenarios: Scenario[];
+  runs: number;
+  /** Relative to the project. */
+  edit?: string;
+  native: boolean;
+  target?: string;
+  env: NodeJS.ProcessEnv;
+  progress: (message: string) => void;
+  signal?: AbortSignal;
+}
+
+const BUST_ARG = 'WARMBUILD_BENCH_RUN';
+
+interface Variant {
+  name: string;
+  dockerfile: string;
+}
+
+async function goFiles(dir: string, rel = ''): Promise<Array<{ path: string; text: string }>> {
+  const out: Array<{ path: string; text: string }> = [];
+  for (const entry of await fs.readdir(path.join(dir, rel), { withFileTypes: true })) {
+    const child = rel ? `${rel}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) {
+      if (!entry.name.startsWith('.') && entry.name !== 'vendor' && entry.name !== 'testdata' && entry.name !== 'node_modules') out.push(...(await goFiles(dir, child)));
+    } else if (entry.name.endsWith('.go')) {
+      out.push({ path: child, text: await fs.readFile(path.join(dir, child), 'utf8') });
+    }
+  }
+  return out;
+}
+
+/** Whether deps can run: vendored or module-free projects need no proxy; otherwise the proxy must answer. */
+async function depsBlocker(projectDir: string, env: Record<string, string>): Promise<string | undefined> {
+  if (await exists(path.join(projectDir, 'vendor', 'modules.txt'))) return undefined;
+  const gomod = await readText(path.join(projectDir, 'go.mod'));
+  if (!/^\s*require\b/m.test(gomod)) return undefined;
+  const proxy = (env.GOPROXY ?? 'https://proxy.golang.org,direct').split(/[,|]/)[0]!;
+  if (proxy === 'off') return 'GOPROXY=off: a dependency change cannot download modules';
+  const target = proxy === 'direct' ? new URL('https://github.com') : new URL(proxy);
+  if (target.protocol === 'file:') return 'a file:// GOPROXY is not visible inside builds; serve it on 127.0.0.1 over http';
+  const reachable = await new Promise<boolean>((resolve) => {
+    const socket = net.connect({ host: target.hostname, port: Number(target.port) || (target.protocol === 'https:' ? 443 : 80), timeout: 3000 });
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('timeout', () => (socket.destroy(), resolve(false)));
+    socket.once('error', () => resolve(false));
+  });
+  return reachable ? undefined : `no module proxy answers at ${target.origin} (set GOPROXY to one that does)`;
+}
+
+function nsName(prefix: string, variant: string, rep: number): string {
+  return `${prefix}-${variant.replace(/[^a-zA-Z0-9_.-]/g, '_')}-${rep}`;
+}
+
+/**
+ * Runs the experiment: each repetition builds every variant cold (fresh cache-mount namespace, busted
+ * layers), then no-op, one-file edit and dependency change, alternating variants within each scenario;
+ * plus the native incremental `go build` in the builder image. Scratch copies only; cleans up always.
+ */
+export async function runBench(options: BenchOptions): Promise<{ report: BenchReport; failed: boolean }> {
+  const projectDir = path.resolve(options.projectDir);
+  if (!(await exists(path.join(projectDir, 'go.mod')))) throw new InputError(projectDir, undefined, 'no go.mod here: bench needs a Go module project');
+  const dockerfilePath = path.join(projectDir, options.dockerfile);
+  if (!(await exists(dockerfilePath))) throw new InputError(dockerfilePath, undefined, 'no such Dockerfile (use --dockerfile)');
+  const original = await readText(dockerfilePath);
+  const engine = await engineIdentity();
+
+  const variants: Variant[] = [{ name: 'original', dockerfile: original }];
+  if (options.vs === 'generated') {
+    if (!options.generate) throw new UsageError('--vs generated needs warmbuild init');
+    variants.push({ name: 'generated', dockerfile: await options.generate(projectDir) });
+  } else if (options.vs) {
+    variants.push({ name: path.basename(options.vs), dockerfile: await readText(path.resolve(options.vs)) });
+  } else {
+    const fixed = fixText(original, { unsafe: options.unsafe });
+    if (!fixed.changed) options.progress('warmbuild finds nothing to fix in this Dockerfile: the fixed variant equals the original');
+    variants.push({ name: 'fixed', dockerfile: fixed.output });
+  }
+
+  const editFile = options.edit ?? chooseEditFile(await goFiles(projectDir));
+  if (!editFile && options.scenarios.includes('edit')) throw new InputError(projectDir, undefined, 'no main package .go file to edit (use --edit PATH)');
+  const goEnv = forwardedEnv(options.env);
+  const hostNetwork = needsHostNetwork(goEnv);
+  const skipped: BenchReport['skipped'] = [];
+  const scenarios = [...options.scenarios];
+  if (scenarios.includes('deps')) {
+    const reason = await depsBlocker(projectDir, goEnv);
+    if (reason) {
+      skipped.push({ scenario: 'deps', reason });
+      scenarios.splice(scenarios.indexOf('deps'), 1);
+      options.progress(`skipping the dependency-change scenario: ${reason}`);
+    }
+  }
+
+  const id = randomBytes(4).toString('hex');
+  const prefix = `warmbuild-bench-${id}`;
+  const scratch = await fs.mkdtemp(path.join(tmpdir(), 'warmbuild-bench-'));
+  const namespaces: string[] = [];
+  const tags: string[] = [];
+  const volumes: string[] = [];
+  const times = new Map<string, { seconds: number[]; steps: Step[][]; packages: string[][]; error?: string }>();
+  const native: Record<'cold' | 'noop' | 'edit', { seconds: number[]; packages: string[][] }> = { cold: { seconds: [], packages: [] }, noop: { seconds: [], packages: [] }, edit: { seconds: [], packages: [] } };
+  const image = builderImage(original) ?? variants.map((v) => builderImage(v.dockerfile)).find(Boolean);
+  const nativePackage = editFile ? `./${path.posix.dirname(editFile)}` : '.';
+  const total = options.runs * (scenarios.length * variants.length + (options.native && image ? 3 : 0));
+  let done = 0;
+  const step = (label: string): void => options.progress(`[${++done}/${total}] ${label}`);
+
+  try {
+    for (let rep = 1; rep <= options.runs; rep++) {
+      const bust = `${id}-${rep}`;
+      const contexts = new Map<string, { ctx: string; file: string; ns: string; tag: string }>();
+      for (const variant of variants) {
+        const dir = path.join(scratch, `${variant.name.replace(/[^\w.-]/g, '_')}-${rep}`);
+        const ctx = path.join(dir, 'context');
+        await fs.cp(projectDir, ctx, { recursive: true });
+        const file = path.join(dir, 'Dockerfile');
+        await fs.writeFile(file, withStageArgs(variant.dockerfile, [BUST_ARG, ...Object.keys(goEnv)]));
+        const ignore = `${dockerfilePath}.dockerignore`;
+        if (await exists(ignore)) await fs.copyFile(ignore, `${file}.dockerignore`);
+        const ns = nsName(prefix, variant.name, rep);
+        namespaces.push(ns);
+        const tag = `${prefix}-${variants.indexOf(variant)}:${rep}`;
+        tags.push(tag);
+        contexts.set(variant.name, { ctx, file, ns, tag });
+      }
+      for (const scenario of scenarios) {
+        for (const variant of variants) {
+          const c = contexts.get(variant.name)!;
+          if (scenario === 'edit') await mutate(path.join(c.ctx, editFile!), `${rep}`);
+          if (scenario === 'deps') await mutate(path.join(c.ctx, 'go.mod'), `deps ${rep}`);
+          step(`${variant.name}: ${scenario} (run ${rep}/${options.runs})`);
+          const result = await buildx(
+            { context: c.ctx, dockerfile: c.file, buildArgs: { ...goEnv, [BUST_ARG]: bust, BUILDKIT_CACHE_MOUNT_NS: c.ns }, hostNetwork, target: options.target, tag: c.tag },
+            options.signal,
+          );
+          const steps = parseRawJson(result.stderr);
+          const key = `${variant.name}\u0000${scenario}`;
+          const entry = times.get(key) ?? { seconds: [], steps: [], packages: [] };
+          if (result.code !== 0) {
+            entry.error = failureTail(steps) ?? result.stderr.trim().split('\n').slice(-20).join('\n');
+          } else {
+            entry.seconds.push(result.seconds);
+            entry.steps.push(steps);
+            entry.packages.push(steps.filter((s) => /\bgo\b/.test(s.name)).flatMap((s) => compiledPackages(s.log)));
+          }
+          times.set(key, entry);
+        }
+      }
+      if (options.native && image) await runNative(rep);
+    }
+  } finally {
+    await fs.rm(scratch, { recursive: true, force: true });
+    for (const ns of namespaces) await pruneCacheNamespace(ns).catch(() => undefined);
+    if (tags.length > 0) await exec('docker', ['image', 'rm', '-f', ...tags]).catch(() => undefined);
+    if (volumes.length > 0) await exec('docker', ['volume', 'rm', '-f', ...volumes]).catch(() => undefined);
+  }
+
+  async function runNative(rep: number): Promise<void> {
+    const ctx = path.join(scratch, `native-${rep}`);
+    await fs.cp(projectDir, ctx, { recursive: true });
+    const cacheVolume = `${prefix}-native-gocache-${rep}`;
+    const modVolume = `${prefix}-native-gomodcache-${rep}`;
+    volumes.push(cacheVolume, modVolume);
+    const script = `s=$(date +%s.%N); go build -buildvcs=false -o /tmp/out ${nativePackage}; rc=$?; e=$(date +%s.%N); echo "WARMBUILD_NATIVE $s $e" >&2; exit $rc`;
+    const envArgs = Object.entries(goEnv).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+    const once = async (label: 'cold' | 'noop' | 'edit'): Promise<void> => {
+      step(`native go build: ${label} (run ${rep}/${options.runs})`);
+      const result = await exec(
+        'docker',
+        ['run', '--rm', ...(hostNetwork ? ['--network=host'] : []), '-v', `${ctx}:/src:ro`, '-w', '/src', '-v', `${cacheVolume}:/root/.cache/go-build`, '-v', `${modVolume}:/go/pkg/mod`, ...envArgs, image!, 'sh', '-c', script],
+        { signal: options.signal },
+      );
+      const m = /WARMBUILD_NATIVE (\S+) (\S+)/.exec(result.stderr);
+      if (result.code !== 0 || !m) {
+        options.progress(`native go build failed: ${result.stderr.trim().split('\n').slice(-5).join(' | ')}`);
+        return;
+      }
+      native[label].seconds.push(Number(m[2]) - Number(m[1]));
+      native[label].packages.push(compiledPackages(result.stderr.replace(/WARMBUILD_NATIVE.*\n?/, '')));
+    };
+    await once('cold');
+    await once('noop');
+    if (editFile) {
+      await mutate(path.join(ctx, editFile), `native ${rep}`);
+      await once('edit');
+    }
+  }
+
+  const results: ScenarioResult[] = [];
+  for (const variant of variants) {
+    for (const scenario of scenarios) {
+      const entry = times.get(`${variant.name}\u0000${scenario}`);
+      if (!entry) continue;
+      const summary = summarize(entry.seconds) ?? { median: 0, min: 0, max: 0 };
+      results.push({
+        variant: variant.name,
+        scenario,
+        seconds: entry.seconds.map((s) => round(s, 3)),
+        median: round(summary.median, 3),
+        min: round(summary.min, 3),
+        max: round(summary.max, 3),
+        steps: medianSteps(entry.steps),
+        packages: entry.packages,
+        ...(entry.error ? { error: entry.error } : {}),
+      });
+    }
+  }
+  const nativeReport: BenchReport['native'] = options.native && image ? { image, package: nativePackage } : undefined;
+  if (nativeReport) {
+    for (const label of ['cold', 'noop', 'edit'] as const) {
+      const s = summarize(native[label].seconds);
+      if (s) nativeReport[label] = { seconds: native[label].seconds.map((x) => round(x, 3)), median: round(s.median, 3), packages: native[label].packages } satisfies NativeScenario;
+    }
+  }
+  const report: BenchReport = {
+    version: 1,
+    engine,
+    project: projectDir,
+    runs: options.runs,
+    variants: variants.map((v) => v.name),
+    scenarios: SCENARIOS.filter((s) => scenarios.includes(s)),
+    skipped,
+    results,
+    ...(nativeReport ? { native: nativeReport } : {}),
+  };
+  return { report, failed: results.some((r) => r.error) };
+}
+
+async function mutate(file: string, marker: string): Promise<void> {
+  await fs.writeFile(file, editedSource(await fs.readFile(file, 'utf8'), marker));
+}
+
+/** Per step name, the median over runs; steps that never took time are left out. */
+function medianSteps(runs: readonly Step[][]): { name: string; seconds: number }[] {
+  const byName = new Map<string, number[]>();
+  for (const steps of runs) {
+    for (const s of steps) {
+      if (s.cached) continue;
+      byName.set(s.name, [...(byName.get(s.name) ?? []), s.seconds]);
+    }
+  }
+  return [...byName.entries()]
+    .map(([name, values]) => ({ name, seconds: round(summarize(values)!.median, 3) }))
+    .filter((s) => s.seconds >= 0.005)
+    .sort((a, b) => b.seconds - a.seconds);
+}
