@@ -15,6 +15,7 @@ describe.skipIf(!hasDocker)('the seed example on real BuildKit', () => {
   afterAll(async () => {
     rmSync(scratch, { recursive: true, force: true });
     if (images.length > 0) await run('docker', ['image', 'rm', '-f', ...images]);
+    await run('docker', ['buildx', 'prune', '-f', '--filter', 'type=exec.cachemount', '--filter', `description~=${namespace}`]);
   });
 
   /** A copy of the example whose go build prints what it compiles. */

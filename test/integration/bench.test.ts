@@ -1,0 +1,101 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import type { BenchReport } from '../../src/bench/types.js';
+import { hasDocker, run } from '../support/docker.js';
+import { goSumLines, startProxy, type Module } from '../support/goproxy.js';
+
+const PROJECT = path.resolve(import.meta.dirname, '..', 'projects', 'benchapp');
+const GREET: Module = {
+  path: 'example.com/greet',
+  version: 'v1.0.0',
+  files: { 'go.mod': 'module example.com/greet\n\ngo 1.21\n', 'greet.go': 'package greet\n\nfunc Hello(name string) string { return "Hello, " + name + "!" }\n' },
+};
+
+describe.skipIf(!hasDocker)('warmbuild bench on real BuildKit', () => {
+  const scratch = mkdtempSync(path.join(tmpdir(), 'warmbuild-bench-test-'));
+  let proxy: Awaited<ReturnType<typeof startProxy>>;
+  const env = { ...process.env };
+  beforeAll(async () => {
+    proxy = await startProxy([GREET]);
+    cpSync(PROJECT, path.join(scratch, 'app'), { recursive: true });
+    writeFileSync(path.join(scratch, 'app', 'go.sum'), goSumLines(GREET));
+    process.env.GOPROXY = proxy.url;
+    process.env.GOSUMDB = 'off';
+  });
+  afterAll(() => {
+    proxy?.server.close();
+    process.env = env;
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('runs every scenario for both variants and the native build, writes valid JSON, and the fixed edit compiles only the edited package', async () => {
+    const json = path.join(scratch, 'out', 'bench.json');
+    const html = path.join(scratch, 'out', 'bench.html');
+    const appBefore = readFileSync(path.join(scratch, 'app', 'main.go'), 'utf8');
+    let stdout = '';
+    let stderr = '';
+    const code = await main(['bench', path.join(scratch, 'app'), '--runs', '1', '--json', json, '--report', html], {
+      stdout: (t) => void (stdout += t),
+      stderr: (t) => void (stderr += t),
+      isTTY: false,
+    });
+    expect(code, stderr).toBe(0);
+    expect(stdout).toMatch(/^variant +cold +speedup +no-op +speedup +one-file edit +speedup +dependency change/m);
+    expect(stderr).toMatch(/\[1\/\d+\] original: cold \(run 1\/1\)/);
+
+    const report = JSON.parse(readFileSync(json, 'utf8')) as BenchReport;
+    expect(report.version).toBe(1);
+    expect(report.runs).toBe(1);
+    expect(report.engine.cpus).toBeGreaterThan(0);
+    expect(report.engine.engine).toMatch(/^\d+\./);
+    expect(report.skipped).toEqual([]);
+    expect(report.results.map((r) => `${r.variant}/${r.scenario}`)).toEqual([
+      'original/cold', 'original/noop', 'original/edit', 'original/deps',
+      'fixed/cold', 'fixed/noop', 'fixed/edit', 'fixed/deps',
+    ]);
+    for (const r of report.results) {
+      expect(r.error).toBeUndefined();
+      expect(r.seconds).toHaveLength(1);
+      expect(r.median).toBeGreaterThan(0);
+      expect(r.min).toBeLessThanOrEqual(r.max);
+      for (const s of r.steps) expect(s).toEqual({ name: expect.any(String), seconds: expect.any(Number) });
+    }
+    const packages = (variant: string, scenario: string) => report.results.find((r) => r.variant === variant && r.scenario === scenario)!.packages[0];
+    expect(packages('fixed', 'edit')).toEqual(['example.com/benchapp']);
+    expect(packages('original', 'edit')).toEqual(expect.arrayContaining(['fmt', 'example.com/greet', 'example.com/benchapp/internal/msg', 'example.com/benchapp']));
+    expect(report.native?.edit?.packages[0]).toEqual(['example.com/benchapp']);
+    expect(report.native?.image).toBe('golang:1.25-trixie');
+    // The dependency change really downloaded through the proxy.
+    expect(proxy.requests.some((r) => r.endsWith('.zip'))).toBe(true);
+    expect(readFileSync(html, 'utf8')).toContain('<svg');
+    // The user's tree is never modified, and nothing is left behind.
+    expect(readFileSync(path.join(scratch, 'app', 'main.go'), 'utf8')).toBe(appBefore);
+    expect((await run('docker', ['images', '--format', '{{.Repository}}'])).stdout).not.toContain('warmbuild-bench-');
+    expect((await run('docker', ['volume', 'ls', '--format', '{{.Name}}'])).stdout).not.toContain('warmbuild-bench-');
+  }, 900_000);
+
+  it('reports a variant that fails to build, with its failing step, and exits 1', async () => {
+    const vs = path.join(scratch, 'broken.Dockerfile');
+    writeFileSync(vs, 'FROM golang:1.25-trixie\nWORKDIR /app\nCOPY . .\nRUN go build -o /app/bin ./does-not-exist\n');
+    let stdout = '';
+    const code = await main(['bench', path.join(scratch, 'app'), '--runs', '1', '--scenarios', 'cold', '--no-native', '--vs', vs], {
+      stdout: (t) => void (stdout += t),
+      stderr: () => undefined,
+      isTTY: false,
+    });
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/broken\.Dockerfile +FAILED/);
+    expect(stdout).toMatch(/broken\.Dockerfile failed in cold:\n.*RUN go build -o \/app\/bin \.\/does-not-exist/);
+    expect(stdout).toMatch(/original +\d+\.\d+ s/);
+  }, 600_000);
+
+  it('says what is wrong with a project that has no go.mod, and exits 2', async () => {
+    let stderr = '';
+    const code = await main(['bench', scratch], { stdout: () => undefined, stderr: (t) => void (stderr += t), isTTY: false });
+    expect(code).toBe(2);
+    expect(stderr).toContain('no go.mod here');
+  });
+});

@@ -1,0 +1,3 @@
+package msg
+
+func Name() string { return "bench" }
