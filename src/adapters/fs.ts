@@ -22,8 +22,8 @@ export async function discoverDockerfiles(paths: readonly string[]): Promise<str
     } catch {
       throw new InputError(given, undefined, 'no such file or directory');
     }
-    if (stat.isFile()) found.push(given);
-    else await walk(given, found);
+    if (stat.isDirectory()) await walk(given, found);
+    else found.push(given);
   }
   return found;
 }

@@ -95,7 +95,8 @@ export async function runBench(options: BenchOptions): Promise<{ report: BenchRe
   } else if (options.vs) {
     variants.push({ name: path.basename(options.vs), dockerfile: await readText(path.resolve(options.vs)) });
   } else {
-    const fixed = fixText(original, { unsafe: options.unsafe });
+    const vendor = await exists(path.join(projectDir, 'vendor', 'modules.txt'));
+    const fixed = fixText(original, { unsafe: options.unsafe, facts: { vendor } });
     if (!fixed.changed) options.progress('warmbuild finds nothing to fix in this Dockerfile: the fixed variant equals the original');
     variants.push({ name: 'fixed', dockerfile: fixed.output });
   }

@@ -3,6 +3,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { UsageError, WarmbuildError } from '../errors.js';
 import { bench } from './commands/bench.js';
+import { init } from './commands/init.js';
 import { check, fix } from './commands/lint.js';
 import { rules } from './commands/rules.js';
 import { processIO, type Command, type IO } from './io.js';
@@ -16,6 +17,8 @@ Usage:
                   [--fail-level error|warning|info|none] [--config FILE] [--rule NAME=off|error|warning|info]
   warmbuild fix [paths...] [--unsafe] [--dry-run] [same options as check]
   warmbuild rules [--format text|json]
+  warmbuild init [project-dir] [--binary NAME] [--builder-image IMG] [--runtime-image IMG]
+                 [--private GOPRIVATE] [--vcs] [--force] [--stdout]
   warmbuild bench [project-dir] [--dockerfile F] [--vs FILE|generated] [--unsafe] [--runs N]
                   [--scenarios cold,noop,edit,deps] [--edit PATH] [--target STAGE] [--no-native]
                   [--json PATH] [--markdown] [--report PATH.html]
@@ -23,7 +26,7 @@ Usage:
 Exit codes: 0 clean, 1 findings at or above the fail level, 2 usage, config or input error.
 `;
 
-const commands: Record<string, Command> = { check, fix, rules, bench };
+const commands: Record<string, Command> = { check, fix, rules, bench, init };
 
 /** Runs the CLI and returns its exit code; the one place that maps errors to exit codes. */
 export async function main(argv: string[], io: IO = processIO): Promise<number> {

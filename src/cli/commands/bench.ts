@@ -8,6 +8,7 @@ import { runBench } from '../../bench/run.js';
 import { SCENARIOS, type Scenario } from '../../bench/types.js';
 import { UsageError } from '../../errors.js';
 import { parse, type Command } from '../io.js';
+import { generateFor } from './init.js';
 
 export const BUNDLED_EXAMPLE = fileURLToPath(new URL('../../../examples/hello-world', import.meta.url));
 
@@ -55,6 +56,7 @@ export const bench: Command = async (argv, io) => {
       target: values.target as string | undefined,
       native: values['no-native'] !== true,
       env: process.env,
+      generate: async (dir) => (await generateFor(dir, { goprivate: process.env.GOPRIVATE || undefined })).dockerfile,
       progress,
       signal: controller.signal,
     });

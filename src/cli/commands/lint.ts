@@ -56,7 +56,7 @@ export const fix: Command = async (argv, io) => {
   for (const result of results) {
     if (!result.fix?.changed) continue;
     if (dryRun) {
-      io.stdout(createTwoFilesPatch(`a/${result.path}`, `b/${result.path}`, result.fix.original, result.source!, '', '', { context: 3 }).replace(/^=+\n/, ''));
+      io.stdout(createTwoFilesPatch(`a/${result.path.replace(/^\//, '')}`, `b/${result.path.replace(/^\//, '')}`, result.fix.original, result.source!, '', '', { context: 3 }).replace(/^=+\n/, ''));
     } else {
       io.stderr(`fixed ${result.path}: ${result.fix.applied} fix${result.fix.applied === 1 ? '' : 'es'}\n`);
     }

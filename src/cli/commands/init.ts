@@ -1,0 +1,46 @@
+import path from 'node:path';
+import { exists, writeAtomic } from '../../adapters/fs.js';
+import { InputError } from '../../errors.js';
+import { analyzeProject } from '../../init/analyze.js';
+import { readProject } from '../../init/files.js';
+import { generate, type Generated, type InitOptions } from '../../init/generate.js';
+import { parse, type Command } from '../io.js';
+
+/** Analyses a project directory and generates its Dockerfile and .dockerignore (no writing). */
+export async function generateFor(projectDir: string, options: InitOptions): Promise<Generated> {
+  const files = await readProject(projectDir);
+  return generate(analyzeProject(files, projectDir), options, projectDir);
+}
+
+export const init: Command = async (argv, io) => {
+  const { values, positionals } = parse(argv, {
+    binary: { type: 'string' },
+    'builder-image': { type: 'string' },
+    'runtime-image': { type: 'string' },
+    private: { type: 'string' },
+    vcs: { type: 'boolean' },
+    force: { type: 'boolean' },
+    stdout: { type: 'boolean' },
+  });
+  const dir = positionals[0] ?? '.';
+  const generated = await generateFor(dir, {
+    binary: values.binary as string | undefined,
+    builderImage: values['builder-image'] as string | undefined,
+    runtimeImage: values['runtime-image'] as string | undefined,
+    goprivate: (values.private as string | undefined) ?? (process.env.GOPRIVATE || undefined),
+    vcs: values.vcs === true,
+  });
+  if (values.stdout) {
+    io.stdout(generated.dockerfile);
+    return 0;
+  }
+  const dockerfile = path.join(dir, 'Dockerfile');
+  const ignore = path.join(dir, '.dockerignore');
+  for (const file of [dockerfile, ignore]) {
+    if (!values.force && (await exists(file))) throw new InputError(file, undefined, 'already exists; use --force to overwrite, or --stdout to print the Dockerfile');
+  }
+  await writeAtomic(dockerfile, generated.dockerfile);
+  await writeAtomic(ignore, generated.dockerignore);
+  io.stderr(`wrote ${dockerfile} and ${ignore} (binaries: ${generated.binaries.join(', ')})\n`);
+  return 0;
+};

@@ -1,0 +1,134 @@
+import { InputError } from '../errors.js';
+
+/** A go.mod or go.work file, as far as init needs it. Pure. */
+
+export interface Replace {
+  oldPath: string;
+  /** A module path, or a local directory (starting with ./ or ../ or /). */
+  newPath: string;
+  local: boolean;
+  line: number;
+}
+
+export interface GoModFile {
+  module?: string;
+  go?: string;
+  toolchain?: string;
+  requires: { path: string; version: string }[];
+  replaces: Replace[];
+  /** go.work `use` directories. */
+  uses: string[];
+}
+
+const MOD_VERBS = new Set(['module', 'go', 'toolchain', 'require', 'replace', 'exclude', 'retract', 'godebug', 'tool', 'ignore']);
+const WORK_VERBS = new Set(['go', 'toolchain', 'use', 'replace', 'godebug']);
+
+/** Splits a line into tokens: bare words, "quoted" and `raw` strings, and `=>`; comments dropped. */
+function tokens(line: string, file: string, lineNo: number): string[] {
+  const out: string[] = [];
+  let i = 0;
+  while (i < line.length) {
+    const ch = line[i]!;
+    if (ch === ' ' || ch === '\t' || ch === '\r') {
+      i++;
+    } else if (line.startsWith('//', i)) {
+      break;
+    } else if (ch === '"' || ch === '`') {
+      const end = line.indexOf(ch, i + 1);
+      if (end < 0) throw new InputError(file, lineNo, 'unterminated quoted string');
+      out.push(ch === '"' ? (JSON.parse(line.slice(i, end + 1)) as string) : line.slice(i + 1, end));
+      i = end + 1;
+    } else if (line.startsWith('=>', i)) {
+      out.push('=>');
+      i += 2;
+    } else if (ch === '(' || ch === ')') {
+      out.push(ch);
+      i++;
+    } else {
+      let j = i;
+      while (j < line.length && !' \t\r"`()'.includes(line[j]!) && !line.startsWith('//', j) && !line.startsWith('=>', j)) j++;
+      out.push(line.slice(i, j));
+      i = j;
+    }
+  }
+  return out;
+}
+
+export function isLocalPath(p: string): boolean {
+  return p.startsWith('./') || p.startsWith('../') || p === '.' || p === '..' || p.startsWith('/');
+}
+
+/** Parses go.mod (`kind: 'mod'`) or go.work (`kind: 'work'`); syntax errors are InputErrors with file:line. */
+export function parseGoMod(text: string, file: string, kind: 'mod' | 'work' = 'mod'): GoModFile {
+  const verbs = kind === 'mod' ? MOD_VERBS : WORK_VERBS;
+  const result: GoModFile = { requires: [], replaces: [], uses: [] };
+  const lines = text.split('\n');
+  let block: { verb: string; line: number } | undefined;
+  const apply = (verb: string, args: string[], lineNo: number): void => {
+    const need = (n: number, what: string): void => {
+      if (args.length < n) throw new InputError(file, lineNo, `usage: ${verb} ${what}`);
+    };
+    switch (verb) {
+      case 'module':
+        need(1, 'module/path');
+        result.module = args[0];
+        break;
+      case 'go':
+        need(1, '1.23');
+        if (!/^\d+\.\d+(\.\d+)?((rc|beta)\d+)?$/.test(args[0]!)) throw new InputError(file, lineNo, `invalid go version '${args[0]}': must match format 1.23.0`);
+        result.go = args[0];
+        break;
+      case 'toolchain':
+        need(1, 'go1.23.0');
+        if (!/^go\d+\.\d+/.test(args[0]!) && args[0] !== 'default') throw new InputError(file, lineNo, `invalid toolchain '${args[0]}': must be like go1.23.0`);
+        result.toolchain = args[0];
+        break;
+      case 'require':
+        need(2, 'module/path v1.2.3');
+        result.requires.push({ path: args[0]!, version: args[1]! });
+        break;
+      case 'replace': {
+        const arrow = args.indexOf('=>');
+        if (arrow < 1 || arrow === args.length - 1) throw new InputError(file, lineNo, 'usage: replace module/path [v1.2.3] => other/module v1.4 or local/directory');
+        const newPath = args[arrow + 1]!;
+        result.replaces.push({ oldPath: args[0]!, newPath, local: isLocalPath(newPath), line: lineNo });
+        break;
+      }
+      case 'use':
+        need(1, './dir');
+        result.uses.push(args[0]!);
+        break;
+    }
+  };
+  lines.forEach((raw, index) => {
+    const lineNo = index + 1;
+    const t = tokens(raw, file, lineNo);
+    if (t.length === 0) return;
+    if (block) {
+      if (t[0] === ')') {
+        block = undefined;
+        return;
+      }
+      apply(block.verb, t, lineNo);
+      return;
+    }
+    const verb = t[0]!;
+    if (!verbs.has(verb)) throw new InputError(file, lineNo, `unknown directive: ${verb}`);
+    if (t[1] === '(') {
+      if (t.length > 2) throw new InputError(file, lineNo, `unexpected text after ${verb} (`);
+      block = { verb, line: lineNo };
+      return;
+    }
+    apply(verb, t.slice(1), lineNo);
+  });
+  if (block) throw new InputError(file, block.line, `${block.verb} block is never closed with )`);
+  if (kind === 'mod' && !result.module) throw new InputError(file, 1, 'no module directive');
+  return result;
+}
+
+/** `1.25` from `go 1.25.3` or `toolchain go1.25.3`: the toolchain line wins. */
+export function goMinor(mod: Pick<GoModFile, 'go' | 'toolchain'>): string | undefined {
+  const source = mod.toolchain && mod.toolchain !== 'default' ? mod.toolchain.replace(/^go/, '') : mod.go;
+  const m = source ? /^(\d+)\.(\d+)/.exec(source) : null;
+  return m ? `${m[1]}.${m[2]}` : undefined;
+}
