@@ -18,7 +18,7 @@ Usage:
   warmbuild fix [paths...] [--unsafe] [--dry-run] [same options as check]
   warmbuild rules [--format text|json]
   warmbuild init [project-dir] [--binary NAME] [--builder-image IMG] [--runtime-image IMG]
-                 [--private GOPRIVATE] [--vcs] [--force] [--stdout]
+                 [--private GOPRIVATE] [--vcs] [--syntax REF|none] [--force] [--stdout]
   warmbuild bench [project-dir] [--dockerfile F] [--vs FILE|generated] [--unsafe] [--runs N]
                   [--scenarios cold,noop,edit,deps] [--edit PATH] [--target STAGE] [--no-native]
                   [--json PATH] [--markdown] [--report PATH.html]

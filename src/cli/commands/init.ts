@@ -18,6 +18,7 @@ export const init: Command = async (argv, io) => {
     'builder-image': { type: 'string' },
     'runtime-image': { type: 'string' },
     private: { type: 'string' },
+    syntax: { type: 'string' },
     vcs: { type: 'boolean' },
     force: { type: 'boolean' },
     stdout: { type: 'boolean' },
@@ -29,6 +30,7 @@ export const init: Command = async (argv, io) => {
     runtimeImage: values['runtime-image'] as string | undefined,
     goprivate: (values.private as string | undefined) ?? (process.env.GOPRIVATE || undefined),
     vcs: values.vcs === true,
+    syntax: values.syntax as string | undefined,
   });
   if (values.stdout) {
     io.stdout(generated.dockerfile);

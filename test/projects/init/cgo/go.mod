@@ -1,0 +1,3 @@
+module example.com/cgoapp
+
+go 1.25

@@ -1,0 +1,3 @@
+package banner
+
+func For(name string) string { return "multi: " + name }

@@ -1,0 +1,3 @@
+module example.com/rootapp
+
+go 1.25

@@ -1,0 +1,9 @@
+package main
+
+import "fmt"
+
+var version = "dev"
+
+func main() {
+	fmt.Println("rootapp", version)
+}

@@ -1,0 +1,3 @@
+package lib
+
+func Message() string { return "workspace ok" }
