@@ -162,7 +162,7 @@ export function analyzeProject(files: ProjectFiles, rootLabel: string): Analysis
   const versionVariable = mainFiles.find((f) => f.versionVariable)?.versionVariable;
 
   const embedPaths = new Set<string>();
-  for (const f of buildFiles) for (const pattern of f.embeds) embedPaths.add(path.normalize(path.join(f.dir, pattern.replace(/[*?[].*$/, '') || '.')));
+  for (const f of buildFiles) for (const pattern of f.embeds) embedPaths.add(path.normalize(path.join(f.dir, pattern.replace(/[*?[].*$/, '') || '.')).replace(/\/$/, ''));
 
   // Requirements met inside the context (workspace modules, local replaces) download nothing.
   const local = new Set([...[...moduleDirs.values()].map((m) => m.module ?? ''), ...[...moduleDirs.values()].flatMap((m) => m.replaces.filter((r) => r.local).map((r) => r.oldPath))]);
