@@ -126,7 +126,7 @@ export async function runBench(options: BenchOptions): Promise<{ report: BenchRe
   const native: Record<'cold' | 'noop' | 'edit', { seconds: number[]; packages: string[][] }> = { cold: { seconds: [], packages: [] }, noop: { seconds: [], packages: [] }, edit: { seconds: [], packages: [] } };
   const image = builderImage(original) ?? variants.map((v) => builderImage(v.dockerfile)).find(Boolean);
   const nativePackage = editFile ? `./${path.posix.dirname(editFile)}` : '.';
-  const total = options.runs * (scenarios.length * variants.length + (options.native && image ? 3 : 0));
+  const total = options.runs * ((scenarios.length + (scenarios.includes('cold') ? 0 : 1)) * variants.length + (options.native && image ? 3 : 0));
   let done = 0;
   const step = (label: string): void => options.progress(`[${++done}/${total}] ${label}`);
 
@@ -148,21 +148,29 @@ export async function runBench(options: BenchOptions): Promise<{ report: BenchRe
         tags.push(tag);
         contexts.set(variant.name, { ctx, file, ns, tag });
       }
-      for (const scenario of scenarios) {
+      // Every repetition starts cold; when cold is not asked for, that build only primes the caches.
+      for (const scenario of ['cold', ...scenarios.filter((s) => s !== 'cold')] as Scenario[]) {
+        const recorded = scenarios.includes(scenario);
         for (const variant of variants) {
           const c = contexts.get(variant.name)!;
           if (scenario === 'edit') await mutate(path.join(c.ctx, editFile!), `${rep}`);
           if (scenario === 'deps') await mutate(path.join(c.ctx, 'go.mod'), `deps ${rep}`);
-          step(`${variant.name}: ${scenario} (run ${rep}/${options.runs})`);
+          step(`${variant.name}: ${recorded ? scenario : 'priming build'} (run ${rep}/${options.runs})`);
           const result = await buildx(
             { context: c.ctx, dockerfile: c.file, buildArgs: { ...goEnv, [BUST_ARG]: bust, BUILDKIT_CACHE_MOUNT_NS: c.ns }, hostNetwork, target: options.target, tag: c.tag },
             options.signal,
           );
           const steps = parseRawJson(result.stderr);
+          const failure = result.code === 0 ? undefined : (failureTail(steps) ?? result.stderr.trim().split('\n').slice(-20).join('\n'));
+          if (!recorded) {
+            // A failed priming build fails every scenario of the variant.
+            for (const s of failure ? scenarios : []) times.set(`${variant.name}\u0000${s}`, { seconds: [], steps: [], packages: [], error: failure });
+            continue;
+          }
           const key = `${variant.name}\u0000${scenario}`;
           const entry = times.get(key) ?? { seconds: [], steps: [], packages: [] };
-          if (result.code !== 0) {
-            entry.error = failureTail(steps) ?? result.stderr.trim().split('\n').slice(-20).join('\n');
+          if (failure) {
+            entry.error = failure;
           } else {
             entry.seconds.push(result.seconds);
             entry.steps.push(steps);
