@@ -50,8 +50,8 @@ export interface FixResult {
 
 const MAX_PASSES = 10;
 
-function severityFor(rule: Rule, settings: Record<string, RuleSetting> | undefined): RuleSetting {
-  return settings?.[rule.name] ?? settings?.[rule.code] ?? rule.meta.severity;
+function configuredSeverity(rule: Rule, settings: Record<string, RuleSetting> | undefined): RuleSetting | undefined {
+  return settings?.[rule.name] ?? settings?.[rule.code];
 }
 
 const IGNORE_COMMENT = /^warmbuild\s+(global\s+)?ignore=([\w,\s-]+)$/i;
@@ -94,8 +94,8 @@ export function lintModel(model: DockerfileModel, options: CheckOptions = {}): F
   const ignores = collectIgnores(model);
   const runs = new Map<Instruction, RunAnalysis>();
   for (const rule of allRules) {
-    const severity = severityFor(rule, options.rules);
-    if (severity === 'off') continue;
+    const configured = configuredSeverity(rule, options.rules);
+    if (configured === 'off') continue;
     const context: RuleContext = {
       model,
       facts: options.facts ?? {},
@@ -118,7 +118,7 @@ export function lintModel(model: DockerfileModel, options: CheckOptions = {}): F
         findings.push({
           rule: rule.name,
           code: rule.code,
-          severity,
+          severity: configured ?? d.severity ?? rule.meta.severity,
           messageId: d.messageId,
           message,
           line: start.line,

@@ -100,6 +100,13 @@ export function insertAfter(model: DockerfileModel, instruction: Instruction, li
   return { span: { start: next, end: next }, text: `${body}${model.eol}` };
 }
 
+/** Removes an instruction's whole lines, line break included. */
+export function removeInstruction(model: DockerfileModel, instruction: Instruction): Edit {
+  const start = model.lines.lineStart(model.lines.lineOf(instruction.span.start));
+  const next = model.lines.lineStarts[model.lines.lineOf(instruction.span.end) + 1];
+  return { span: { start: Math.max(start, model.directivesEnd), end: next ?? model.text.length }, text: '' };
+}
+
 function keywordCase(model: DockerfileModel, line: string): string {
   return model.lowercaseKeywords ? line.replace(/^[A-Z]+/, (k) => k.toLowerCase()) : line;
 }

@@ -83,3 +83,17 @@ export function commandSpan(go: GoInvocation): Span {
   const argv = go.command.argv;
   return { start: argv[0]!.span.start, end: argv[argv.length - 1]!.span.end };
 }
+
+/** A stage that builds Go: FROM a golang image (or a stage of one), or with a Go command in a RUN. */
+export function isGoBuilderStage(context: RuleContext, run: Instruction): boolean {
+  const stage = run.stage;
+  if (!stage) return false;
+  if (context.env(run).golangImage) return true;
+  return stage.instructions.some((i) => i.keyword === 'RUN' && context.run(i).go.length > 0);
+}
+
+/** Whether `-buildvcs=false` (or GOFLAGS with it) applies to an invocation. */
+export function stampsVcs(context: RuleContext, run: Instruction, go: GoInvocation): boolean {
+  const flags = goFlags(go, context.goPaths(run, go.command.env).goflags.value);
+  return !flags.some((f) => /^--?buildvcs=(false|0)$/.test(f));
+}

@@ -5,6 +5,14 @@ import { goBuildCache } from './go-build-cache/index.js';
 import { goBuildForce } from './go-build-force/index.js';
 import { goCacheLocked } from './go-cache-locked/index.js';
 import { goModCache } from './go-mod-cache/index.js';
+import { buildvcs } from './buildvcs/index.js';
+import { cacheIdSharedAcrossProjects } from './cache-id-shared-across-projects/index.js';
+import { checksumOff } from './checksum-off/index.js';
+import { goBuildInMake } from './go-build-in-make/index.js';
+import { secretInArgEnv } from './secret-in-arg-env/index.js';
+import { secretMountRequired } from './secret-mount-required/index.js';
+import { targetarchBeforeDownload } from './targetarch-before-download/index.js';
+import { toolchainMismatch } from './toolchain-mismatch/index.js';
 import type { Rule } from './types.js';
 
 /** The explicit registry; a test checks it against the rule folders. */
@@ -16,6 +24,14 @@ export const rules: readonly Rule[] = [
   goBuildForce,
   cacheMountNonroot,
   goCacheLocked,
+  goBuildInMake,
+  buildvcs,
+  toolchainMismatch,
+  secretInArgEnv,
+  secretMountRequired,
+  checksumOff,
+  targetarchBeforeDownload,
+  cacheIdSharedAcrossProjects,
 ];
 
 export function findRule(nameOrCode: string): Rule | undefined {

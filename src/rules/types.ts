@@ -15,6 +15,17 @@ export type Keyword =
 export interface BuildContextFacts {
   /** The context holds vendor/modules.txt, so module-mode Go commands use vendor/ and fetch nothing. */
   vendor?: boolean;
+  /** The build context, when there is one: the files rules may read, by context-relative path. */
+  context?: BuildContext;
+}
+
+export interface BuildContext {
+  /** Contents of the files read (Makefiles and their includes, scripts RUN invokes, go.mod, go.work). */
+  files: Readonly<Record<string, string>>;
+  /** The context has a .git directory. */
+  hasGit: boolean;
+  /** The .dockerignore that applies, if any. */
+  dockerignore?: string;
 }
 
 export interface RuleMeta {
@@ -27,6 +38,8 @@ export interface RuleMeta {
 
 export interface ReportDescriptor {
   span: Span;
+  /** A finding less (or more) severe than the rule's default; a severity the user configured wins. */
+  severity?: Severity;
   messageId: string;
   data?: Record<string, string | number>;
   fix?: { kind: FixKind; edits: Edit[] };

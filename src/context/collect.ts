@@ -1,0 +1,84 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { DockerfileModel } from '../model/dockerfile.js';
+import { analyzeRun } from '../model/shell.js';
+import type { BuildContext } from '../rules/types.js';
+import { parseMakefile } from './makefile.js';
+
+/**
+ * Reads, never executes, what the context-aware rules need from a build context. A missing or
+ * unreadable context gives undefined: the context-based checks are then off, and nothing fails.
+ */
+export async function collectContext(model: DockerfileModel, contextDir: string, dockerfilePath?: string): Promise<BuildContext | undefined> {
+  const stat = await fs.stat(contextDir).catch(() => undefined);
+  if (!stat?.isDirectory()) return undefined;
+  const files: Record<string, string> = {};
+  const read = async (rel: string): Promise<string | undefined> => {
+    const clean = path.posix.normalize(rel.replace(/^\.?\/+/, ''));
+    if (clean.startsWith('..') || clean === '.') return undefined;
+    if (clean in files) return files[clean];
+    const text = await fs.readFile(path.join(contextDir, clean), 'utf8').catch(() => undefined);
+    if (text !== undefined && text.length < 1024 * 1024) files[clean] = text;
+    return text;
+  };
+  await read('go.mod');
+  await read('go.work');
+  for (const name of ['GNUmakefile', 'makefile', 'Makefile']) {
+    const text = await read(name);
+    if (text === undefined) continue;
+    const pending = parseMakefile(text).includes;
+    const done = new Set<string>();
+    while (pending.length > 0) {
+      const include = pending.shift()!;
+      if (done.has(include) || include.includes('$')) continue;
+      done.add(include);
+      for (const file of await expandGlob(contextDir, include)) {
+        const included = await read(file);
+        if (included !== undefined) pending.push(...parseMakefile(included).includes);
+      }
+    }
+  }
+  for (const instruction of model.instructions) {
+    if (instruction.keyword !== 'RUN') continue;
+    for (const command of analyzeRun(model, instruction).opaque) {
+      for (const candidate of scriptCandidates(command.argv.map((w) => w.value))) await read(candidate);
+      const makefile = makefileFlag(command.argv.map((w) => w.value));
+      if (makefile) await read(makefile);
+    }
+  }
+  const ignoreCandidates = [dockerfilePath ? `${path.basename(dockerfilePath)}.dockerignore` : undefined, '.dockerignore'].filter((x): x is string => !!x);
+  let dockerignore: string | undefined;
+  for (const candidate of ignoreCandidates) {
+    dockerignore = await fs.readFile(path.join(dockerfilePath && candidate !== '.dockerignore' ? path.dirname(dockerfilePath) : contextDir, candidate), 'utf8').catch(() => undefined);
+    if (dockerignore !== undefined) break;
+  }
+  const hasGit = await fs
+    .stat(path.join(contextDir, '.git'))
+    .then(() => true)
+    .catch(() => false);
+  return { files, hasGit, ...(dockerignore !== undefined ? { dockerignore } : {}) };
+}
+
+/** Where a script a RUN invokes may live in the context: as written, and by its base name. */
+export function scriptCandidates(argv: readonly string[]): string[] {
+  const shells = new Set(['sh', 'bash', 'ash', 'dash', 'zsh']);
+  const first = argv[0] ?? '';
+  const script = shells.has(path.posix.basename(first)) ? argv.slice(1).find((a) => !a.startsWith('-')) : first;
+  if (!script || script.includes('$')) return [];
+  const rel = script.replace(/^\.?\/+/, '');
+  return [...new Set([rel, path.posix.basename(rel)])];
+}
+
+function makefileFlag(argv: readonly string[]): string | undefined {
+  if (path.posix.basename(argv[0] ?? '') !== 'make') return undefined;
+  const i = argv.findIndex((a) => a === '-f' || a === '--file');
+  return i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith('--file='))?.slice(7);
+}
+
+async function expandGlob(root: string, pattern: string): Promise<string[]> {
+  if (!/[*?[]/.test(pattern)) return [pattern];
+  const dir = path.posix.dirname(pattern);
+  const re = new RegExp(`^${path.posix.basename(pattern).replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  const entries = await fs.readdir(path.join(root, dir)).catch(() => [] as string[]);
+  return entries.filter((e) => re.test(e)).sort().map((e) => path.posix.join(dir, e));
+}
