@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { exists, findConfigFile, readText, writeAtomic } from './adapters/fs.js';
 import { CONFIG_FILES, parseConfig, type Config, type FailLevel } from './config.js';
+import { collectContext } from './context/collect.js';
 import { InputError, WarmbuildError } from './errors.js';
 import { fixText, lintModel, type Finding, type FixResult, type RuleSetting } from './lint.js';
 import { parseDockerfile } from './model/dockerfile.js';
@@ -24,6 +25,8 @@ export interface FileResult {
 export interface RunOptions {
   /** An explicit config file; otherwise the nearest one above each Dockerfile. */
   configPath?: string;
+  /** The build context; default: each Dockerfile's directory. `false` turns the context-based checks off. */
+  context?: string | false;
   ruleOverrides?: Record<string, RuleSetting>;
   failLevel?: FailLevel;
 }
@@ -52,8 +55,11 @@ class ConfigCache {
   }
 }
 
-async function factsFor(file: string): Promise<BuildContextFacts> {
-  return { vendor: await exists(path.join(path.dirname(file), 'vendor', 'modules.txt')) };
+async function factsFor(file: string, text: string, contextOption: string | false | undefined): Promise<BuildContextFacts> {
+  if (contextOption === false) return {};
+  const contextDir = contextOption ?? path.dirname(file);
+  const context = await collectContext(parseDockerfile(text), contextDir, file);
+  return { vendor: await exists(path.join(contextDir, 'vendor', 'modules.txt')), ...(context ? { context } : {}) };
 }
 
 interface Loaded {
@@ -73,7 +79,7 @@ async function load(file: string, configs: ConfigCache, options: RunOptions): Pr
   }
   const problem = findSyntaxProblem(parseDockerfile(text));
   if (problem) return { error: `${file}:${problem.line}: ${problem.message}`, failLevel };
-  return { text, options: { rules: { ...config.rules, ...options.ruleOverrides }, facts: await factsFor(file) }, failLevel };
+  return { text, options: { rules: { ...config.rules, ...options.ruleOverrides }, facts: await factsFor(file, text, options.context) }, failLevel };
 }
 
 export async function checkFiles(files: readonly string[], options: RunOptions = {}): Promise<FileResult[]> {

@@ -181,6 +181,38 @@ describe('warmbuild check', () => {
   });
 });
 
+describe('build context', () => {
+  const makeDockerfile = 'FROM golang:1.25 AS build\nCOPY . .\nRUN make build\n';
+
+  it('reads the Makefile beside the Dockerfile (or --context DIR) and fixes what it compiles', async () => {
+    const app = path.join(dir, 'app');
+    writeFileSync(dockerfile(), makeDockerfile);
+    writeFileSync(path.join(app, 'Makefile'), 'include mk/*.mk\nbuild: gen\n\t$(GO) build -o bin/app .\n');
+    mkdirSync(path.join(app, 'mk'));
+    writeFileSync(path.join(app, 'mk', 'vars.mk'), 'GO := go\ngen:\n\t@echo gen\n');
+    let report = JSON.parse((await cli(['check', '--format', 'json', dockerfile()])).stdout);
+    expect(report.files[0].findings.map((f: { code: string; severity: string; fix: string }) => `${f.code}:${f.severity}:${f.fix}`)).toEqual(['WB110:warning:safe', 'WB110:warning:suggestion']);
+    const elsewhere = path.join(dir, 'elsewhere');
+    mkdirSync(elsewhere);
+    writeFileSync(path.join(elsewhere, 'Dockerfile'), makeDockerfile);
+    report = JSON.parse((await cli(['check', '--format', 'json', '--context', app, path.join(elsewhere, 'Dockerfile')])).stdout);
+    expect(report.files[0].findings[0].severity).toBe('warning');
+    await cli(['fix', dockerfile()]);
+    expect(readFileSync(dockerfile(), 'utf8')).toContain('RUN --mount=type=cache,target=/root/.cache/go-build make build');
+  });
+
+  it('without a context (missing, or --no-context) the same RUN gets an info finding and nothing fails', async () => {
+    writeFileSync(dockerfile(), makeDockerfile);
+    writeFileSync(path.join(dir, 'app', 'Makefile'), 'build:\n\tgo build .\n');
+    for (const args of [['--no-context'], ['--context', path.join(dir, 'missing')]]) {
+      const r = await cli(['check', '--format', 'json', ...args, dockerfile()]);
+      expect(r.code).toBe(0);
+      const findings = JSON.parse(r.stdout).files[0].findings;
+      expect(findings.map((f: { code: string; severity: string }) => `${f.code}:${f.severity}`)).toEqual(['WB110:info']);
+    }
+  });
+});
+
 describe('warmbuild fix', () => {
   it('fixes in place atomically, then leaves a clean file untouched', async () => {
     const r = await cli(['fix', dockerfile()]);
@@ -228,7 +260,7 @@ describe('warmbuild rules', () => {
   it('lists the catalogue as JSON', async () => {
     const r = await cli(['rules', '--format', 'json']);
     const catalogue = JSON.parse(r.stdout);
-    expect(catalogue.rules.map((x: { code: string }) => x.code)).toEqual(['WB101', 'WB102', 'WB103', 'WB104', 'WB105', 'WB106', 'WB107']);
+    expect(catalogue.rules.map((x: { code: string }) => x.code)).toEqual(['WB101', 'WB102', 'WB103', 'WB104', 'WB105', 'WB106', 'WB107', 'WB110', 'WB111', 'WB112', 'WB120', 'WB121', 'WB122', 'WB130', 'WB131']);
     expect(catalogue.rules[0]).toMatchObject({ name: 'go-build-cache', severity: 'warning', fixable: 'safe-or-suggestion' });
   });
 });

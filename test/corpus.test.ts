@@ -38,7 +38,8 @@ describe.skipIf(files.length === 0)('corpus', () => {
           for (const edit of applied.flatMap((f) => f.edits)) {
             const removed = current.slice(edit.span.start, edit.span.end);
             if (removed === '') continue;
-            const allowed = /^[ \t]*--?a(=true)?$/.test(removed) || /^,?sharing=locked,?$/i.test(removed) || (edit.text !== '' && /^("?(target|dst|destination)=)?"?\/[^\s,]*"?$/.test(removed));
+            const movedArg = /^[ \t]*ARG( TARGET(OS|ARCH|PLATFORM|VARIANT))+\r?\n$/i.test(removed) && applied.some((f) => f.edits.some((e) => e.text.includes(removed.trim())));
+            const allowed = movedArg || /^[ \t]*--?a(=true)?$/.test(removed) || /^,?sharing=locked,?$/i.test(removed) || (edit.text !== '' && /^("?(target|dst|destination)=)?"?\/[^\s,]*"?$/.test(removed));
             expect(allowed, `${file}: unexpected removal ${JSON.stringify(removed)}`).toBe(true);
           }
           if (output === current) break;

@@ -15,6 +15,7 @@ const USAGE = `warmbuild ${VERSION}: fast, cache-friendly Go container builds
 Usage:
   warmbuild check [paths...] [--format stylish|json|sarif|github|gitlab|checkstyle]
                   [--fail-level error|warning|info|none] [--config FILE] [--rule NAME=off|error|warning|info]
+                  [--context DIR | --no-context]
   warmbuild fix [paths...] [--unsafe] [--dry-run] [same options as check]
   warmbuild rules [--format text|json]
   warmbuild init [project-dir] [--binary NAME] [--builder-image IMG] [--runtime-image IMG]

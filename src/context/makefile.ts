@@ -30,7 +30,7 @@ export function parseMakefile(text: string, into?: Makefile): Makefile {
       current = [];
       continue;
     }
-    const assignment = /^(?:override\s+|export\s+)?([A-Za-z_][\w.-]*)\s*(\?=|:::?=|\+=|=|!=)\s*(.*)$/.exec(stripped);
+    const assignment = /^(?:override\s+|export\s+)?([A-Za-z_][\w.-]*)\s*(\?=|:::=|::?=|\+=|=|!=)\s*(.*)$/.exec(stripped);
     if (assignment) {
       const [, name, op, value] = assignment;
       if (op === '?=' && mk.variables.has(name!)) continue;
@@ -41,11 +41,12 @@ export function parseMakefile(text: string, into?: Makefile): Makefile {
     }
     const rule = /^([^:=]+?)\s*::?\s*([^=]*)$/.exec(stripped);
     if (rule) {
-      const targets = rule[1]!.split(/\s+/).filter(Boolean);
+      // Make expands target and prerequisite names as it reads the rule.
+      const targets = expandMake(rule[1]!, mk).split(/\s+/).filter(Boolean);
       const [prereqPart, inline] = rule[2]!.split(';');
       for (const target of targets) {
         const existing = mk.rules.get(target) ?? { prerequisites: [], recipe: [] };
-        existing.prerequisites.push(...(prereqPart ?? '').split(/\s+/).filter((p) => p && p !== '|'));
+        existing.prerequisites.push(...expandMake(prereqPart ?? '', mk).split(/\s+/).filter((p) => p && p !== '|'));
         if (inline?.trim()) existing.recipe.push(inline.trim());
         mk.rules.set(target, existing);
         if (!mk.defaultTarget && !target.startsWith('.') && !target.includes('%')) mk.defaultTarget = target;

@@ -69,6 +69,10 @@ export function generate(analysis: Analysis, options: InitOptions, rootLabel: st
     add('# Build on the build machine\'s platform and cross-compile: no emulation for other platforms.', `FROM --platform=$BUILDPLATFORM ${builder} AS build`);
   }
   add('WORKDIR /src');
+  // Project-scoped cache ids: a builder shared with other projects shares nothing with them.
+  const project = (analysis.module?.module ?? binaries[0]!.name).replace(/[^\w.-]+/g, '-');
+  const modCache = `--mount=type=cache,id=${project}-gomodcache,target=/go/pkg/mod`;
+  const buildCache = `--mount=type=cache,id=${project}-gocache,target=/root/.cache/go-build`;
   const secret = options.goprivate ? ['--mount=type=secret,id=netrc,target=/root/.netrc,required=true'] : [];
   if (options.goprivate) {
     add('# Private modules skip the public proxy and checksum database; credentials come from a build secret', '# (docker build --secret id=netrc,src=$HOME/.netrc), never from an ARG or ENV.', `ENV GOPRIVATE=${options.goprivate}`);
@@ -83,7 +87,7 @@ export function generate(analysis: Analysis, options: InitOptions, rootLabel: st
       '',
       '# Modules download once per change of the manifests, into a cache that outlives every build;',
       '# the manifests are bind-mounted, so source edits never invalidate this step.',
-      continued(['RUN --mount=type=cache,target=/go/pkg/mod', ...binds, ...secret, 'go mod download -x']),
+      continued([`RUN ${modCache}`, ...binds, ...secret, 'go mod download -x']),
     );
   }
   const downloads = !analysis.vendored && analysis.hasRequirements;
@@ -99,7 +103,7 @@ export function generate(analysis: Analysis, options: InitOptions, rootLabel: st
     '# Compile with the build cache and module cache mounted: a one-file edit recompiles one package.',
     '# The sources are bind-mounted (read-only), not copied into a layer.',
     continued([
-      ...(analysis.vendored ? ['RUN --mount=type=cache,target=/root/.cache/go-build'] : ['RUN --mount=type=cache,target=/go/pkg/mod', '--mount=type=cache,target=/root/.cache/go-build']),
+      ...(analysis.vendored ? [`RUN ${buildCache}`] : [`RUN ${modCache}`, buildCache]),
       '--mount=type=bind,target=.',
       ...secret,
       env,

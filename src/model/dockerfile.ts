@@ -157,7 +157,13 @@ export function parseDockerfile(text: string): DockerfileModel {
       }
     }
     const properties: Property[] = [];
-    if (typeof anyNode.getProperties === 'function') {
+    if (keyword === 'ARG') {
+      // `ARG A B=1` declares several names; dockerfile-ast reads it as ENV's legacy `key value` form.
+      for (const word of args) {
+        const eq = word.value.indexOf('=');
+        properties.push({ name: eq < 0 ? word.value : word.value.slice(0, eq), value: eq < 0 ? null : unquote(word.value.slice(eq + 1)), span: word.span });
+      }
+    } else if (typeof anyNode.getProperties === 'function') {
       for (const p of (anyNode.getProperties as () => import('dockerfile-ast').Property[]).call(node)) {
         const value = p.getValue();
         properties.push({ name: p.getName(), value: value === null ? null : unquote(value), span: span(p.getRange()) });

@@ -13,6 +13,8 @@ const COMMON = {
   'fail-level': { type: 'string' },
   config: { type: 'string', short: 'c' },
   rule: { type: 'string', multiple: true },
+  context: { type: 'string' },
+  'no-context': { type: 'boolean' },
 } as const;
 
 const FORMATS = Object.keys(reporters);
@@ -27,8 +29,10 @@ function runOptions(values: Record<string, unknown>): RunOptions {
     if (!rule) throw new UsageError(`--rule ${spec}: unknown rule "${name ?? ''}" (see \`warmbuild rules\`)`);
     ruleOverrides[rule.name] = oneOf('rule', setting, SETTINGS, 'warning');
   }
+  if (values.context !== undefined && values['no-context']) throw new UsageError('--context and --no-context exclude each other');
   return {
     configPath: values.config as string | undefined,
+    context: values['no-context'] ? false : (values.context as string | undefined),
     ruleOverrides,
     failLevel: values['fail-level'] === undefined ? undefined : oneOf('fail-level', values['fail-level'], FAIL_LEVELS, 'warning'),
   };
