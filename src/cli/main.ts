@@ -3,6 +3,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { UsageError, WarmbuildError } from '../errors.js';
 import { bench } from './commands/bench.js';
+import { cache } from './commands/cache.js';
 import { init } from './commands/init.js';
 import { check, fix } from './commands/lint.js';
 import { rules } from './commands/rules.js';
@@ -17,6 +18,10 @@ Usage:
                   [--fail-level error|warning|info|none] [--config FILE] [--rule NAME=off|error|warning|info]
                   [--context DIR | --no-context]
   warmbuild fix [paths...] [--unsafe] [--dry-run] [same options as check]
+  warmbuild cache export --to DIR|docker-image://REF [--max-size SIZE] [cache options]
+  warmbuild cache import --from DIR|docker-image://REF [cache options]
+                  cache options: [--dockerfile F] [--context DIR] [--builder NAME] [--mount-id ID]
+                  [--target PATH] [--platform P] [--namespace NS] [--helper-image IMG]
   warmbuild rules [--format text|json]
   warmbuild init [project-dir] [--binary NAME] [--builder-image IMG] [--runtime-image IMG]
                  [--private GOPRIVATE] [--vcs] [--syntax REF|none] [--force] [--stdout]
@@ -27,7 +32,7 @@ Usage:
 Exit codes: 0 clean, 1 findings at or above the fail level, 2 usage, config or input error.
 `;
 
-const commands: Record<string, Command> = { check, fix, rules, bench, init };
+const commands: Record<string, Command> = { check, fix, rules, bench, init, cache };
 
 /** Runs the CLI and returns its exit code; the one place that maps errors to exit codes. */
 export async function main(argv: string[], io: IO = processIO): Promise<number> {
