@@ -97,3 +97,33 @@ export function stampsVcs(context: RuleContext, run: Instruction, go: GoInvocati
   const flags = goFlags(go, context.goPaths(run, go.command.env).goflags.value);
   return !flags.some((f) => /^--?buildvcs=(false|0)$/.test(f));
 }
+
+export interface GoCacheMount {
+  mount: CacheMount;
+  /** The target as BuildKit resolves it (relative targets under WORKDIR). */
+  target: string;
+  /** The target looks like a Go cache by its path (…/go-build, …/pkg/mod), wherever Go really is. */
+  looksLike: 'GOCACHE' | 'GOMODCACHE' | undefined;
+  /** The mount covers the Go build cache, or the module cache, that this RUN's Go commands use. */
+  coversBuildCache: boolean;
+  coversModCache: boolean;
+}
+
+/** The RUN's cache mounts with a resolvable target, each placed relative to Go's caches. */
+export function goCacheMounts(context: RuleContext, run: Instruction): GoCacheMount[] {
+  const env = context.env(run);
+  const dirs = goCacheDirs(context, run);
+  return cacheMounts(run).flatMap((mount) => {
+    const target = mount.target === undefined ? undefined : resolveTarget(mount.target, env);
+    if (target === undefined) return [];
+    return [
+      {
+        mount,
+        target,
+        looksLike: looksLikeBuildCache(target) ? 'GOCACHE' : looksLikeModCache(target) ? 'GOMODCACHE' : undefined,
+        coversBuildCache: dirs.gocache.some((d) => isWithin(d, target)),
+        coversModCache: dirs.gomodcache.some((d) => isWithin(d, target)),
+      },
+    ];
+  });
+}

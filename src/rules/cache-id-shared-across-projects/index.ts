@@ -1,5 +1,4 @@
-import { isWithin, resolveTarget } from '../../model/env.js';
-import { cacheMounts, goCacheDirs, looksLikeBuildCache, looksLikeModCache } from '../go-facts.js';
+import { goCacheMounts } from '../go-facts.js';
 import type { Rule } from '../types.js';
 
 export const cacheIdSharedAcrossProjects: Rule = {
@@ -16,16 +15,11 @@ export const cacheIdSharedAcrossProjects: Rule = {
   create(context) {
     return {
       RUN(run) {
-        const env = context.env(run);
-        const dirs = goCacheDirs(context, run);
-        for (const mount of cacheMounts(run)) {
-          if (mount.id !== undefined || mount.target === undefined) continue;
-          const target = resolveTarget(mount.target, env);
-          if (target === undefined) continue;
-          const build = looksLikeBuildCache(target) || dirs.gocache.some((d) => isWithin(d, target));
-          const mod = looksLikeModCache(target) || dirs.gomodcache.some((d) => isWithin(d, target));
-          if (!build && !mod) continue;
-          context.report({ span: mount.span, messageId: 'sharedId', data: { target: mount.target, kind: build ? 'gocache' : 'gomodcache' } });
+        for (const { mount, looksLike, coversBuildCache, coversModCache } of goCacheMounts(context, run)) {
+          if (mount.id !== undefined) continue;
+          const build = looksLike === 'GOCACHE' || coversBuildCache;
+          if (!build && looksLike !== 'GOMODCACHE' && !coversModCache) continue;
+          context.report({ span: mount.span, messageId: 'sharedId', data: { target: mount.target!, kind: build ? 'gocache' : 'gomodcache' } });
         }
       },
     };

@@ -1,6 +1,5 @@
 import { setMountOptions } from '../../fix/helpers.js';
-import { isWithin, resolveTarget } from '../../model/env.js';
-import { cacheMounts, goCacheDirs, looksLikeBuildCache, looksLikeModCache } from '../go-facts.js';
+import { goCacheDirs, goCacheMounts } from '../go-facts.js';
 import type { Rule } from '../types.js';
 
 export const cacheTargetMismatch: Rule = {
@@ -19,14 +18,10 @@ export const cacheTargetMismatch: Rule = {
       RUN(run) {
         const env = context.env(run);
         const dirs = goCacheDirs(context, run);
-        for (const mount of cacheMounts(run)) {
-          if (mount.target === undefined) continue;
-          const target = resolveTarget(mount.target, env);
-          if (target === undefined) continue;
-          const kind = looksLikeBuildCache(target) ? 'GOCACHE' : looksLikeModCache(target) ? 'GOMODCACHE' : undefined;
+        for (const { mount, looksLike: kind, coversBuildCache, coversModCache } of goCacheMounts(context, run)) {
           if (!kind) continue;
           const expected = kind === 'GOCACHE' ? dirs.gocache : dirs.gomodcache;
-          if (expected.length === 0 || expected.some((dir) => isWithin(dir, target))) continue;
+          if (expected.length === 0 || (kind === 'GOCACHE' ? coversBuildCache : coversModCache)) continue;
           const actual = expected[0]!;
           const paths = context.goPaths(run);
           const resolved = kind === 'GOCACHE' ? paths.gocache : paths.gomodcache;
@@ -37,7 +32,7 @@ export const cacheTargetMismatch: Rule = {
           context.report({
             span: targetOption.span,
             messageId: 'mismatch',
-            data: { target: mount.target, variable: kind, actual, why: reasonFor(env.vars.has(kind), env.user) },
+            data: { target: mount.target!, variable: kind, actual, why: reasonFor(env.vars.has(kind), env.user) },
             fix: { kind: certain ? 'safe' : 'suggestion', edits: setMountOptions(context.model, mount, [['target', actual]]) },
           });
         }

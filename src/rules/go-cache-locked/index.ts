@@ -1,6 +1,5 @@
 import { removeMountOption } from '../../fix/helpers.js';
-import { isWithin, resolveTarget } from '../../model/env.js';
-import { cacheMounts, goCacheDirs, looksLikeBuildCache, looksLikeModCache } from '../go-facts.js';
+import { goCacheMounts } from '../go-facts.js';
 import type { Rule } from '../types.js';
 
 export const goCacheLocked: Rule = {
@@ -17,15 +16,10 @@ export const goCacheLocked: Rule = {
   create(context) {
     return {
       RUN(run) {
-        const env = context.env(run);
-        const dirs = goCacheDirs(context, run);
-        for (const mount of cacheMounts(run)) {
-          if (mount.sharing?.toLowerCase() !== 'locked' || mount.target === undefined) continue;
-          const target = resolveTarget(mount.target, env);
-          if (target === undefined) continue;
-          const onBuildCache = looksLikeBuildCache(target) || dirs.gocache.some((d) => isWithin(d, target));
-          const onModCache = looksLikeModCache(target) || dirs.gomodcache.some((d) => isWithin(d, target));
-          if (!onBuildCache && !onModCache) continue;
+        for (const { mount, looksLike, coversBuildCache, coversModCache } of goCacheMounts(context, run)) {
+          if (mount.sharing?.toLowerCase() !== 'locked') continue;
+          const onBuildCache = looksLike === 'GOCACHE' || coversBuildCache;
+          if (!onBuildCache && looksLike !== 'GOMODCACHE' && !coversModCache) continue;
           const option = mount.options.find((o) => o.name === 'sharing')!;
           const edit = removeMountOption(mount, 'sharing')!;
           context.report({ span: option.span, messageId: 'locked', data: { what: onBuildCache ? 'build cache' : 'module cache' }, fix: { kind: 'safe', edits: [edit] } });
