@@ -150,3 +150,13 @@ describe('generation', () => {
     expect(checkText(dockerfile, { facts: { vendor: analysis.vendored } })).toEqual([]);
   });
 });
+
+describe('README', () => {
+  it('shows exactly what init writes for a module with one dependency and a version variable', async () => {
+    const { readFileSync } = await import('node:fs');
+    const readme = readFileSync(path.join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
+    const shown = /```dockerfile\n(# syntax=docker\/dockerfile:1\n[\s\S]*?)```/.exec(readme)![1];
+    const a = analyzeProject(project({ 'go.mod': 'module example.com/app\n\ngo 1.25\n\nrequire example.com/greet v1.0.0\n', 'go.sum': 'x', 'main.go': 'package main\n\nvar version = "dev"\n\nfunc main() {}\n' }), '/p');
+    expect(generate(a, {}, '/p').dockerfile).toBe(shown);
+  });
+});
