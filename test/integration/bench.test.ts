@@ -1,4 +1,5 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +9,7 @@ import { hasDocker, run } from '../support/docker.js';
 import { goSumLines, startProxy, type Module } from '../support/goproxy.js';
 
 const PROJECT = path.resolve(import.meta.dirname, '..', 'projects', 'benchapp');
+const CLI = path.resolve(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js');
 const GREET: Module = {
   path: 'example.com/greet',
   version: 'v1.0.0',
@@ -91,6 +93,28 @@ describe.skipIf(!hasDocker)('warmbuild bench on real BuildKit', () => {
     expect(stdout).toMatch(/broken\.Dockerfile failed in cold:\n.*RUN go build -o \/app\/bin \.\/does-not-exist/);
     expect(stdout).toMatch(/original +\d+\.\d+ s/);
   }, 600_000);
+
+  it('Ctrl-C stops the running build and leaves no scratch copy, image, volume or cache namespace behind', async () => {
+    const ours = (): string[] => readdirSync(tmpdir()).filter((n) => n.startsWith('warmbuild-bench-') && !n.startsWith('warmbuild-bench-test-'));
+    const before = new Set(ours());
+    const child = spawn(process.execPath, [CLI, 'bench', path.join(scratch, 'app'), '--runs', '1', '--no-native'], { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    let stderr = '';
+    let sent = false;
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (!sent && stderr.includes('[1/')) {
+        sent = true;
+        setTimeout(() => child.kill('SIGINT'), 1500);
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(130);
+    expect(stderr).toContain('interrupted; scratch copies, images, volumes and cache namespaces removed');
+    expect(ours().filter((n) => !before.has(n))).toEqual([]);
+    expect((await run('docker', ['images', '--format', '{{.Repository}}'])).stdout).not.toContain('warmbuild-bench-');
+    expect((await run('docker', ['volume', 'ls', '--format', '{{.Name}}'])).stdout).not.toContain('warmbuild-bench-');
+    expect((await run('docker', ['buildx', 'du', '--verbose'])).stdout).not.toContain('warmbuild-bench-');
+  }, 300_000);
 
   it('says what is wrong with a project that has no go.mod, and exits 2', async () => {
     let stderr = '';
