@@ -128,6 +128,8 @@ export async function exportCaches(options: CacheOptions & { to: string; maxSize
       const pushed = await exec('docker', ['buildx', 'build', ...(options.builder ? ['--builder', options.builder] : []), '--progress=plain', '-f', dockerfile, '--output', `type=image,name=${ref},push=true`, staging]);
       await fs.rm(dockerfile, { force: true });
       if (pushed.code !== 0) throw new EngineError(`pushing ${ref} failed:\n${tail(pushed.stderr)}`);
+      // The docker driver also keeps the pushed image locally: the registry is the store, not this disk.
+      await exec('docker', ['image', 'rm', '-f', ref]);
     } else {
       await fs.mkdir(options.to, { recursive: true });
       for (const e of entries) await fs.copyFile(path.join(staging, e.file), path.join(options.to, `.${e.file}.tmp`)).then(() => fs.rename(path.join(options.to, `.${e.file}.tmp`), path.join(options.to, e.file)));
