@@ -82,41 +82,39 @@ async function load(file: string, configs: ConfigCache, options: RunOptions): Pr
   return { text, options: { rules: { ...config.rules, ...options.ruleOverrides }, facts: await factsFor(file, text, options.context) }, failLevel };
 }
 
-export async function checkFiles(files: readonly string[], options: RunOptions = {}): Promise<FileResult[]> {
+/** Loads each file (config, syntax check, context) and hands the readable ones to `handle`. */
+async function eachFile(files: readonly string[], options: RunOptions, handle: (file: string, loaded: Loaded) => Promise<FileResult>): Promise<FileResult[]> {
   const configs = new ConfigCache();
   const results: FileResult[] = [];
   for (const file of files) {
     const loaded = await load(file, configs, options);
-    if ('error' in loaded) {
-      results.push({ path: file, findings: [], error: loaded.error, failLevel: loaded.failLevel });
-      continue;
-    }
-    results.push({ path: file, findings: lintModel(parseDockerfile(loaded.text), loaded.options), source: loaded.text, failLevel: loaded.failLevel });
+    results.push('error' in loaded ? { path: file, findings: [], error: loaded.error, failLevel: loaded.failLevel } : await handle(file, loaded));
   }
   return results;
 }
 
+export async function checkFiles(files: readonly string[], options: RunOptions = {}): Promise<FileResult[]> {
+  return eachFile(files, options, async (file, loaded) => ({
+    path: file,
+    findings: lintModel(parseDockerfile(loaded.text), loaded.options),
+    source: loaded.text,
+    failLevel: loaded.failLevel,
+  }));
+}
+
 /** Fixes files in place (atomically), or only computes the result with `dryRun`. Unchanged files are never written. */
 export async function fixFiles(files: readonly string[], options: FixRunOptions = {}): Promise<FileResult[]> {
-  const configs = new ConfigCache();
-  const results: FileResult[] = [];
-  for (const file of files) {
-    const loaded = await load(file, configs, options);
-    if ('error' in loaded) {
-      results.push({ path: file, findings: [], error: loaded.error, failLevel: loaded.failLevel });
-      continue;
-    }
+  return eachFile(files, options, async (file, loaded) => {
     const fixed = fixText(loaded.text, { ...loaded.options, unsafe: options.unsafe });
     if (fixed.changed && !options.dryRun) await writeAtomic(file, fixed.output);
-    results.push({
+    return {
       path: file,
       findings: fixed.remaining,
       source: fixed.output,
       failLevel: loaded.failLevel,
       fix: { applied: fixed.applied, passes: fixed.passes, cycle: fixed.cycle, changed: fixed.changed, original: loaded.text },
-    });
-  }
-  return results;
+    };
+  });
 }
 
 const RANK: Record<Severity, number> = { info: 1, warning: 2, error: 3 };

@@ -134,7 +134,6 @@ export async function exportCaches(options: CacheOptions & { to: string; maxSize
       await fs.mkdir(options.to, { recursive: true });
       for (const e of entries) await fs.copyFile(path.join(staging, e.file), path.join(options.to, `.${e.file}.tmp`)).then(() => fs.rename(path.join(options.to, `.${e.file}.tmp`), path.join(options.to, e.file)));
       const manifestPath = path.join(options.to, 'manifest.json');
-      if (!(await fs.stat(manifestPath).catch(() => undefined))) await fs.writeFile(manifestPath, '');
       await writeAtomic(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
       // Archives of earlier exports that the new manifest no longer names are stale.
       for (const name of await fs.readdir(options.to)) {

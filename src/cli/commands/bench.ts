@@ -78,6 +78,5 @@ export const bench: Command = async (argv, io) => {
 
 async function writeOutput(file: string, text: string): Promise<void> {
   await fs.mkdir(path.dirname(path.resolve(file)), { recursive: true });
-  if (!(await fs.stat(file).catch(() => undefined))) await fs.writeFile(file, '');
   await writeAtomic(file, text);
 }
