@@ -182,7 +182,7 @@ describe('warmbuild check', () => {
 });
 
 describe('build context', () => {
-  const makeDockerfile = 'FROM golang:1.25 AS build\nCOPY . .\nRUN make build\n';
+  const makeDockerfile = 'FROM golang:1.25 AS build\nCOPY . .\nRUN make build\nFROM busybox\nCOPY --from=build /src/bin/app /app\n';
 
   it('reads the Makefile beside the Dockerfile (or --context DIR) and fixes what it compiles', async () => {
     const app = path.join(dir, 'app');

@@ -97,7 +97,10 @@ export async function runBench(options: BenchOptions): Promise<{ report: BenchRe
   } else {
     const vendor = await exists(path.join(projectDir, 'vendor', 'modules.txt'));
     const fixed = fixText(original, { unsafe: options.unsafe, facts: { vendor } });
-    if (!fixed.changed) options.progress('warmbuild finds nothing to fix in this Dockerfile: the fixed variant equals the original');
+    if (!fixed.changed) {
+      const suggestions = !options.unsafe && fixText(original, { unsafe: true, facts: { vendor } }).changed;
+      options.progress(`warmbuild finds nothing to fix in this Dockerfile: the fixed variant equals the original${suggestions ? ' (it has suggestions: --unsafe applies them)' : ''}`);
+    }
     variants.push({ name: 'fixed', dockerfile: fixed.output });
   }
 

@@ -127,3 +127,12 @@ export function goCacheMounts(context: RuleContext, run: Instruction): GoCacheMo
     ];
   });
 }
+
+/**
+ * Whether `run` is in the stage that becomes the image by default (the last one). A cache mount added
+ * there takes Go's caches out of the image, which changes it: such fixes are suggestions.
+ */
+export function inFinalStage(context: RuleContext, run: Instruction): boolean {
+  const stages = context.model.stages;
+  return run.stage !== undefined && run.stage === stages[stages.length - 1];
+}

@@ -1,10 +1,22 @@
-import { testRule } from '../../../test/support/rule-tester.js';
+import { testRule, type InvalidCase } from '../../../test/support/rule-tester.js';
 import { goBuildCache } from './index.js';
 
 const MOUNT = '--mount=type=cache,target=/root/.cache/go-build';
 
+/** Each case's RUN sits in a builder stage: a runtime stage follows, as in real multi-stage files. */
+const RUNTIME = 'FROM busybox\nCOPY --from=0 /app /app\n';
+function builderStages(cases: InvalidCase[]): InvalidCase[] {
+  return cases.map((c) => ({
+    ...c,
+    code: c.code + RUNTIME,
+    ...(c.output !== undefined ? { output: c.output + RUNTIME } : {}),
+    ...(c.unsafeOutput !== undefined ? { unsafeOutput: c.unsafeOutput + RUNTIME } : {}),
+  }));
+}
+
 testRule(goBuildCache, {
   valid: [
+    { name: 'busybox stage has no Go', code: `FROM busybox\nRUN echo go build\n` },
     { name: 'mounted', code: `FROM golang:1.25\nRUN ${MOUNT} go build -o /app .\n` },
     { name: 'parent directory mounted', code: 'FROM golang:1.25\nRUN --mount=type=cache,target=/root/.cache go build .\n' },
     { name: 'moved GOCACHE mounted', code: 'FROM golang:1.25\nENV GOCACHE=/cache/go\nRUN --mount=type=cache,target=/cache/go go build .\n' },
@@ -15,7 +27,7 @@ testRule(goBuildCache, {
     { name: 'the word go as an argument', code: 'FROM golang:1.25\nRUN echo go build && apt-get install -y go\n' },
     { name: 'ONBUILD is for downstream builds', code: 'FROM golang:1.25\nONBUILD RUN go build .\n' },
   ],
-  invalid: [
+  invalid: builderStages([
     {
       name: 'seed Dockerfile',
       code: 'FROM golang:1.25-trixie as builder\nWORKDIR /app\nCOPY . .\nRUN go build -o app\n',
@@ -111,5 +123,12 @@ testRule(goBuildCache, {
       code: 'FROM golang:1.25\nARG CACHE\nENV GOCACHE=$CACHE\nRUN go build .\n',
       errors: [{ messageId: 'unknown', line: 4, column: 5 }],
     },
-  ],
+  ]).concat([
+    {
+      name: 'in the final stage the mount changes the image: a suggestion',
+      code: 'FROM golang:1.25\nCOPY . .\nRUN go build -o /app .\nCMD ["/app"]\n',
+      errors: [{ messageId: 'missing', line: 3, column: 5 }],
+      unsafeOutput: `FROM golang:1.25\nCOPY . .\nRUN ${MOUNT} go build -o /app .\nCMD ["/app"]\n`,
+    },
+  ]),
 });

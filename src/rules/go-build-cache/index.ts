@@ -1,6 +1,6 @@
 import { addRunMount } from '../../fix/helpers.js';
 import { compiles } from '../../model/shell.js';
-import { cacheMounts, commandSpan, coveringMount, goCacheMountValue, looksLikeBuildCache } from '../go-facts.js';
+import { cacheMounts, commandSpan, coveringMount, inFinalStage, goCacheMountValue, looksLikeBuildCache } from '../go-facts.js';
 import type { Rule } from '../types.js';
 
 export const goBuildCache: Rule = {
@@ -37,7 +37,7 @@ export const goBuildCache: Rule = {
           span,
           messageId: paths.gocache.certain ? 'missing' : 'missingUncertain',
           data: { command, gocache },
-          fix: { kind: paths.gocache.certain ? 'safe' : 'suggestion', edits: [addRunMount(context.model, run, goCacheMountValue(gocache, env))] },
+          fix: { kind: paths.gocache.certain && !inFinalStage(context, run) ? 'safe' : 'suggestion', edits: [addRunMount(context.model, run, goCacheMountValue(gocache, env))] },
         });
       },
     };

@@ -1,4 +1,4 @@
-import { testRule } from '../../../test/support/rule-tester.js';
+import { testRule, type InvalidCase } from '../../../test/support/rule-tester.js';
 import type { BuildContext } from '../types.js';
 import { goBuildInMake } from './index.js';
 
@@ -25,6 +25,17 @@ const context = (files: Record<string, string>): { context: BuildContext } => ({
 const withMake = context({ Makefile: MAKEFILE, 'build/tools.mk': 'tools:\n\tgo install golang.org/x/tools/cmd/stringer@v0.1.0\n' });
 const MOUNT = '--mount=type=cache,target=/root/.cache/go-build';
 
+/** Each case's RUN sits in a builder stage: a runtime stage follows, as in real multi-stage files. */
+const RUNTIME = 'FROM busybox\nCOPY --from=0 /app /app\n';
+function builderStages(cases: InvalidCase[]): InvalidCase[] {
+  return cases.map((c) => ({
+    ...c,
+    code: c.code + RUNTIME,
+    ...(c.output !== undefined ? { output: c.output + RUNTIME } : {}),
+    ...(c.unsafeOutput !== undefined ? { unsafeOutput: c.unsafeOutput + RUNTIME } : {}),
+  }));
+}
+
 testRule(goBuildInMake, {
   valid: [
     { name: 'mounted', code: `FROM golang:1.25\nRUN ${MOUNT} --mount=type=cache,target=/go/pkg/mod make build\n`, facts: withMake },
@@ -33,7 +44,7 @@ testRule(goBuildInMake, {
     { name: 'no context, already mounted', code: `FROM golang:1.25\nRUN ${MOUNT} make\n` },
     { name: 'direct go build is go-build-cache\'s', code: 'FROM golang:1.25\nRUN make gen && go build .\n', facts: withMake },
   ],
-  invalid: [
+  invalid: builderStages([
     {
       name: 'make build compiles, following the default target, variables and prerequisites',
       code: 'FROM golang:1.25 AS build\nRUN make\n',
@@ -68,5 +79,5 @@ testRule(goBuildInMake, {
       code: 'FROM golang:1.25\nRUN make build\n',
       errors: [{ messageId: 'unknown', line: 2, column: 5, message: 'mount GOCACHE (/root/.cache/go-build)' }],
     },
-  ],
+  ]),
 });

@@ -3,7 +3,7 @@ import { scriptCandidates } from '../../context/collect.js';
 import { addRunMount } from '../../fix/helpers.js';
 import { analyzeScript, compiles, lexShell, type GoInvocation, type SimpleCommand } from '../../model/shell.js';
 import type { BuildContext } from '../types.js';
-import { coveringMount, goCacheMountValue, isGoBuilderStage, usesModules, vendorMode } from '../go-facts.js';
+import { coveringMount, goCacheMountValue, inFinalStage, isGoBuilderStage, usesModules, vendorMode } from '../go-facts.js';
 import type { Rule } from '../types.js';
 
 const MAKEFILES = ['GNUmakefile', 'makefile', 'Makefile'];
@@ -74,7 +74,7 @@ export const goBuildInMake: Rule = {
             span,
             messageId: 'compiles',
             data: { command: label, go: compile.subcommand, gocache: gocache ?? '$GOCACHE' },
-            fix: gocache ? { kind: paths.gocache.certain ? 'safe' : 'suggestion', edits: [addRunMount(context.model, run, goCacheMountValue(gocache, env))] } : undefined,
+            fix: gocache ? { kind: paths.gocache.certain && !inFinalStage(context, run) ? 'safe' : 'suggestion', edits: [addRunMount(context.model, run, goCacheMountValue(gocache, env))] } : undefined,
           });
         }
         const fetch = known.flatMap((f) => f.go!).find((g) => usesModules(g) && !vendorMode(context, run, g));
