@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -228,6 +228,14 @@ describe('warmbuild fix', () => {
     expect(again.stderr).toBe('');
     expect(statSync(dockerfile()).mtimeMs).toBe(before.mtimeMs);
     expect(statSync(dockerfile()).ino).toBe(before.ino);
+  });
+
+  it('keeps a symlinked Dockerfile a symlink and fixes its target', async () => {
+    const link = path.join(dir, 'app', 'Dockerfile.link');
+    symlinkSync('Dockerfile', link);
+    await cli(['fix', link]);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readFileSync(dockerfile(), 'utf8')).toContain('--mount=type=cache,target=/root/.cache/go-build');
   });
 
   it('--dry-run prints a unified diff and writes nothing', async () => {

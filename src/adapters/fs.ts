@@ -51,8 +51,12 @@ export async function readText(file: string): Promise<string> {
   }
 }
 
-/** Writes through a temporary file in the same directory and renames it over the target, keeping the mode. */
-export async function writeAtomic(file: string, text: string): Promise<void> {
+/**
+ * Writes through a temporary file in the same directory and renames it over the target, keeping the
+ * mode. A symlink is followed, so the link stays a link and its target gets the new text.
+ */
+export async function writeAtomic(link: string, text: string): Promise<void> {
+  const file = await fs.realpath(link).catch(() => link);
   const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
   const mode = (await fs.stat(file).catch(() => undefined))?.mode;
   try {
