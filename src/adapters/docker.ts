@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { WarmbuildError } from '../errors.js';
 
 /** The Docker edge: every process warmbuild starts against the engine goes through here. */
@@ -18,19 +18,11 @@ export interface ProcessResult {
   seconds: number;
 }
 
-const running = new Set<ChildProcess>();
-
-/** Stops every process started here (Ctrl-C). */
-export function killAll(): void {
-  for (const child of running) child.kill('SIGINT');
-}
-
 export function exec(cmd: string, args: readonly string[], options: { signal?: AbortSignal; env?: NodeJS.ProcessEnv; onStderr?: (chunk: string) => void } = {}): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
     if (options.signal?.aborted) return reject(new AbortedError());
     const started = process.hrtime.bigint();
     const child = spawn(cmd, args, { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    running.add(child);
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -42,11 +34,9 @@ export function exec(cmd: string, args: readonly string[], options: { signal?: A
     const abort = (): void => void child.kill('SIGINT');
     options.signal?.addEventListener('abort', abort, { once: true });
     child.on('error', (error) => {
-      running.delete(child);
       reject((error as NodeJS.ErrnoException).code === 'ENOENT' ? new EngineError(`${cmd} is not installed or not on PATH`) : error);
     });
     child.on('close', (code) => {
-      running.delete(child);
       options.signal?.removeEventListener('abort', abort);
       if (options.signal?.aborted) return reject(new AbortedError());
       resolve({ code: code ?? -1, stdout, stderr, seconds: Number(process.hrtime.bigint() - started) / 1e9 });

@@ -292,10 +292,6 @@ export function execArgv(model: DockerfileModel, instruction: Instruction): stri
   }
 }
 
-export function instructionsOf(model: DockerfileModel, keyword: string): Instruction[] {
-  return model.instructions.filter((i) => i.keyword === keyword);
-}
-
 export function stageByRef(model: DockerfileModel, ref: string, before: number): Stage | undefined {
   const lower = ref.toLowerCase();
   if (/^\d+$/.test(lower)) return model.stages[Number(lower)];

@@ -36,12 +36,6 @@ export function envAt(model: DockerfileModel, instruction: Instruction): BuildEn
   return table.get(instruction) ?? emptyEnv();
 }
 
-/** The environment at the end of a stage: what a stage built FROM it inherits. */
-export function stageEndEnv(model: DockerfileModel, stage: Stage): BuildEnv {
-  envAt(model, stage.from);
-  return endOfStage.get(stage) ?? emptyEnv();
-}
-
 const endOfStage = new WeakMap<Stage, BuildEnv>();
 
 function emptyEnv(): BuildEnv {
