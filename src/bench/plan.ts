@@ -2,7 +2,7 @@ import path from 'node:path';
 import { applyEdits } from '../fix/edits.js';
 import { insertAfter } from '../fix/helpers.js';
 import { parseDockerfile } from '../model/dockerfile.js';
-import { expand, isGolangImage, type Resolved } from '../model/env.js';
+import { isGolangImage } from '../model/env.js';
 
 /** Pure planning for bench: what each build gets, which file to edit, what native runs. */
 
@@ -43,17 +43,7 @@ function depth(p: string): number {
 
 /** The golang image the Dockerfile builds with (global ARG defaults expanded), for the native reference. */
 export function builderImage(dockerfile: string): string | undefined {
-  const model = parseDockerfile(dockerfile);
-  const args = new Map<string, Resolved>();
-  for (const i of model.instructions) {
-    if (i.stage) break;
-    for (const p of i.properties) args.set(p.name, { value: p.value ?? undefined, certain: false });
-  }
-  for (const stage of model.stages) {
-    const image = expand(stage.image, args).value;
-    if (image && isGolangImage(image)) return image;
-  }
-  return undefined;
+  return parseDockerfile(dockerfile).stages.map((s) => s.resolvedImage).find((image) => image !== undefined && isGolangImage(image));
 }
 
 /** The text of a one-file edit: a trailing comment changes the file's hash, so Go recompiles its package. */

@@ -70,6 +70,8 @@ export interface Stage {
   from: Instruction;
   /** The image reference as written. */
   image: string;
+  /** The image reference with global ARG defaults expanded; undefined when an ARG without default is in it. */
+  resolvedImage: string | undefined;
   platform: string | undefined;
   /** The stage this one is built FROM, when it names an earlier stage. */
   base: Stage | undefined;
@@ -203,6 +205,7 @@ export function parseDockerfile(text: string): DockerfileModel {
         name: undefined,
         from: undefined as unknown as Instruction,
         image: '',
+        resolvedImage: undefined,
         platform: undefined,
         base: undefined,
         instructions: [],
@@ -213,7 +216,8 @@ export function parseDockerfile(text: string): DockerfileModel {
       const as = instruction.args[1]?.value.toUpperCase() === 'AS' ? instruction.args[2]?.value : undefined;
       stage.name = as?.toLowerCase();
       stage.platform = instruction.flags.find((f) => f.name === 'platform')?.value ?? undefined;
-      const image = (expand(stage.image, globalArgs).value ?? stage.image).toLowerCase();
+      stage.resolvedImage = expand(stage.image, globalArgs).value;
+      const image = (stage.resolvedImage ?? stage.image).toLowerCase();
       stage.base = model.stages.find((s) => s.name !== undefined && s.name === image);
       stage.instructions.push(instruction);
       model.stages.push(stage);
@@ -223,7 +227,7 @@ export function parseDockerfile(text: string): DockerfileModel {
     }
     const instruction = convert(node, index, current);
     if (!current && instruction.keyword === 'ARG') {
-      for (const p of instruction.properties) globalArgs.set(p.name, { value: p.value ?? undefined, certain: false });
+      for (const p of instruction.properties) globalArgs.set(p.name, { value: p.value === null ? undefined : expand(p.value, globalArgs).value, certain: false });
     }
     current?.instructions.push(instruction);
     model.instructions.push(instruction);

@@ -64,7 +64,7 @@ function computeEnvironments(model: DockerfileModel): Map<Instruction, BuildEnv>
   }
 
   for (const stage of model.stages) {
-    const image = expand(stage.image, globalArgs).value ?? stage.image;
+    const image = stage.resolvedImage ?? stage.image;
     let env: { vars: Map<string, Resolved>; user: string | undefined; workdir: Resolved; golangImage: boolean };
     if (stage.base) {
       const inherited = endOfStage.get(stage.base) ?? emptyEnv();

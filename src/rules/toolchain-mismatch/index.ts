@@ -1,5 +1,4 @@
 import type { Instruction } from '../../model/dockerfile.js';
-import { expand, type Resolved } from '../../model/env.js';
 import type { Rule, RuleContext } from '../types.js';
 
 type Version = [number, number, number | undefined];
@@ -29,13 +28,8 @@ function requiredVersion(context: RuleContext): { version: Version; text: string
   return undefined;
 }
 
-function imageGoVersion(context: RuleContext, from: Instruction): { version: Version; image: string } | undefined {
-  const globals = new Map<string, Resolved>();
-  for (const i of context.model.instructions) {
-    if (i.stage) break;
-    for (const p of i.properties) globals.set(p.name, { value: p.value ?? undefined, certain: false });
-  }
-  const image = expand(from.stage!.image, globals).value;
+function imageGoVersion(from: Instruction): { version: Version; image: string } | undefined {
+  const image = from.stage!.resolvedImage;
   const m = image ? /^(?:[\w.-]+(?::\d+)?\/)*(?:library\/)?golang:(\d+\.\d+(?:\.\d+)?)/.exec(image) : null;
   const version = m ? parseVersion(m[1]!) : undefined;
   return version && image ? { version, image } : undefined;
@@ -64,7 +58,7 @@ export const toolchainMismatch: Rule = {
         const runsGo = stage.instructions.some((i) => i.keyword === 'RUN' && context.run(i).go.length > 0);
         if (!runsGo) return;
         const required = requiredVersion(context);
-        const image = imageGoVersion(context, from);
+        const image = imageGoVersion(from);
         if (!required || !image) return;
         const toolchain = stage.instructions.find((i) => i.keyword === 'ENV' && i.properties.some((p) => p.name === 'GOTOOLCHAIN'));
         if (toolchain) return;
