@@ -4,7 +4,7 @@ import { CONFIG_FILES, parseConfig, type Config, type FailLevel } from './config
 import { collectContext } from './context/collect.js';
 import { InputError, WarmbuildError } from './errors.js';
 import { fixText, lintModel, type Finding, type FixResult, type RuleSetting } from './lint.js';
-import { parseDockerfile } from './model/dockerfile.js';
+import { parseDockerfile, type DockerfileModel } from './model/dockerfile.js';
 import { findSyntaxProblem } from './model/validate.js';
 import type { BuildContextFacts, Severity } from './rules/types.js';
 
@@ -55,15 +55,16 @@ class ConfigCache {
   }
 }
 
-async function factsFor(file: string, text: string, contextOption: string | false | undefined): Promise<BuildContextFacts> {
+async function factsFor(file: string, model: DockerfileModel, contextOption: string | false | undefined): Promise<BuildContextFacts> {
   if (contextOption === false) return {};
   const contextDir = contextOption ?? path.dirname(file);
-  const context = await collectContext(parseDockerfile(text), contextDir, file);
+  const context = await collectContext(model, contextDir, file);
   return { vendor: await exists(path.join(contextDir, 'vendor', 'modules.txt')), ...(context ? { context } : {}) };
 }
 
 interface Loaded {
   text: string;
+  model: DockerfileModel;
   options: { rules: Record<string, RuleSetting>; facts: BuildContextFacts };
   failLevel: FailLevel;
 }
@@ -77,9 +78,10 @@ async function load(file: string, configs: ConfigCache, options: RunOptions): Pr
   } catch (error) {
     return { error: error instanceof WarmbuildError ? error.message : `${file}: cannot read the file`, failLevel };
   }
-  const problem = findSyntaxProblem(parseDockerfile(text));
+  const model = parseDockerfile(text);
+  const problem = findSyntaxProblem(model);
   if (problem) return { error: `${file}:${problem.line}: ${problem.message}`, failLevel };
-  return { text, options: { rules: { ...config.rules, ...options.ruleOverrides }, facts: await factsFor(file, text, options.context) }, failLevel };
+  return { text, model, options: { rules: { ...config.rules, ...options.ruleOverrides }, facts: await factsFor(file, model, options.context) }, failLevel };
 }
 
 /** Loads each file (config, syntax check, context) and hands the readable ones to `handle`. */
@@ -96,7 +98,7 @@ async function eachFile(files: readonly string[], options: RunOptions, handle: (
 export async function checkFiles(files: readonly string[], options: RunOptions = {}): Promise<FileResult[]> {
   return eachFile(files, options, async (file, loaded) => ({
     path: file,
-    findings: lintModel(parseDockerfile(loaded.text), loaded.options),
+    findings: lintModel(loaded.model, loaded.options),
     source: loaded.text,
     failLevel: loaded.failLevel,
   }));
