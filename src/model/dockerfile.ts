@@ -181,7 +181,7 @@ export function parseDockerfile(text: string): DockerfileModel {
       mounts,
       argsSpan,
       args,
-      form: firstArg && firstArg.value.startsWith('[') && (keyword === 'RUN' || keyword === 'CMD' || keyword === 'ENTRYPOINT') && isJsonArray(text, argsSpan!) ? 'exec' : 'shell',
+      form: firstArg && firstArg.value.startsWith('[') && (keyword === 'RUN' || keyword === 'CMD' || keyword === 'ENTRYPOINT') && parseJsonArray(text, argsSpan!) !== null ? 'exec' : 'shell',
       heredocs,
       properties,
       stage,
@@ -254,14 +254,15 @@ function readDirectives(text: string, lines: LineIndex): Directive[] {
   return directives;
 }
 
-function isJsonArray(text: string, span: Span): boolean {
+/** The argv of an exec-form JSON array (continuations joined), or null when the text is not one. */
+function parseJsonArray(text: string, span: Span): string[] | null {
   const raw = text.slice(span.start, span.end).trim();
-  if (!raw.endsWith(']')) return false;
+  if (!raw.startsWith('[') || !raw.endsWith(']')) return null;
   try {
     const value: unknown = JSON.parse(raw.replace(/\\\r?\n/g, ''));
-    return Array.isArray(value) && value.every((v) => typeof v === 'string');
+    return Array.isArray(value) && value.every((v) => typeof v === 'string') ? (value as string[]) : null;
   } catch {
-    return false;
+    return null;
   }
 }
 
@@ -288,12 +289,7 @@ export function unquote(value: string): string {
 /** Exec-form argv of a RUN/CMD/ENTRYPOINT, or null for shell form. */
 export function execArgv(model: DockerfileModel, instruction: Instruction): string[] | null {
   if (instruction.form !== 'exec' || !instruction.argsSpan) return null;
-  const raw = model.text.slice(instruction.argsSpan.start, instruction.argsSpan.end).trim();
-  try {
-    return JSON.parse(raw.replace(/\\\r?\n/g, '')) as string[];
-  } catch {
-    return null;
-  }
+  return parseJsonArray(model.text, instruction.argsSpan);
 }
 
 export function stageByRef(model: DockerfileModel, ref: string, before: number): Stage | undefined {
