@@ -69,16 +69,22 @@ export function scriptCandidates(argv: readonly string[]): string[] {
   return [...new Set([rel, path.posix.basename(rel)])];
 }
 
-function makefileFlag(argv: readonly string[]): string | undefined {
-  if (path.posix.basename(argv[0] ?? '') !== 'make') return undefined;
+/** The Makefile a `make -f FILE` / `--file=FILE` command names, if it names one. */
+export function makefileFlag(argv: readonly string[]): string | undefined {
+  if (!['make', 'gmake'].includes(path.posix.basename(argv[0] ?? ''))) return undefined;
   const i = argv.findIndex((a) => a === '-f' || a === '--file');
   return i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith('--file='))?.slice(7);
+}
+
+/** A make/shell glob (`*`, `?`) within one path element, as a RegExp. */
+export function globRegExp(glob: string): RegExp {
+  return new RegExp(`^${glob.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
 }
 
 async function expandGlob(root: string, pattern: string): Promise<string[]> {
   if (!/[*?[]/.test(pattern)) return [pattern];
   const dir = path.posix.dirname(pattern);
-  const re = new RegExp(`^${path.posix.basename(pattern).replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  const re = globRegExp(path.posix.basename(pattern));
   const entries = await fs.readdir(path.join(root, dir)).catch(() => [] as string[]);
   return entries.filter((e) => re.test(e)).sort().map((e) => path.posix.join(dir, e));
 }

@@ -1,5 +1,5 @@
 import { goCommandsOfMake, parseMakefile, type Makefile } from '../../context/makefile.js';
-import { scriptCandidates } from '../../context/collect.js';
+import { globRegExp, makefileFlag, scriptCandidates } from '../../context/collect.js';
 import { addRunMount } from '../../fix/helpers.js';
 import { analyzeScript, compiles, lexShell, type GoInvocation, type SimpleCommand } from '../../model/shell.js';
 import type { BuildContext } from '../types.js';
@@ -14,13 +14,14 @@ function goCommandsOf(command: SimpleCommand, context: BuildContext): GoInvocati
   const name = argv[0]?.split('/').pop();
   if (name === 'make' || name === 'gmake') {
     if (argv.includes('-C') || argv.some((a) => a.startsWith('--directory'))) return undefined;
-    const fileFlag = argv.findIndex((a) => a === '-f' || a === '--file');
-    const names = fileFlag >= 0 ? [argv[fileFlag + 1]!.replace(/^\.\//, '')] : MAKEFILES;
+    const named = makefileFlag(argv);
+    const names = named !== undefined ? [named.replace(/^\.\//, '')] : MAKEFILES;
     const found = names.map((n) => context.files[n]).find((t) => t !== undefined);
     if (found === undefined) return undefined;
     const mk: Makefile = parseMakefile(found);
     for (const include of mk.includes) {
-      for (const [file, text] of Object.entries(context.files)) if (file === include || new RegExp(`^${include.replace(/\./g, '\\.').replace(/\*/g, '[^/]*')}$`).test(file)) parseMakefile(text, mk);
+      const pattern = globRegExp(include);
+      for (const [file, text] of Object.entries(context.files)) if (pattern.test(file)) parseMakefile(text, mk);
     }
     const targets = argv.slice(1).filter((a, i, all) => !a.startsWith('-') && !a.includes('=') && all[i - 1] !== '-f' && all[i - 1] !== '--file' && all[i - 1] !== '-j');
     const result = goCommandsOfMake(mk, targets);
