@@ -1,6 +1,6 @@
 import path from 'node:path/posix';
 import { InputError, UsageError } from '../errors.js';
-import type { Analysis, MainPackage } from './analyze.js';
+import type { GoProject, MainPackage } from '../go/project.js';
 
 /** Writes the Dockerfile and .dockerignore an expert would write for the analysed project. Pure. */
 
@@ -37,7 +37,7 @@ function packageArg(dir: string): string {
   return dir === '.' ? '.' : `./${dir}`;
 }
 
-function chooseBinaries(analysis: Analysis, options: InitOptions, rootLabel: string): MainPackage[] {
+function chooseBinaries(analysis: GoProject, options: InitOptions, rootLabel: string): MainPackage[] {
   if (analysis.mainPackages.length === 0) {
     const listed = analysis.packages.length > 0 ? analysis.packages.map(packageArg).join(', ') : 'none';
     throw new InputError(rootLabel, undefined, `no main package to build (packages found: ${listed}); add a package main, e.g. cmd/<name>/main.go`);
@@ -48,7 +48,7 @@ function chooseBinaries(analysis: Analysis, options: InitOptions, rootLabel: str
   return chosen;
 }
 
-export function generate(analysis: Analysis, options: InitOptions, rootLabel: string): Generated {
+export function generate(analysis: GoProject, options: InitOptions, rootLabel: string): Generated {
   const binaries = chooseBinaries(analysis, options, rootLabel);
   const distro = options.distro ?? 'trixie';
   const cgo = analysis.cgo;
@@ -140,7 +140,7 @@ const IGNORE_CANDIDATES: Array<[string, string]> = [
 ];
 
 /** Excludes what the build cannot need, and never what it does: embed targets, modules, vendor/, sources. */
-function dockerignore(analysis: Analysis, options: InitOptions): string {
+function dockerignore(analysis: GoProject, options: InitOptions): string {
   const needed = [...analysis.embedPaths, ...analysis.localModuleDirs, ...analysis.packages, ...(analysis.vendored ? ['vendor'] : [])];
   const covers = (pattern: string, p: string): boolean => {
     if (pattern.startsWith('**/')) return path.basename(p) === pattern.slice(3) || (pattern.endsWith('~') && p.endsWith('~'));

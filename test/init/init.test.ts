@@ -1,14 +1,15 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError, UsageError } from '../../src/errors.js';
-import { analyzeProject, buildsOnLinux, type ProjectFiles } from '../../src/init/analyze.js';
-import { readProject } from '../../src/init/files.js';
+import { readProjectFiles } from '../../src/adapters/project.js';
+import { buildsOnLinux } from '../../src/go/constraints.js';
+import { goMinor, parseGoMod } from '../../src/go/gomod.js';
+import { analyzeGoProject, readsText, type ProjectFiles } from '../../src/go/project.js';
 import { generate } from '../../src/init/generate.js';
-import { goMinor, parseGoMod } from '../../src/init/gomod.js';
 import { checkText } from '../../src/lint.js';
 
 function project(files: Record<string, string>, hasGit = false): ProjectFiles {
-  return { paths: Object.keys(files), read: (f) => files[f], hasGit };
+  return { paths: Object.keys(files), texts: files, hasGit };
 }
 
 const PROJECTS = path.resolve(import.meta.dirname, '..', 'projects', 'init');
@@ -41,7 +42,7 @@ describe('go.mod parsing', () => {
 
 describe('project analysis', () => {
   it('finds main packages, skipping tests, testdata, vendor, hidden dirs and files that do not build on linux', () => {
-    const a = analyzeProject(
+    const a = analyzeGoProject(
       project({
         'go.mod': 'module example.com/tool/v2\n\ngo 1.25\n',
         'main.go': 'package main\n\nvar Version = "dev"\n\nfunc main() {}\n',
@@ -77,7 +78,7 @@ describe('project analysis', () => {
   });
 
   it('detects cgo, its libraries, embeds and local replaces', () => {
-    const a = analyzeProject(
+    const a = analyzeGoProject(
       project({
         'go.mod': 'module example.com/x\ngo 1.25\nrequire example.com/lib v0.0.0\nreplace example.com/lib => ./lib\n',
         'main.go': 'package main\n\n// #cgo LDFLAGS: -lsqlite3 -lm\nimport "C"\n\n//go:embed web/dist/* templates\nvar fs embed.FS\n',
@@ -94,16 +95,16 @@ describe('project analysis', () => {
   });
 
   it('refuses a missing go.mod and a replace outside the context', () => {
-    expect(() => analyzeProject(project({ 'main.go': 'package main\n' }), '/p')).toThrow('/p: no go.mod here');
-    expect(() => analyzeProject(project({ 'go.mod': 'module x\n\nreplace y => ../y\n', 'main.go': 'package main\n' }), '/p')).toThrow('/p/go.mod:3: replace y => ../y points outside the build context');
+    expect(() => analyzeGoProject(project({ 'main.go': 'package main\n' }), '/p')).toThrow('/p: no go.mod here');
+    expect(() => analyzeGoProject(project({ 'go.mod': 'module x\n\nreplace y => ../y\n', 'main.go': 'package main\n' }), '/p')).toThrow('/p/go.mod:3: replace y => ../y points outside the build context');
   });
 });
 
 describe('generation', () => {
   it('lists the packages when there is no main package, and the binaries for an unknown --binary', () => {
-    const lib = analyzeProject(project({ 'go.mod': 'module example.com/lib\n', 'lib.go': 'package lib\n', 'sub/sub.go': 'package sub\n' }), '/p');
+    const lib = analyzeGoProject(project({ 'go.mod': 'module example.com/lib\n', 'lib.go': 'package lib\n', 'sub/sub.go': 'package sub\n' }), '/p');
     expect(() => generate(lib, {}, '/p')).toThrow('no main package to build (packages found: ., ./sub)');
-    const app = analyzeProject(project({ 'go.mod': 'module example.com/app\n', 'cmd/a/main.go': 'package main\n', 'cmd/b/main.go': 'package main\n' }), '/p');
+    const app = analyzeGoProject(project({ 'go.mod': 'module example.com/app\n', 'cmd/a/main.go': 'package main\n', 'cmd/b/main.go': 'package main\n' }), '/p');
     expect(() => generate(app, { binary: 'c' }, '/p')).toThrow(UsageError);
     expect(() => generate(app, { binary: 'c' }, '/p')).toThrow('binaries: a, b');
     const one = generate(app, { binary: 'b' }, '/p');
@@ -113,7 +114,7 @@ describe('generation', () => {
   });
 
   it('private modules use a required netrc secret and GOPRIVATE, never a credential in ARG or ENV', () => {
-    const a = analyzeProject(project({ 'go.mod': 'module example.com/app\nrequire git.corp/x v1.0.0\n', 'go.sum': '', 'main.go': 'package main\n' }), '/p');
+    const a = analyzeGoProject(project({ 'go.mod': 'module example.com/app\nrequire git.corp/x v1.0.0\n', 'go.sum': '', 'main.go': 'package main\n' }), '/p');
     const { dockerfile } = generate(a, { goprivate: 'git.corp/*' }, '/p');
     expect(dockerfile).toContain('ENV GOPRIVATE=git.corp/*');
     expect(dockerfile.match(/--mount=type=secret,id=netrc,target=\/root\/\.netrc,required=true/g)).toHaveLength(2);
@@ -121,7 +122,7 @@ describe('generation', () => {
   });
 
   it('puts the download before TARGETOS/TARGETARCH, with the manifests bind-mounted', () => {
-    const a = analyzeProject(project({ 'go.mod': 'module example.com/app\ngo 1.24\nrequire example.com/a v1.0.0\n', 'go.sum': 'x', 'main.go': 'package main\n' }), '/p');
+    const a = analyzeGoProject(project({ 'go.mod': 'module example.com/app\ngo 1.24\nrequire example.com/a v1.0.0\n', 'go.sum': 'x', 'main.go': 'package main\n' }), '/p');
     const { dockerfile } = generate(a, {}, '/p');
     expect(dockerfile.startsWith('# syntax=docker/dockerfile:1\n')).toBe(true);
     expect(dockerfile).toContain('ARG GO_VERSION=1.24');
@@ -134,7 +135,7 @@ describe('generation', () => {
   });
 
   it('the .dockerignore never excludes what the build needs', () => {
-    const a = analyzeProject(project({ 'go.mod': 'module example.com/app\n', 'main.go': 'package main\n//go:embed dist/index.html\nvar s string\n', 'bin/tool.go': 'package bin\n' }), '/p');
+    const a = analyzeGoProject(project({ 'go.mod': 'module example.com/app\n', 'main.go': 'package main\n//go:embed dist/index.html\nvar s string\n', 'bin/tool.go': 'package bin\n' }), '/p');
     const ignore = generate(a, {}, '/p').dockerignore.split('\n');
     expect(ignore).toContain('.git');
     expect(ignore).toContain('out');
@@ -144,8 +145,8 @@ describe('generation', () => {
   });
 
   it.each(['root', 'multi', 'vendored', 'cgo', 'workspace', 'replace', 'embed'])('dogfood: warmbuild check finds nothing in the Dockerfile generated for %s', async (name) => {
-    const files = await readProject(path.join(PROJECTS, name));
-    const analysis = analyzeProject(files, name);
+    const files = await readProjectFiles(path.join(PROJECTS, name), readsText);
+    const analysis = analyzeGoProject(files, name);
     const { dockerfile } = generate(analysis, {}, name);
     expect(checkText(dockerfile, { facts: { vendor: analysis.vendored } })).toEqual([]);
   });
@@ -156,7 +157,7 @@ describe('README', () => {
     const { readFileSync } = await import('node:fs');
     const readme = readFileSync(path.join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
     const shown = /```dockerfile\n(# syntax=docker\/dockerfile:1\n[\s\S]*?)```/.exec(readme)![1];
-    const a = analyzeProject(project({ 'go.mod': 'module example.com/app\n\ngo 1.25\n\nrequire example.com/greet v1.0.0\n', 'go.sum': 'x', 'main.go': 'package main\n\nvar version = "dev"\n\nfunc main() {}\n' }), '/p');
+    const a = analyzeGoProject(project({ 'go.mod': 'module example.com/app\n\ngo 1.25\n\nrequire example.com/greet v1.0.0\n', 'go.sum': 'x', 'main.go': 'package main\n\nvar version = "dev"\n\nfunc main() {}\n' }), '/p');
     expect(generate(a, {}, '/p').dockerfile).toBe(shown);
   });
 });

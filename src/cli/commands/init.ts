@@ -1,15 +1,15 @@
 import path from 'node:path';
 import { exists, writeAtomic } from '../../adapters/fs.js';
 import { InputError } from '../../errors.js';
-import { analyzeProject } from '../../init/analyze.js';
-import { readProject } from '../../init/files.js';
+import { readProjectFiles } from '../../adapters/project.js';
+import { analyzeGoProject, readsText } from '../../go/project.js';
 import { generate, type Generated, type InitOptions } from '../../init/generate.js';
 import { parse, type Command } from '../io.js';
 
 /** Analyses a project directory and generates its Dockerfile and .dockerignore (no writing). */
 export async function generateFor(projectDir: string, options: InitOptions): Promise<Generated> {
-  const files = await readProject(projectDir);
-  return generate(analyzeProject(files, projectDir), options, projectDir);
+  const files = await readProjectFiles(projectDir, readsText);
+  return generate(analyzeGoProject(files, projectDir), options, projectDir);
 }
 
 export const init: Command = async (argv, io) => {

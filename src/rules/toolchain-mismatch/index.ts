@@ -1,37 +1,31 @@
+import { InputError } from '../../errors.js';
+import { parseGoMod, requiredGoVersion } from '../../go/gomod.js';
+import { isCertainlyOlder, parseGoVersion, type GoVersion } from '../../go/version.js';
 import type { Instruction } from '../../model/dockerfile.js';
 import type { Rule, RuleContext } from '../types.js';
 
-type Version = [number, number, number | undefined];
-
-function parseVersion(text: string): Version | undefined {
-  const m = /^(?:go)?(\d+)\.(\d+)(?:\.(\d+))?/.exec(text);
-  return m ? [Number(m[1]), Number(m[2]), m[3] === undefined ? undefined : Number(m[3])] : undefined;
-}
-
-/** True when the image's version is certainly older; a tag without patch means its newest patch. */
-function older(image: Version, required: Version): boolean {
-  if (image[0] !== required[0]) return image[0] < required[0];
-  if (image[1] !== required[1]) return image[1] < required[1];
-  if (image[2] === undefined || required[2] === undefined) return false;
-  return image[2] < required[2];
-}
-
-function requiredVersion(context: RuleContext): { version: Version; text: string } | undefined {
+function requiredVersion(context: RuleContext): { version: GoVersion; text: string } | undefined {
   const files = context.facts.context?.files ?? {};
-  for (const file of ['go.work', 'go.mod']) {
+  for (const [file, kind] of [['go.work', 'work'], ['go.mod', 'mod']] as const) {
     const text = files[file];
     if (text === undefined) continue;
-    const line = /^toolchain\s+(go\S+)/m.exec(text)?.[1] ?? /^go\s+(\S+)/m.exec(text)?.[1];
-    const version = line ? parseVersion(line) : undefined;
-    if (version) return { version, text: `${file} ${line!.startsWith('go') ? `toolchain ${line}` : `go ${line}`}` };
+    let required;
+    try {
+      required = requiredGoVersion(parseGoMod(text, file, kind));
+    } catch (error) {
+      // A go.mod Go itself rejects fails the build anyway, and says why better than this rule could.
+      if (error instanceof InputError) continue;
+      throw error;
+    }
+    if (required) return { version: required.version, text: `${file} ${required.directive}` };
   }
   return undefined;
 }
 
-function imageGoVersion(from: Instruction): { version: Version; image: string } | undefined {
+function imageGoVersion(from: Instruction): { version: GoVersion; image: string } | undefined {
   const image = from.stage!.resolvedImage;
   const m = image ? /^(?:[\w.-]+(?::\d+)?\/)*(?:library\/)?golang:(\d+\.\d+(?:\.\d+)?)/.exec(image) : null;
-  const version = m ? parseVersion(m[1]!) : undefined;
+  const version = m ? parseGoVersion(m[1]!) : undefined;
   return version && image ? { version, image } : undefined;
 }
 
@@ -62,7 +56,7 @@ export const toolchainMismatch: Rule = {
         if (!required || !image) return;
         const toolchain = stage.instructions.find((i) => i.keyword === 'ENV' && i.properties.some((p) => p.name === 'GOTOOLCHAIN'));
         if (toolchain) return;
-        if (older(image.version, required.version)) context.report({ span: from.span, messageId: 'tooOld', data: { image: image.image, required: required.text } });
+        if (isCertainlyOlder(image.version, required.version)) context.report({ span: from.span, messageId: 'tooOld', data: { image: image.image, required: required.text } });
       },
       ENV(env) {
         for (const p of env.properties) if (p.name === 'GOTOOLCHAIN' && p.value) reportDownload(p.span, p.value);

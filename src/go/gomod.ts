@@ -1,6 +1,7 @@
 import { InputError } from '../errors.js';
+import { minorOf, parseGoVersion, type GoVersion } from './version.js';
 
-/** A go.mod or go.work file, as far as init needs it. Pure. */
+/** A go.mod or go.work file: what the build needs to know of it. Pure. */
 
 export interface Replace {
   oldPath: string;
@@ -126,9 +127,18 @@ export function parseGoMod(text: string, file: string, kind: 'mod' | 'work' = 'm
   return result;
 }
 
+/** The Go version a go.mod or go.work asks for, and the directive that says it: the toolchain line wins. */
+export function requiredGoVersion(mod: Pick<GoModFile, 'go' | 'toolchain'>): { version: GoVersion; directive: string } | undefined {
+  if (mod.toolchain && mod.toolchain !== 'default') {
+    const version = parseGoVersion(mod.toolchain);
+    if (version) return { version, directive: `toolchain ${mod.toolchain}` };
+  }
+  const version = mod.go ? parseGoVersion(mod.go) : undefined;
+  return version && { version, directive: `go ${mod.go}` };
+}
+
 /** `1.25` from `go 1.25.3` or `toolchain go1.25.3`: the toolchain line wins. */
 export function goMinor(mod: Pick<GoModFile, 'go' | 'toolchain'>): string | undefined {
-  const source = mod.toolchain && mod.toolchain !== 'default' ? mod.toolchain.replace(/^go/, '') : mod.go;
-  const m = source ? /^(\d+)\.(\d+)/.exec(source) : null;
-  return m ? `${m[1]}.${m[2]}` : undefined;
+  const required = requiredGoVersion(mod);
+  return required && minorOf(required.version);
 }

@@ -1,15 +1,31 @@
 import path from 'node:path/posix';
 import { InputError } from '../errors.js';
 import { goMinor, parseGoMod, type GoModFile } from './gomod.js';
+import { inspectGoFile } from './source.js';
+import { compareGoVersions, parseGoVersion } from './version.js';
 
-/** What init learns about a Go project from its files alone (no Go toolchain needed). Pure. */
+/**
+ * The project's Go reader: what a Go project builds, learnt from its files alone (no Go toolchain
+ * needed). Pure: the files come from src/adapters/project.ts.
+ */
 
 export interface ProjectFiles {
-  /** Every file, relative, with / separators; .git's contents are not listed. */
+  /** Every file the walk saw, relative, with / separators (see GO_IGNORED_DIR for what it skips). */
   paths: readonly string[];
-  read(file: string): string | undefined;
+  /** Contents of the files that were read (those `readsText` asks for, and those the caller adds). */
+  texts: Readonly<Record<string, string>>;
   /** A .git directory or file exists at the root. */
   hasGit: boolean;
+}
+
+/** Directories the go tool never builds from: hidden, `_`-prefixed, testdata; node_modules is never Go. */
+export function isIgnoredDirName(name: string): boolean {
+  return name.startsWith('.') || name.startsWith('_') || name === 'testdata' || name === 'node_modules';
+}
+
+/** The files whose contents the Go reader needs. */
+export function readsText(file: string): boolean {
+  return file.endsWith('.go') || /(^|\/)go\.(mod|work)$/.test(file) || file === 'vendor/modules.txt';
 }
 
 export interface MainPackage {
@@ -19,7 +35,7 @@ export interface MainPackage {
   name: string;
 }
 
-export interface Analysis {
+export interface GoProject {
   /** Present when the root has a go.mod. */
   module?: GoModFile;
   /** Present when the root has a go.work. */
@@ -45,73 +61,9 @@ export interface Analysis {
   hasRequirements: boolean;
 }
 
-interface GoFile {
-  path: string;
-  dir: string;
-  packageName?: string;
-  ignored: boolean;
-  test: boolean;
-  cgo: boolean;
-  libraries: string[];
-  embeds: string[];
-  versionVariable?: string;
-}
-
-function inspectGoFile(file: string, text: string): GoFile {
-  const header = text.split(/^package\s/m)[0] ?? '';
-  const pkg = /^package\s+([A-Za-z_]\w*)/m.exec(text)?.[1];
-  const constraint = /^\/\/go:build\s+(.+)$/m.exec(header)?.[1];
-  const ignored = constraint !== undefined && !buildsOnLinux(constraint);
-  const cgo = /^import\s+"C"/m.test(text) || /^import\s*\([^)]*^\s*"C"\s*$/ms.test(text);
-  const libraries = [...text.matchAll(/^\s*(?:\/\/\s*)?#cgo\b[^:\n]*LDFLAGS:([^\n]*)/gm)].flatMap((m) => [...m[1]!.matchAll(/-l([\w+.-]+)/g)].map((l) => l[1]!));
-  const embeds = [...text.matchAll(/^\/\/go:embed\s+(.+)$/gm)].flatMap((m) => (m[1]!.match(/"[^"]*"|`[^`]*`|\S+/g) ?? []).map((p) => p.replace(/^["`]|["`]$/g, '').replace(/^all:/, '')));
-  const versionVariable = /^var\s+(version|Version)\s+(=|string)/m.exec(text)?.[1] ?? /^var\s*\([^)]*^\s+(version|Version)\s+(=|string)/ms.exec(text)?.[1];
-  return { path: file, dir: path.dirname(file), packageName: pkg, ignored, test: file.endsWith('_test.go'), cgo, libraries, embeds, versionVariable };
-}
-
-/** Whether a //go:build expression holds for linux on amd64 or arm64, with or without cgo. */
-export function buildsOnLinux(expression: string): boolean {
-  const tokens = expression.match(/!|&&|\|\||\(|\)|[\w.]+/g) ?? [];
-  const evaluate = (truth: (tag: string) => boolean): boolean => {
-    let i = 0;
-    const or = (): boolean => {
-      let v = and();
-      while (tokens[i] === '||') {
-        i++;
-        v = and() || v;
-      }
-      return v;
-    };
-    const and = (): boolean => {
-      let v = not();
-      while (tokens[i] === '&&') {
-        i++;
-        v = not() && v;
-      }
-      return v;
-    };
-    const not = (): boolean => {
-      if (tokens[i] === '!') {
-        i++;
-        return !not();
-      }
-      if (tokens[i] === '(') {
-        i++;
-        const v = or();
-        i++;
-        return v;
-      }
-      return truth(tokens[i++] ?? '');
-    };
-    return or();
-  };
-  return ['amd64', 'arm64'].some((arch) =>
-    [true, false].some((cgo) => evaluate((tag) => tag === 'linux' || tag === 'unix' || tag === 'gc' || tag === arch || (tag === 'cgo' && cgo) || /^go1\.\d+$/.test(tag))),
-  );
-}
-
+/** Outside the project's own packages: vendored code and directories the go tool skips. */
 function excludedDir(dir: string): boolean {
-  return dir.split('/').some((part) => part === 'vendor' || part === 'testdata' || (part !== '.' && (part.startsWith('.') || part.startsWith('_'))));
+  return dir !== '.' && dir.split('/').some((part) => part === 'vendor' || isIgnoredDirName(part));
 }
 
 function binaryName(dir: string, modulePath: string | undefined): string {
@@ -121,10 +73,11 @@ function binaryName(dir: string, modulePath: string | undefined): string {
   return /^v\d+$/.test(last) && parts.length > 1 ? parts[parts.length - 2]! : last;
 }
 
-export function analyzeProject(files: ProjectFiles, rootLabel: string): Analysis {
-  const modText = files.read('go.mod');
-  const workText = files.read('go.work');
-  if (modText === undefined && workText === undefined) throw new InputError(rootLabel, undefined, 'no go.mod here (and no go.work): warmbuild init needs a Go module; run `go mod init` first');
+export function analyzeGoProject(files: ProjectFiles, rootLabel: string): GoProject {
+  const read = (file: string): string | undefined => files.texts[file];
+  const modText = read('go.mod');
+  const workText = read('go.work');
+  if (modText === undefined && workText === undefined) throw new InputError(rootLabel, undefined, 'no go.mod here (and no go.work): not a Go module; run `go mod init` first');
   const module = modText !== undefined ? parseGoMod(modText, path.join(rootLabel, 'go.mod')) : undefined;
   const work = workText !== undefined ? parseGoMod(workText, path.join(rootLabel, 'go.work'), 'work') : undefined;
 
@@ -133,7 +86,7 @@ export function analyzeProject(files: ProjectFiles, rootLabel: string): Analysis
   for (const use of work?.uses ?? []) {
     const dir = path.normalize(use);
     if (dir.startsWith('..')) throw new InputError(path.join(rootLabel, 'go.work'), undefined, `use ${use} is outside the build context`);
-    const text = files.read(path.join(dir, 'go.mod'));
+    const text = read(path.join(dir, 'go.mod'));
     if (text !== undefined) moduleDirs.set(dir, parseGoMod(text, path.join(rootLabel, dir, 'go.mod')));
   }
 
@@ -149,7 +102,7 @@ export function analyzeProject(files: ProjectFiles, rootLabel: string): Analysis
     if (dir !== '.') localModuleDirs.add(dir);
   }
 
-  const goFiles = files.paths.filter((p) => p.endsWith('.go') && !excludedDir(path.dirname(p))).map((p) => inspectGoFile(p, files.read(p) ?? ''));
+  const goFiles = files.paths.filter((p) => p.endsWith('.go') && !excludedDir(path.dirname(p))).map((p) => inspectGoFile(p, read(p) ?? ''));
   const buildFiles = goFiles.filter((f) => !f.test && !f.ignored);
   const packages = [...new Set(buildFiles.map((f) => f.dir))].sort();
   const mainDirs = [...new Set(buildFiles.filter((f) => f.packageName === 'main').map((f) => f.dir))].sort();
@@ -170,8 +123,8 @@ export function analyzeProject(files: ProjectFiles, rootLabel: string): Analysis
   return {
     module,
     work,
-    goVersion: versions.sort(compareMinor).pop(),
-    vendored: files.paths.includes('vendor/modules.txt'),
+    goVersion: versions.sort((a, b) => compareGoVersions(parseGoVersion(a)!, parseGoVersion(b)!)).pop(),
+    vendored: read('vendor/modules.txt') !== undefined,
     mainPackages,
     packages,
     cgo: buildFiles.some((f) => f.cgo),
@@ -186,8 +139,3 @@ export function analyzeProject(files: ProjectFiles, rootLabel: string): Analysis
   };
 }
 
-function compareMinor(a: string, b: string): number {
-  const [am, an] = a.split('.').map(Number);
-  const [bm, bn] = b.split('.').map(Number);
-  return am! - bm! || an! - bn!;
-}
