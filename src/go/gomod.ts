@@ -13,16 +13,26 @@ export interface Replace {
 
 export interface GoModFile {
   module?: string;
+  /** Line of the module directive. */
+  moduleLine?: number;
   go?: string;
   toolchain?: string;
   requires: { path: string; version: string }[];
   replaces: Replace[];
   /** go.work `use` directories. */
-  uses: string[];
+  uses: { dir: string; line: number }[];
 }
 
 const MOD_VERBS = new Set(['module', 'go', 'toolchain', 'require', 'replace', 'exclude', 'retract', 'godebug', 'tool', 'ignore']);
 const WORK_VERBS = new Set(['go', 'toolchain', 'use', 'replace', 'godebug']);
+
+function unquote(literal: string, file: string, lineNo: number): string {
+  try {
+    return JSON.parse(literal) as string;
+  } catch {
+    throw new InputError(file, lineNo, `invalid quoted string ${literal}`);
+  }
+}
 
 /** Splits a line into tokens: bare words, "quoted" and `raw` strings, and `=>`; comments dropped. */
 function tokens(line: string, file: string, lineNo: number): string[] {
@@ -37,7 +47,7 @@ function tokens(line: string, file: string, lineNo: number): string[] {
     } else if (ch === '"' || ch === '`') {
       const end = line.indexOf(ch, i + 1);
       if (end < 0) throw new InputError(file, lineNo, 'unterminated quoted string');
-      out.push(ch === '"' ? (JSON.parse(line.slice(i, end + 1)) as string) : line.slice(i + 1, end));
+      out.push(ch === '"' ? unquote(line.slice(i, end + 1), file, lineNo) : line.slice(i + 1, end));
       i = end + 1;
     } else if (line.startsWith('=>', i)) {
       out.push('=>');
@@ -53,6 +63,27 @@ function tokens(line: string, file: string, lineNo: number): string[] {
     }
   }
   return out;
+}
+
+/** A value as Go quotes it in messages, with control characters escaped: the message stays one line. */
+export function quoted(value: string): string {
+  return `'${JSON.stringify(value).slice(1, -1).replace(/'/g, "\\'")}'`;
+}
+
+/**
+ * Why Go would refuse a module path, or undefined: elements of ASCII letters, digits and `-._~+`,
+ * none empty or starting with a dot. Go's rule, and also what keeps a path from breaking the
+ * Dockerfile it is written into (a quoted `"a\nRUN x"` would otherwise inject a line).
+ */
+export function modulePathProblem(modulePath: string): string | undefined {
+  const bad = /[^A-Za-z0-9\-._~+/]/.exec(modulePath);
+  if (bad) return `invalid char ${quoted(bad[0])}`;
+  for (const element of modulePath.split('/')) {
+    if (element === '') return modulePath === '' ? 'empty path' : 'empty path element';
+    if (element.startsWith('.')) return 'leading dot in path element';
+    if (element.endsWith('.')) return 'trailing dot in path element';
+  }
+  return undefined;
 }
 
 export function isLocalPath(p: string): boolean {
@@ -72,16 +103,21 @@ export function parseGoMod(text: string, file: string, kind: 'mod' | 'work' = 'm
     switch (verb) {
       case 'module':
         need(1, 'module/path');
+        {
+          const problem = modulePathProblem(args[0]!);
+          if (problem) throw new InputError(file, lineNo, `malformed module path ${quoted(args[0]!)}: ${problem}`);
+        }
         result.module = args[0];
+        result.moduleLine = lineNo;
         break;
       case 'go':
         need(1, '1.23');
-        if (!/^\d+\.\d+(\.\d+)?((rc|beta)\d+)?$/.test(args[0]!)) throw new InputError(file, lineNo, `invalid go version '${args[0]}': must match format 1.23.0`);
+        if (!/^\d+\.\d+(\.\d+)?((rc|beta)\d+)?$/.test(args[0]!)) throw new InputError(file, lineNo, `invalid go version ${quoted(args[0]!)}: must match format 1.23.0`);
         result.go = args[0];
         break;
       case 'toolchain':
         need(1, 'go1.23.0');
-        if (!/^go\d+\.\d+/.test(args[0]!) && args[0] !== 'default') throw new InputError(file, lineNo, `invalid toolchain '${args[0]}': must be like go1.23.0`);
+        if (!/^go\d+\.\d+(\.\d+)?((rc|beta)\d+)?(-[\w.+-]+)?$/.test(args[0]!) && args[0] !== 'default') throw new InputError(file, lineNo, `invalid toolchain ${quoted(args[0]!)}: must be like go1.23.0`);
         result.toolchain = args[0];
         break;
       case 'require':
@@ -97,7 +133,7 @@ export function parseGoMod(text: string, file: string, kind: 'mod' | 'work' = 'm
       }
       case 'use':
         need(1, './dir');
-        result.uses.push(args[0]!);
+        result.uses.push({ dir: args[0]!, line: lineNo });
         break;
     }
   };

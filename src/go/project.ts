@@ -1,6 +1,6 @@
 import path from 'node:path/posix';
 import { InputError } from '../errors.js';
-import { goMinor, parseGoMod, type GoModFile } from './gomod.js';
+import { goMinor, parseGoMod, quoted, type GoModFile } from './gomod.js';
 import { inspectGoFile } from './source.js';
 import { compareGoVersions, parseGoVersion } from './version.js';
 
@@ -61,6 +61,23 @@ export interface GoProject {
   hasRequirements: boolean;
 }
 
+/** A relative directory of the context, from a path relative to `base`; undefined when it leaves the context. */
+function insideContext(given: string, base: string): string | undefined {
+  if (path.isAbsolute(given)) return undefined;
+  const dir = path.normalize(path.join(base, given));
+  return dir === '..' || dir.startsWith('../') ? undefined : dir;
+}
+
+/**
+ * Local module directories are bind-mounted by name in the Dockerfile (`source=DIR,target=DIR`):
+ * only characters that mean nothing to the Dockerfile, the mount syntax or the shell.
+ */
+export const PLAIN_PATH = /^[A-Za-z0-9._~+@-]+(\/[A-Za-z0-9._~+@-]+)*$/;
+
+function checkPlainDir(dir: string, file: string, line: number, what: string): void {
+  if (!PLAIN_PATH.test(dir)) throw new InputError(file, line, `${what}: the directory name cannot be written into a Dockerfile as is; use letters, digits and -._~+@ only`);
+}
+
 /** Outside the project's own packages: vendored code and directories the go tool skips. */
 function excludedDir(dir: string): boolean {
   return dir !== '.' && dir.split('/').some((part) => part === 'vendor' || isIgnoredDirName(part));
@@ -83,20 +100,25 @@ export function analyzeGoProject(files: ProjectFiles, rootLabel: string): GoProj
 
   const moduleDirs = new Map<string, GoModFile>();
   if (module) moduleDirs.set('.', module);
+  const workFile = path.join(rootLabel, 'go.work');
   for (const use of work?.uses ?? []) {
-    const dir = path.normalize(use);
-    if (dir.startsWith('..')) throw new InputError(path.join(rootLabel, 'go.work'), undefined, `use ${use} is outside the build context`);
+    const dir = insideContext(use.dir, '.');
+    if (dir === undefined) throw new InputError(workFile, use.line, `use ${quoted(use.dir)} is outside the build context ${rootLabel}: docker build cannot see it; move the module inside the context, or run init on a directory that holds it`);
+    checkPlainDir(dir, workFile, use.line, `use ${quoted(use.dir)}`);
     const text = read(path.join(dir, 'go.mod'));
-    if (text !== undefined) moduleDirs.set(dir, parseGoMod(text, path.join(rootLabel, dir, 'go.mod')));
+    if (text === undefined) throw new InputError(workFile, use.line, `use ${quoted(use.dir)}: no go.mod at ${path.join(rootLabel, dir, 'go.mod')} (a symbolic link is not followed)`);
+    moduleDirs.set(dir, parseGoMod(text, path.join(rootLabel, dir, 'go.mod')));
   }
 
   const localModuleDirs = new Set<string>();
-  for (const [dir, mod] of moduleDirs) {
+  const replaceSources: Array<[string, GoModFile, string]> = [...[...moduleDirs].map(([dir, mod]): [string, GoModFile, string] => [dir, mod, path.join(rootLabel, dir, 'go.mod')]), ...(work ? [['.', work, workFile] as [string, GoModFile, string]] : [])];
+  for (const [dir, mod, file] of replaceSources) {
     for (const r of mod.replaces.filter((x) => x.local)) {
-      const target = path.normalize(path.join(dir, r.newPath));
-      if (target.startsWith('..') || path.isAbsolute(r.newPath)) {
-        throw new InputError(path.join(rootLabel, dir, 'go.mod'), r.line, `replace ${r.oldPath} => ${r.newPath} points outside the build context; use a directory inside the project or a go.work`);
+      const target = insideContext(r.newPath, dir);
+      if (target === undefined) {
+        throw new InputError(file, r.line, `replace ${r.oldPath} => ${r.newPath} points outside the build context; use a directory inside the project or a go.work`);
       }
+      checkPlainDir(target, file, r.line, `replace target ${quoted(r.newPath)}`);
       localModuleDirs.add(target);
     }
     if (dir !== '.') localModuleDirs.add(dir);

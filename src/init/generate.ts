@@ -1,6 +1,7 @@
 import path from 'node:path/posix';
 import { InputError, UsageError } from '../errors.js';
-import type { GoProject, MainPackage } from '../go/project.js';
+import { quoted } from '../go/gomod.js';
+import { PLAIN_PATH, type GoProject, type MainPackage } from '../go/project.js';
 
 /** Writes the Dockerfile and .dockerignore an expert would write for the analysed project. Pure. */
 
@@ -11,6 +12,8 @@ export interface InitOptions {
   runtimeImage?: string;
   /** GOPRIVATE patterns: private modules fetched with a netrc build secret. */
   goprivate?: string;
+  /** Where goprivate came from, for messages (`--private` unless said). */
+  goprivateFrom?: string;
   /** Keep .git in the context and stamp VCS information into the binaries. */
   vcs?: boolean;
   /** Debian release for the golang image tag and the cgo runtime. */
@@ -37,6 +40,34 @@ function packageArg(dir: string): string {
   return dir === '.' ? '.' : `./${dir}`;
 }
 
+/** Image references as Docker spells them, and `${GO_VERSION}`-style substitutions. */
+const IMAGE_REFERENCE = /^[A-Za-z0-9][A-Za-z0-9._/:@+-]*(\$\{[A-Za-z_]\w*\}[A-Za-z0-9._/:@+-]*)*$/;
+/** GOPRIVATE: comma-separated path globs. */
+const GOPRIVATE_PATTERNS = /^[A-Za-z0-9._~+*?/[\]!^,-]+$/;
+/** Binary names become file names, stage names and ENTRYPOINT words. */
+const BINARY_NAME = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
+
+/** Every option that is written into the Dockerfile, refused unless it can be written there as is. */
+function checkOptions(options: InitOptions): void {
+  const check = (value: string | undefined, flag: string, pattern: RegExp, what: string): void => {
+    if (value !== undefined && !pattern.test(value)) throw new UsageError(`${flag} ${quoted(value)}: not ${what}`);
+  };
+  check(options.builderImage, '--builder-image', IMAGE_REFERENCE, 'an image reference');
+  check(options.runtimeImage, '--runtime-image', IMAGE_REFERENCE, 'an image reference');
+  if (options.syntax !== 'none') check(options.syntax, '--syntax', IMAGE_REFERENCE, 'an image reference (or none)');
+  check(options.goprivate, options.goprivateFrom ?? '--private', GOPRIVATE_PATTERNS, 'a comma-separated list of module path patterns');
+  check(options.binary, '--binary', BINARY_NAME, 'a binary name');
+}
+
+/** Main package directories and the binary names taken from them go into RUN, COPY and ENTRYPOINT. */
+function checkBinaries(binaries: readonly MainPackage[], rootLabel: string): void {
+  for (const b of binaries) {
+    const where = path.join(rootLabel, b.dir);
+    if (!PLAIN_PATH.test(b.dir)) throw new InputError(where, undefined, 'a main package in a directory whose name cannot be written into a Dockerfile as is; use letters, digits and -._~+@ only');
+    if (!BINARY_NAME.test(b.name)) throw new InputError(where, undefined, `binary name ${quoted(b.name)} cannot be written into a Dockerfile as is; use letters, digits and -._+ only`);
+  }
+}
+
 function chooseBinaries(analysis: GoProject, options: InitOptions, rootLabel: string): MainPackage[] {
   if (analysis.mainPackages.length === 0) {
     const listed = analysis.packages.length > 0 ? analysis.packages.map(packageArg).join(', ') : 'none';
@@ -49,7 +80,9 @@ function chooseBinaries(analysis: GoProject, options: InitOptions, rootLabel: st
 }
 
 export function generate(analysis: GoProject, options: InitOptions, rootLabel: string): Generated {
+  checkOptions(options);
   const binaries = chooseBinaries(analysis, options, rootLabel);
+  checkBinaries(binaries, rootLabel);
   const distro = options.distro ?? 'trixie';
   const cgo = analysis.cgo;
   const lines: string[] = [];

@@ -29,6 +29,7 @@ export const init: Command = async (argv, io) => {
     builderImage: values['builder-image'] as string | undefined,
     runtimeImage: values['runtime-image'] as string | undefined,
     goprivate: (values.private as string | undefined) ?? (process.env.GOPRIVATE || undefined),
+    goprivateFrom: values.private === undefined && process.env.GOPRIVATE ? 'GOPRIVATE (from the environment)' : undefined,
     vcs: values.vcs === true,
     syntax: values.syntax as string | undefined,
   });
