@@ -1,7 +1,8 @@
 import path from 'node:path/posix';
 import { InputError } from '../errors.js';
 import { goMinor, parseGoMod, quoted, type GoModFile } from './gomod.js';
-import { inspectGoFile } from './source.js';
+import type { BuildConfig } from './constraints.js';
+import { fileBuilds, inspectGoFile, type GoFile } from './source.js';
 import { compareGoVersions, parseGoVersion } from './version.js';
 
 /**
@@ -33,6 +34,18 @@ export interface MainPackage {
   dir: string;
   /** Binary name: the directory's name, or the module's last element for the root. */
   name: string;
+  /**
+   * What a user means by "the program": `primary` is a root or cmd/<name> main, `helper` one under
+   * tests/, test/, examples/, hack/, tools/, scripts/ or internal/ (built only when asked for by name).
+   */
+  role: 'primary' | 'other' | 'helper';
+}
+
+const HELPER_DIRS = new Set(['test', 'tests', 'e2e', 'integration', 'example', 'examples', 'hack', 'tools', 'tool', 'scripts', 'script', 'internal', 'testing', 'bench', 'benchmarks']);
+
+function mainRole(dir: string): MainPackage['role'] {
+  if (dir === '.' || /^cmd\/[^/]+$/.test(dir)) return 'primary';
+  return dir.split('/').some((part) => HELPER_DIRS.has(part)) ? 'helper' : 'other';
 }
 
 export interface GoProject {
@@ -46,12 +59,18 @@ export interface GoProject {
   /** All package directories, to list when there is no main package. */
   packages: string[];
   cgo: boolean;
-  /** Libraries named by `#cgo LDFLAGS: -lname`. */
+  /** Libraries named by `#cgo LDFLAGS: -lname` in the project's own files. */
   cgoLibraries: string[];
+  /** Every Go file of the project, vendor/ included: for questions about one build (`cgoLibrariesOf`). */
+  files: GoFile[];
   /** Files and directories `//go:embed` needs, relative to the root. */
   embedPaths: string[];
-  /** `main.version` or the like, for -X. */
+  /** `main.version` or the like, for -X; never one that `//go:embed` fills. */
   versionVariable?: string;
+  /** `main.version` when a `//go:embed` file (a VERSION file) sets it: -X must leave it alone. */
+  embeddedVersion?: { variable: string; file: string };
+  /** Module path → its directory, for the main module, go.work members (and so import resolution). */
+  moduleDirs: Record<string, string>;
   /** Directories the build needs besides the sources: local replace targets and go.work members. */
   localModuleDirs: string[];
   hasGoSum: boolean;
@@ -124,7 +143,8 @@ export function analyzeGoProject(files: ProjectFiles, rootLabel: string): GoProj
     if (dir !== '.') localModuleDirs.add(dir);
   }
 
-  const goFiles = files.paths.filter((p) => p.endsWith('.go') && !excludedDir(path.dirname(p))).map((p) => inspectGoFile(p, read(p) ?? ''));
+  const allFiles = files.paths.filter((p) => p.endsWith('.go') && !p.split('/').slice(0, -1).some(isIgnoredDirName)).map((p) => inspectGoFile(p, read(p) ?? ''));
+  const goFiles = allFiles.filter((f) => !excludedDir(f.dir));
   const buildFiles = goFiles.filter((f) => !f.test && !f.ignored);
   const packages = [...new Set(buildFiles.map((f) => f.dir))].sort();
   const mainDirs = [...new Set(buildFiles.filter((f) => f.packageName === 'main').map((f) => f.dir))].sort();
@@ -132,9 +152,10 @@ export function analyzeGoProject(files: ProjectFiles, rootLabel: string): GoProj
     const owners = [...moduleDirs.keys()].filter((m) => m === '.' || dir === m || dir.startsWith(`${m}/`)).sort((a, b) => b.length - a.length);
     return owners[0] === undefined ? undefined : moduleDirs.get(owners[0]);
   };
-  const mainPackages = mainDirs.map((dir) => ({ dir, name: binaryName(dir, ownerModule(dir)?.module) }));
+  const mainPackages = mainDirs.map((dir) => ({ dir, name: binaryName(dir, ownerModule(dir)?.module), role: mainRole(dir) }));
   const mainFiles = buildFiles.filter((f) => f.packageName === 'main');
-  const versionVariable = mainFiles.find((f) => f.versionVariable)?.versionVariable;
+  const embedded = mainFiles.find((f) => f.versionVariable && f.embeddedVariables.includes(f.versionVariable));
+  const versionVariable = embedded ? undefined : mainFiles.find((f) => f.versionVariable)?.versionVariable;
 
   const embedPaths = new Set<string>();
   for (const f of buildFiles) for (const pattern of f.embeds) embedPaths.add(path.normalize(path.join(f.dir, pattern.replace(/[*?[].*$/, '') || '.')).replace(/\/$/, ''));
@@ -151,8 +172,11 @@ export function analyzeGoProject(files: ProjectFiles, rootLabel: string): GoProj
     packages,
     cgo: buildFiles.some((f) => f.cgo),
     cgoLibraries: [...new Set(buildFiles.flatMap((f) => f.libraries))].sort(),
+    moduleDirs: Object.fromEntries([...moduleDirs].flatMap(([dir, mod]) => (mod.module ? [[mod.module, dir]] : []))),
     embedPaths: [...embedPaths].sort(),
     versionVariable: versionVariable ? `main.${versionVariable}` : undefined,
+    ...(embedded ? { embeddedVersion: { variable: `main.${embedded.versionVariable!}`, file: embeddedFileOf(embedded, embedded.versionVariable!) } } : {}),
+    files: allFiles,
     localModuleDirs: [...localModuleDirs].sort(),
     hasGoSum: files.paths.includes('go.sum'),
     hasWorkSum: files.paths.includes('go.work.sum'),
@@ -161,3 +185,50 @@ export function analyzeGoProject(files: ProjectFiles, rootLabel: string): GoProj
   };
 }
 
+
+function embeddedFileOf(file: GoFile, variable: string): string {
+  const index = file.embeddedVariables.indexOf(variable);
+  return path.join(file.dir, file.embeds[index] ?? 'VERSION');
+}
+
+/** The directory holding an imported package: the project's own modules, or vendor/; undefined for the standard library and modules not in the tree. */
+export function packageDir(project: Pick<GoProject, 'moduleDirs' | 'vendored' | 'files'>, importPath: string, vendorDirs: ReadonlySet<string>): string | undefined {
+  let best: string | undefined;
+  for (const modulePath of Object.keys(project.moduleDirs)) {
+    if ((importPath === modulePath || importPath.startsWith(`${modulePath}/`)) && (best === undefined || modulePath.length > best.length)) best = modulePath;
+  }
+  if (best !== undefined) return path.normalize(path.join(project.moduleDirs[best]!, importPath.slice(best.length)));
+  const vendored = `vendor/${importPath}`;
+  return project.vendored && vendorDirs.has(vendored) ? vendored : undefined;
+}
+
+/**
+ * The C libraries the given main packages link for one build: `#cgo pkg-config:` packages and
+ * `-l` libraries of every file compiled for `config`, following imports through the project and
+ * vendor/ (modules outside the tree are not seen).
+ */
+export function cgoLibrariesOf(project: GoProject, mainDirs: readonly string[], config: BuildConfig): { pkgConfig: string[]; libraries: string[] } {
+  const byDir = new Map<string, GoFile[]>();
+  for (const f of project.files) byDir.set(f.dir, [...(byDir.get(f.dir) ?? []), f]);
+  const vendorDirs = new Set([...byDir.keys()].filter((d) => d.startsWith('vendor/')));
+  const pkgConfig = new Set<string>();
+  const libraries = new Set<string>();
+  const seen = new Set<string>();
+  const queue = [...mainDirs];
+  while (queue.length > 0) {
+    const dir = queue.shift()!;
+    if (seen.has(dir)) continue;
+    seen.add(dir);
+    for (const file of (byDir.get(dir) ?? []).filter((f) => fileBuilds(f, config))) {
+      if (file.cgo && config.cgo) {
+        file.pkgConfig.forEach((p) => pkgConfig.add(p));
+        file.libraries.forEach((l) => libraries.add(l));
+      }
+      for (const imported of file.imports) {
+        const target = packageDir(project, imported, vendorDirs);
+        if (target !== undefined && !seen.has(target)) queue.push(target);
+      }
+    }
+  }
+  return { pkgConfig: [...pkgConfig].sort(), libraries: [...libraries].sort() };
+}

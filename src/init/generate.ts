@@ -2,6 +2,8 @@ import path from 'node:path/posix';
 import { InputError, UsageError } from '../errors.js';
 import { quoted } from '../go/gomod.js';
 import { PLAIN_PATH, type GoProject, type MainPackage } from '../go/project.js';
+import type { ExistingBuild } from './existing.js';
+import { planProgram } from './program.js';
 
 /** Writes the Dockerfile and .dockerignore an expert would write for the analysed project. Pure. */
 
@@ -73,18 +75,38 @@ function chooseBinaries(analysis: GoProject, options: InitOptions, rootLabel: st
     const listed = analysis.packages.length > 0 ? analysis.packages.map(packageArg).join(', ') : 'none';
     throw new InputError(rootLabel, undefined, `no main package to build (packages found: ${listed}); add a package main, e.g. cmd/<name>/main.go`);
   }
-  if (options.binary === undefined) return analysis.mainPackages;
-  const chosen = analysis.mainPackages.filter((m) => m.name === options.binary);
-  if (chosen.length === 0) throw new UsageError(`--binary ${options.binary}: no such main package (binaries: ${analysis.mainPackages.map((m) => m.name).join(', ')})`);
-  return chosen;
+  if (options.binary !== undefined) {
+    const chosen = analysis.mainPackages.filter((m) => m.name === options.binary);
+    if (chosen.length === 0) throw new UsageError(`--binary ${options.binary}: no such main package (binaries: ${analysis.mainPackages.map((m) => m.name).join(', ')})`);
+    return chosen;
+  }
+  // The program a user means: a root or cmd/<name> main; else every main but test, example and tool helpers.
+  const primary = analysis.mainPackages.filter((m) => m.role === 'primary');
+  if (primary.length > 0) return primary;
+  const others = analysis.mainPackages.filter((m) => m.role === 'other');
+  if (others.length > 0) return others;
+  throw new InputError(rootLabel, undefined, `only helper main packages here (${analysis.mainPackages.map((m) => packageArg(m.dir)).join(', ')}): name the one to build with --binary (${analysis.mainPackages.map((m) => m.name).join(', ')})`);
 }
 
-export function generate(analysis: GoProject, options: InitOptions, rootLabel: string): Generated {
+/** What the comments say about a runtime image, from what it is. */
+function describeRuntime(image: string, chosen: boolean): { what: string; user: string } {
+  const user = '# Not root: uid 65532 needs no entry in /etc/passwd.';
+  if (/^gcr\.io\/distroless\/static/.test(image)) return { what: 'no shell, no package manager, no libc (the binary is static)', user: '# Not root: uid 65532 is "nonroot" in distroless and needs no entry in /etc/passwd.' };
+  if (/^gcr\.io\/distroless\//.test(image)) return { what: 'glibc, no shell, no package manager', user: '# Not root: uid 65532 is "nonroot" in distroless and needs no entry in /etc/passwd.' };
+  if (/^(docker\.io\/)?(library\/)?debian:[\w.-]*slim/.test(image)) return { what: 'Debian slim: glibc for cgo, a shell and apt', user };
+  if (image === 'scratch') return { what: 'nothing but the binary (no CA certificates, no time zones)', user };
+  return { what: chosen ? `${image}, chosen with --runtime-image` : image, user };
+}
+
+const RUNTIME_PACKAGES = '/runtime-packages';
+
+export function generate(analysis: GoProject, options: InitOptions, rootLabel: string, existing: ExistingBuild = { builds: [], entrypoints: [] }): Generated {
   checkOptions(options);
   const binaries = chooseBinaries(analysis, options, rootLabel);
   checkBinaries(binaries, rootLabel);
+  const plan = planProgram(analysis, existing, binaries, rootLabel);
   const distro = options.distro ?? 'trixie';
-  const cgo = analysis.cgo;
+  const cgo = plan.cgo;
   const lines: string[] = [];
   const add = (...l: string[]): void => void lines.push(...l);
   const continued = (parts: string[]): string => parts.join(' \\\n    ');
@@ -102,6 +124,13 @@ export function generate(analysis: GoProject, options: InitOptions, rootLabel: s
     add('# Build on the build machine\'s platform and cross-compile: no emulation for other platforms.', `FROM --platform=$BUILDPLATFORM ${builder} AS build`);
   }
   add('WORKDIR /src');
+  if (plan.devPackages.length > 0) {
+    add(
+      '',
+      `# cgo links ${plan.cgoLinks.join(', ')}: headers and library from Debian, before anything that changes often.`,
+      `RUN apt-get update && apt-get install -y --no-install-recommends ${plan.devPackages.join(' ')} && rm -rf /var/lib/apt/lists/*`,
+    );
+  }
   // Project-scoped cache ids: a builder shared with other projects shares nothing with them.
   const project = (analysis.module?.module ?? binaries[0]!.name).replace(/[^\w.-]+/g, '-');
   const modCache = `--mount=type=cache,id=${project}-gomodcache,target=/go/pkg/mod`;
@@ -125,35 +154,67 @@ export function generate(analysis: GoProject, options: InitOptions, rootLabel: s
   }
   const downloads = !analysis.vendored && analysis.hasRequirements;
   add('', downloads ? '# Declared after the download, which is the same for every target platform.' : '# Declared where first needed: the steps above stay shared by every target platform.', 'ARG TARGETOS TARGETARCH');
-  if (analysis.versionVariable) add(`# Stamped into the binary (${analysis.versionVariable}): docker build --build-arg VERSION=1.2.3`, 'ARG VERSION=dev');
+  const ownVersion = analysis.versionVariable && !plan.groups.some((g) => g.ldflags.some((f) => f.includes(` ${analysis.versionVariable}=`) || f.includes(`'${analysis.versionVariable}=`))) && !plan.args.some((a) => a.name === 'VERSION') ? analysis.versionVariable : undefined;
+  if (plan.embeddedVersion) add(`# ${plan.embeddedVersion.variable} comes from ${plan.embeddedVersion.file} (//go:embed): the build leaves it alone.`);
+  if (ownVersion) add(`# Stamped into the binary (${ownVersion}): docker build --build-arg VERSION=1.2.3`, 'ARG VERSION=dev');
+  for (const arg of plan.args) add(`# ${arg.comment}`, arg.default === undefined ? `ARG ${arg.name}` : `ARG ${arg.name}=${arg.default}`);
 
-  const ldflags = ['-s', '-w', ...(analysis.versionVariable ? [`-X ${analysis.versionVariable}=\${VERSION}`] : [])].join(' ');
-  const output = binaries.length === 1 ? `/out/${binaries[0]!.name}` : '/out/';
-  const buildFlags = ['-trimpath', ...(options.vcs ? [] : ['-buildvcs=false']), `-ldflags="${ldflags}"`, `-o ${output}`, ...binaries.map((b) => packageArg(b.dir))].join(' ');
-  const env = cgo ? 'CGO_ENABLED=1' : 'CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH';
+  const single = binaries.length === 1;
+  const commands = plan.groups.map((group) => {
+    const ldflags = ['-s', '-w', ...group.ldflags, ...(ownVersion ? [`-X ${ownVersion}=\${VERSION}`] : [])].join(' ');
+    const output = single ? `/out/${group.binaries[0]!.name}` : group.binaries.length === 1 ? `/out/${group.binaries[0]!.name}` : '/out/';
+    const groupCgo = group.cgo ?? analysis.cgo;
+    const env = cgo ? (groupCgo ? 'CGO_ENABLED=1' : 'CGO_ENABLED=0') : 'CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH';
+    const flags = ['-trimpath', ...(options.vcs ? [] : ['-buildvcs=false']), ...(group.buildmode ? [`-buildmode=${group.buildmode}`] : []), ...(group.tags.length > 0 ? [`-tags=${group.tags.join(',')}`] : []), `-ldflags="${ldflags}"`, `-o ${output}`, ...group.binaries.map((b) => packageArg(b.dir))];
+    return { env, command: `go build ${flags.join(' ')}`, origin: group.origin };
+  });
+  const origins = plan.groups.filter((g) => g.origin).map((g) => `${g.origin} (${g.binaries.map((b) => b.name).join(', ')})`);
   add(
     '',
     '# Compile with the build cache and module cache mounted: a one-file edit recompiles one package.',
     '# The sources are bind-mounted (read-only), not copied into a layer.',
+    ...(origins.length > 0 ? [`# Tags and linker flags as the project's own build sets them: ${origins.join('; ')}.`] : []),
     continued([
       ...(analysis.vendored ? [`RUN ${buildCache}`] : [`RUN ${modCache}`, buildCache]),
       '--mount=type=bind,target=.',
       ...secret,
-      env,
-      `go build ${buildFlags}`,
+      ...(commands.length === 1 ? [commands[0]!.env, commands[0]!.command] : [commands.map((c) => `${c.env} ${c.command}`).join(' && \\\n    ')]),
     ]),
   );
+  const runtime = options.runtimeImage ?? (cgo ? `debian:${distro}-slim` : STATIC_RUNTIME);
+  const debianRuntime = /^(docker\.io\/)?(library\/)?debian:/.test(runtime);
+  if (plan.devPackages.length > 0 && debianRuntime) {
+    add(
+      '',
+      '# The Debian packages of the shared libraries the binaries load (glibc aside), for the runtime stage.',
+      `RUN ldd /out/* | awk '$3 ~ /^\\// {print $3}' | xargs -r realpath | xargs -r dpkg -S 2>/dev/null | cut -d: -f1 | sort -u | grep -vx libc6 >${RUNTIME_PACKAGES} || true`,
+    );
+  }
 
   add('', '# Just the binaries: docker buildx build --target binaries --output type=local,dest=out .', 'FROM scratch AS binaries', 'COPY --from=build /out/ /');
 
-  const runtime = options.runtimeImage ?? (cgo ? `debian:${distro}-slim` : STATIC_RUNTIME);
+  const description = describeRuntime(runtime, options.runtimeImage !== undefined);
   // The default target is the last stage: the root package's binary, else the first one.
   const ordered = [...binaries].sort((a, b) => Number(a.dir === '.') - Number(b.dir === '.'));
   if (ordered.length > 1 && !ordered.some((b) => b.dir === '.')) ordered.push(ordered.shift()!);
   for (const binary of ordered) {
-    add('', `# Runtime for ${binary.name}${cgo ? ': glibc for cgo' : ': no shell, no package manager'}; docker build --target ${stageName(binary.name)}.`, `FROM ${runtime} AS ${stageName(binary.name)}`);
-    if (cgo && analysis.cgoLibraries.length > 0) add(`# cgo links ${analysis.cgoLibraries.map((l) => `-l${l}`).join(' ')}: install their runtime packages here.`);
-    add(`COPY --from=build /out/${binary.name} /usr/local/bin/${binary.name}`, '# Not root: uid 65532 is "nonroot" in distroless and needs no entry in /etc/passwd.', 'USER 65532:65532', `ENTRYPOINT ["/usr/local/bin/${binary.name}"]`);
+    add('', `# Runtime for ${binary.name}: ${description.what}; docker build --target ${stageName(binary.name)}.`, `FROM ${runtime} AS ${stageName(binary.name)}`);
+    if (plan.devPackages.length > 0 && debianRuntime) {
+      add(
+        '# The libraries cgo links, installed only when the image lacks them (the build stage listed their packages).',
+        continued([
+          `RUN --mount=type=bind,from=build,source=${RUNTIME_PACKAGES},target=${RUNTIME_PACKAGES}`,
+          `missing=$(for p in $(cat ${RUNTIME_PACKAGES}); do dpkg -s "$p" >/dev/null 2>&1 || echo "$p"; done); if [ -n "$missing" ]; then apt-get update && apt-get install -y --no-install-recommends $missing && rm -rf /var/lib/apt/lists/*; fi`,
+        ]),
+      );
+    } else if (cgo && plan.cgoLinks.length > 0) {
+      add(`# cgo links ${plan.cgoLinks.join(', ')}: install their runtime packages here.`);
+    }
+    const entry = plan.entrypoints.get(binary.name);
+    add(`COPY --from=build /out/${binary.name} /usr/local/bin/${binary.name}`, description.user, 'USER 65532:65532');
+    if (entry) add(`# Flags of the project's own image (${entry.file}:${entry.line}).`);
+    add(`ENTRYPOINT ${JSON.stringify([`/usr/local/bin/${binary.name}`, ...(entry?.args ?? [])]).replace(/","/g, '", "')}`);
+    if (entry?.cmd) add(`CMD ${JSON.stringify(entry.cmd).replace(/","/g, '", "')}`);
   }
   return { dockerfile: `${lines.join('\n')}\n`, dockerignore: dockerignore(analysis, options), binaries: binaries.map((b) => b.name) };
 }
@@ -170,6 +231,8 @@ const IGNORE_CANDIDATES: Array<[string, string]> = [
   ['**/.DS_Store', 'editor files'],
   ['Dockerfile*', 'the build definition is not an input of the build'],
   ['.dockerignore', 'the build definition is not an input of the build'],
+  ['.warmbuild-cache', "warmbuild's own files: the cache store (`warmbuild cache export --to`) and config"],
+  ['.warmbuild.*', "warmbuild's own files: the cache store (`warmbuild cache export --to`) and config"],
 ];
 
 /** Excludes what the build cannot need, and never what it does: embed targets, modules, vendor/, sources. */

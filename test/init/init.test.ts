@@ -61,9 +61,9 @@ describe('project analysis', () => {
       '/p',
     );
     expect(a.mainPackages).toEqual([
-      { dir: '.', name: 'tool' },
-      { dir: 'cmd/arm', name: 'arm' },
-      { dir: 'cmd/worker', name: 'worker' },
+      { dir: '.', name: 'tool', role: 'primary' },
+      { dir: 'cmd/arm', name: 'arm', role: 'primary' },
+      { dir: 'cmd/worker', name: 'worker', role: 'primary' },
     ]);
     expect(a.versionVariable).toBe('main.Version');
     expect(a.cgo).toBe(false);

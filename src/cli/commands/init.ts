@@ -3,13 +3,14 @@ import { exists, writeAtomic } from '../../adapters/fs.js';
 import { InputError } from '../../errors.js';
 import { readProjectFiles } from '../../adapters/project.js';
 import { analyzeGoProject, readsText } from '../../go/project.js';
+import { isBuildDefinition, readExistingBuild } from '../../init/existing.js';
 import { generate, type Generated, type InitOptions } from '../../init/generate.js';
 import { parse, type Command } from '../io.js';
 
 /** Analyses a project directory and generates its Dockerfile and .dockerignore (no writing). */
 export async function generateFor(projectDir: string, options: InitOptions): Promise<Generated> {
-  const files = await readProjectFiles(projectDir, readsText);
-  return generate(analyzeGoProject(files, projectDir), options, projectDir);
+  const files = await readProjectFiles(projectDir, (file) => readsText(file) || isBuildDefinition(file));
+  return generate(analyzeGoProject(files, projectDir), options, projectDir, readExistingBuild(files.texts));
 }
 
 export const init: Command = async (argv, io) => {

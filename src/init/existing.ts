@@ -1,0 +1,160 @@
+import path from 'node:path/posix';
+import { parse as parseYaml } from 'yaml';
+import { parseGoBuildArgs } from '../go/buildflags.js';
+import { execArgv, parseDockerfile, type DockerfileModel, type Instruction } from '../model/dockerfile.js';
+import { envAt } from '../model/env.js';
+import { analyzeRun } from '../model/shell.js';
+import { goBuildsOfMakefile, shellValue, type MakeBuilds } from './make.js';
+
+/**
+ * How the project already builds its binaries: the go build flags of its Makefile targets, its
+ * goreleaser config and its existing Dockerfile, and that Dockerfile's ENTRYPOINT. init keeps what they
+ * say (tags, -ldflags, CGO_ENABLED, the entrypoint's flags) so the image runs the same program. Pure.
+ */
+
+export interface ProjectBuild {
+  /** What said it, for comments and messages: `Makefile target runc`, `.goreleaser.yaml`. */
+  origin: string;
+  file: string;
+  line?: number;
+  /** Package arguments as written (`.`, `./cmd/x`, an import path); empty means `.`. */
+  packages: string[];
+  /** The binary name the build writes, when it says. */
+  binary?: string;
+  /** Words after `go build`; `$(shell)` and template values are markers (see make.ts). */
+  args: string[];
+  env: Record<string, string>;
+  /** Where make variables were assigned (for file:line in messages). */
+  makeOrigins?: MakeBuilds['origins'];
+}
+
+export interface ProjectEntrypoint {
+  file: string;
+  line: number;
+  /** The executable's base name. */
+  binary: string;
+  args: string[];
+  cmd?: string[];
+}
+
+export interface ExistingBuild {
+  /** In order of preference: what the existing Dockerfile runs, the Makefile's default target, other targets, goreleaser. */
+  builds: ProjectBuild[];
+  entrypoints: ProjectEntrypoint[];
+}
+
+export const MAKEFILES = ['GNUmakefile', 'makefile', 'Makefile'];
+export const GORELEASER_FILES = ['.goreleaser.yaml', '.goreleaser.yml', 'goreleaser.yaml', 'goreleaser.yml'];
+export const DOCKERFILES = ['Dockerfile', 'Containerfile'];
+
+/** The build definitions init reads, besides the Go reader's files. */
+export function isBuildDefinition(file: string): boolean {
+  return [...MAKEFILES, ...GORELEASER_FILES, ...DOCKERFILES].includes(file);
+}
+
+export function readExistingBuild(texts: Readonly<Record<string, string>>): ExistingBuild {
+  const builds: ProjectBuild[] = [];
+  const entrypoints: ProjectEntrypoint[] = [];
+  const makefile = MAKEFILES.find((f) => texts[f] !== undefined);
+  const makeText = makefile ? texts[makefile]! : undefined;
+
+  for (const file of DOCKERFILES.filter((f) => texts[f] !== undefined)) {
+    let model: DockerfileModel;
+    try {
+      model = parseDockerfile(texts[file]!);
+    } catch {
+      continue;
+    }
+    for (const run of model.instructions.filter((i) => i.keyword === 'RUN')) {
+      const stageEnv = Object.fromEntries([...envAt(model, run).vars].flatMap(([k, v]) => (v.value !== undefined ? [[k, v.value]] : [])));
+      const analysis = analyzeRun(model, run);
+      for (const go of analysis.go.filter((g) => g.subcommand === 'build' || g.subcommand === 'install')) {
+        builds.push(fromArgs(`${file}:${run.line}`, file, run.line, go.args.map((a) => a.value), { ...stageEnv, ...go.command.env }));
+      }
+      if (!makeText) continue;
+      for (const command of analysis.opaque) {
+        const argv = command.argv.map((w) => w.value);
+        if (!['make', 'gmake'].includes(path.basename(argv[0] ?? ''))) continue;
+        const targets = argv.slice(1).filter((a) => !a.startsWith('-') && !a.includes('='));
+        const overrides = Object.fromEntries(argv.slice(1).filter((a) => /^[A-Za-z_]\w*=/.test(a)).map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]));
+        const make = goBuildsOfMakefile(makeText, { targets: targets.length > 0 ? targets : undefined, env: { ...stageEnv, ...command.env }, overrides });
+        for (const b of make.builds) builds.push({ ...fromArgs(`${file}:${run.line} (make ${b.target})`, makefile!, undefined, b.args, b.env), makeOrigins: make.origins });
+      }
+    }
+    const last = model.stages[model.stages.length - 1];
+    for (const stage of model.stages) {
+      const entry = [...stage.instructions].reverse().find((i) => i.keyword === 'ENTRYPOINT');
+      const argv = entry ? commandWords(model, entry) : undefined;
+      if (!entry || !argv || argv.length === 0) continue;
+      const cmdInstruction = [...stage.instructions].reverse().find((i) => i.keyword === 'CMD');
+      const cmd = cmdInstruction ? commandWords(model, cmdInstruction) : undefined;
+      const e = { file, line: entry.line, binary: path.basename(argv[0]!), args: argv.slice(1), ...(cmd ? { cmd } : {}) };
+      if (stage === last) entrypoints.unshift(e);
+      else entrypoints.push(e);
+    }
+  }
+
+  if (makeText) {
+    const make = goBuildsOfMakefile(makeText);
+    const order = (t: string): number => (t === make.defaultTarget ? 0 : 1);
+    for (const b of [...make.builds].sort((x, y) => order(x.target) - order(y.target))) builds.push({ ...fromArgs(`${makefile} target ${b.target}`, makefile!, undefined, b.args, b.env), makeOrigins: make.origins });
+  }
+
+  for (const file of GORELEASER_FILES.filter((f) => texts[f] !== undefined)) builds.push(...goreleaserBuilds(file, texts[file]!));
+  return { builds, entrypoints };
+}
+
+function fromArgs(origin: string, file: string, line: number | undefined, args: string[], env: Record<string, string>): ProjectBuild {
+  const flags = parseGoBuildArgs(args);
+  return { origin, file, ...(line !== undefined ? { line } : {}), packages: flags.packages, ...(flags.output ? { binary: path.basename(flags.output) } : {}), args, env };
+}
+
+/** ENTRYPOINT/CMD words: the JSON array, or a shell form without anything the shell would interpret. */
+function commandWords(model: DockerfileModel, instruction: Instruction): string[] | undefined {
+  const exec = execArgv(model, instruction);
+  if (exec) return exec;
+  const words = instruction.args.map((w) => w.value);
+  return words.every((w) => /^[\w./:=@%+,-]+$/.test(w)) ? words : undefined;
+}
+
+const TEMPLATE_ARGS: Record<string, string> = { Version: 'VERSION', RawVersion: 'VERSION', Tag: 'VERSION', Commit: 'COMMIT', ShortCommit: 'COMMIT', FullCommit: 'COMMIT', Date: 'DATE', CommitDate: 'DATE', Timestamp: 'DATE', CommitTimestamp: 'DATE' };
+/** goreleaser's ldflags when a build does not set them. */
+const GORELEASER_DEFAULT_LDFLAGS = '-s -w -X main.version={{.Version}} -X main.commit={{.Commit}} -X main.date={{.Date}} -X main.builtBy=goreleaser';
+
+/** goreleaser templates (`{{.Version}}`, `{{ .Env.NAME }}`) become build-arg markers: only a release knows them. */
+function templateValues(text: string): string {
+  return text.replace(/\{\{\s*\.(Env\.)?([A-Za-z_]\w*)\s*\}\}/g, (_m, env: string | undefined, name: string) => shellValue(env ? name : TEMPLATE_ARGS[name] ?? name.toUpperCase(), `goreleaser {{.${env ?? ''}${name}}}`));
+}
+
+function goreleaserBuilds(file: string, text: string): ProjectBuild[] {
+  let config: unknown;
+  try {
+    config = parseYaml(text);
+  } catch {
+    return [];
+  }
+  const builds = (config as { builds?: unknown })?.builds;
+  if (!Array.isArray(builds)) return [];
+  return builds.flatMap((raw: Record<string, unknown>, index) => {
+    if (typeof raw !== 'object' || raw === null || (raw.builder !== undefined && raw.builder !== 'go')) return [];
+    const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : []);
+    const main = typeof raw.main === 'string' ? raw.main : '.';
+    const dir = main.endsWith('.go') ? path.dirname(main) : main;
+    const ldflags = raw.ldflags === undefined ? [GORELEASER_DEFAULT_LDFLAGS] : list(raw.ldflags);
+    const args = [...list(raw.flags).map(templateValues), ...(list(raw.tags).length > 0 ? ['-tags', list(raw.tags).join(',')] : []), ...(ldflags.length > 0 ? [`-ldflags=${templateValues(ldflags.join(' '))}`] : []), dir];
+    const env = Object.fromEntries(list(raw.env).filter((e) => e.includes('=')).map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
+    const binary = typeof raw.binary === 'string' && !raw.binary.includes('{{') ? path.basename(raw.binary) : undefined;
+    const id = typeof raw.id === 'string' ? raw.id : String(index);
+    return [{ origin: `${file} build ${id}`, file, line: lineOf(text, 'main:', index) ?? lineOf(text, 'ldflags', index), packages: [dir], ...(binary ? { binary } : {}), args, env }];
+  });
+}
+
+/** Line of the (index+1)-th occurrence of `needle`, for messages. */
+function lineOf(text: string, needle: string, index: number): number | undefined {
+  let at = -1;
+  for (let k = 0; k <= index; k++) {
+    at = text.indexOf(needle, at + 1);
+    if (at < 0) return undefined;
+  }
+  return text.slice(0, at).split('\n').length;
+}
