@@ -26,6 +26,8 @@ export interface ProjectBuild {
   env: Record<string, string>;
   /** Where make variables were assigned (for file:line in messages). */
   makeOrigins?: MakeBuilds['origins'];
+  /** The file's text, to find the line of a value in messages. */
+  text?: string;
 }
 
 export interface ProjectEntrypoint {
@@ -69,7 +71,7 @@ export function readExistingBuild(texts: Readonly<Record<string, string>>): Exis
       const stageEnv = Object.fromEntries([...envAt(model, run).vars].flatMap(([k, v]) => (v.value !== undefined ? [[k, v.value]] : [])));
       const analysis = analyzeRun(model, run);
       for (const go of analysis.go.filter((g) => g.subcommand === 'build' || g.subcommand === 'install')) {
-        builds.push(fromArgs(`${file}:${run.line}`, file, run.line, go.args.map((a) => a.value), { ...stageEnv, ...go.command.env }));
+        builds.push({ ...fromArgs(`${file}:${run.line}`, file, run.line, go.args.map((a) => a.value), { ...stageEnv, ...go.command.env }), text: texts[file] });
       }
       if (!makeText) continue;
       for (const command of analysis.opaque) {
@@ -78,7 +80,7 @@ export function readExistingBuild(texts: Readonly<Record<string, string>>): Exis
         const targets = argv.slice(1).filter((a) => !a.startsWith('-') && !a.includes('='));
         const overrides = Object.fromEntries(argv.slice(1).filter((a) => /^[A-Za-z_]\w*=/.test(a)).map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]));
         const make = goBuildsOfMakefile(makeText, { targets: targets.length > 0 ? targets : undefined, env: { ...stageEnv, ...command.env }, overrides });
-        for (const b of make.builds) builds.push({ ...fromArgs(`${file}:${run.line} (make ${b.target})`, makefile!, undefined, b.args, b.env), makeOrigins: make.origins });
+        for (const b of make.builds) builds.push({ ...fromArgs(`${file}:${run.line} (make ${b.target})`, makefile!, undefined, b.args, b.env), makeOrigins: make.origins, text: makeText });
       }
     }
     const last = model.stages[model.stages.length - 1];
@@ -97,7 +99,7 @@ export function readExistingBuild(texts: Readonly<Record<string, string>>): Exis
   if (makeText) {
     const make = goBuildsOfMakefile(makeText);
     const order = (t: string): number => (t === make.defaultTarget ? 0 : 1);
-    for (const b of [...make.builds].sort((x, y) => order(x.target) - order(y.target))) builds.push({ ...fromArgs(`${makefile} target ${b.target}`, makefile!, undefined, b.args, b.env), makeOrigins: make.origins });
+    for (const b of [...make.builds].sort((x, y) => order(x.target) - order(y.target))) builds.push({ ...fromArgs(`${makefile} target ${b.target}`, makefile!, undefined, b.args, b.env), makeOrigins: make.origins, text: makeText });
   }
 
   for (const file of GORELEASER_FILES.filter((f) => texts[f] !== undefined)) builds.push(...goreleaserBuilds(file, texts[file]!));
@@ -145,7 +147,7 @@ function goreleaserBuilds(file: string, text: string): ProjectBuild[] {
     const env = Object.fromEntries(list(raw.env).filter((e) => e.includes('=')).map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
     const binary = typeof raw.binary === 'string' && !raw.binary.includes('{{') ? path.basename(raw.binary) : undefined;
     const id = typeof raw.id === 'string' ? raw.id : String(index);
-    return [{ origin: `${file} build ${id}`, file, line: lineOf(text, 'main:', index) ?? lineOf(text, 'ldflags', index), packages: [dir], ...(binary ? { binary } : {}), args, env }];
+    return [{ origin: `${file} build ${id}`, file, line: lineOf(text, 'main:', index) ?? lineOf(text, 'ldflags', index), packages: [dir], ...(binary ? { binary } : {}), args, env, text }];
   });
 }
 

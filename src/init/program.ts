@@ -65,17 +65,19 @@ function buildFor(project: GoProject, existing: ExistingBuild, binary: MainPacka
   return existing.builds.find((b) => (b.packages.length === 0 ? ['.'] : b.packages).some((p) => packageDirOf(project, p) === binary.dir));
 }
 
-function where(build: ProjectBuild, name?: string): { file: string; line: number | undefined } {
+/** Where a value came from: a make variable's assignment, else the first line showing `needle`, else the build's line. */
+function where(build: ProjectBuild, name?: string, needle?: string): { file: string; line: number | undefined } {
   const origin = name ? build.makeOrigins?.[name] : undefined;
-  return { file: build.file, line: origin?.line ?? build.line };
+  const at = needle && build.text ? build.text.indexOf(needle) : -1;
+  return { file: build.file, line: origin?.line ?? (at >= 0 ? build.text!.slice(0, at).split('\n').length : build.line) };
 }
 
 export function planProgram(project: GoProject, existing: ExistingBuild, binaries: readonly MainPackage[], rootLabel: string): ProgramPlan {
   const args = new Map<string, BuildArg>();
   const groups: BuildGroup[] = [];
   const mainDefaults = (dir: string): Record<string, string> => Object.assign({}, ...project.files.filter((f) => f.dir === dir && f.packageName === 'main' && !f.test).map((f) => f.stringDefaults));
-  const fail = (build: ProjectBuild, name: string | undefined, detail: string): never => {
-    const at = where(build, name);
+  const fail = (build: ProjectBuild, needle: string, detail: string): never => {
+    const at = where(build, undefined, needle);
     throw new InputError(path.join(rootLabel, at.file), at.line, detail);
   };
 
@@ -88,24 +90,24 @@ export function planProgram(project: GoProject, existing: ExistingBuild, binarie
       continue;
     }
     const flags = parseGoBuildArgs(build.args);
-    for (const tag of flags.tags) if (!TAG.test(tag)) fail(build, undefined, `build tag ${quoted(tag)} (${build.origin}) cannot be written into a Dockerfile as is`);
-    if (flags.buildmode !== undefined && !/^[a-z-]+$/.test(flags.buildmode)) fail(build, undefined, `-buildmode=${quoted(flags.buildmode)} (${build.origin}) is not a build mode`);
+    for (const tag of flags.tags) if (!TAG.test(tag)) fail(build, tag, `build tag ${quoted(tag)} (${build.origin}) cannot be written into a Dockerfile as is`);
+    if (flags.buildmode !== undefined && !/^[a-z-]+$/.test(flags.buildmode)) fail(build, flags.buildmode, `-buildmode=${quoted(flags.buildmode)} (${build.origin}) is not a build mode`);
     const { variables, other } = linkerVariables(flags.ldflags);
     const ldflags: string[] = [];
     for (const word of other) {
       if (word === '-s' || word === '-w') continue;
-      if (!LITERAL.test(word) || splitShellValues(word).some((p) => typeof p !== 'string')) fail(build, undefined, `linker flag ${quoted(word)} (${build.origin}) cannot be written into a Dockerfile as is`);
+      if (!LITERAL.test(word) || splitShellValues(word).some((p) => typeof p !== 'string')) fail(build, word, `linker flag ${quoted(word)} (${build.origin}) cannot be written into a Dockerfile as is`);
       ldflags.push(/\s/.test(word) ? `'${word}'` : word);
     }
     for (const variable of variables) {
       if (variable.name === project.embeddedVersion?.variable) continue;
-      if (!/^[\w./-]+$/.test(variable.name)) fail(build, undefined, `-X ${quoted(variable.name)} (${build.origin}) is not a Go variable name`);
+      if (!/^[\w./-]+$/.test(variable.name)) fail(build, variable.name, `-X ${quoted(variable.name)} (${build.origin}) is not a Go variable name`);
       const parts = splitShellValues(variable.value);
       let value = '';
       let dynamic = false;
       for (const part of parts) {
         if (typeof part === 'string') {
-          if (!LITERAL.test(part)) fail(build, undefined, `-X ${variable.name}=${quoted(variable.value)} (${build.origin}): the value cannot be written into a Dockerfile as is`);
+          if (!LITERAL.test(part)) fail(build, part, `-X ${variable.name}=${quoted(variable.value)} (${build.origin}): the value cannot be written into a Dockerfile as is`);
           value += part;
           continue;
         }

@@ -1,0 +1,3 @@
+module example.com/embedversion
+
+go 1.25

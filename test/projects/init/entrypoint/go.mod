@@ -1,0 +1,3 @@
+module example.com/entrypoint
+
+go 1.25

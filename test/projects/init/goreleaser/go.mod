@@ -1,0 +1,3 @@
+module example.com/grapp
+
+go 1.25

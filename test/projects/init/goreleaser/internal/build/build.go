@@ -1,0 +1,3 @@
+package build
+
+var Mode = "debug"

@@ -1,0 +1,5 @@
+//go:build featureflag
+
+package main
+
+func init() { feature = "on" }

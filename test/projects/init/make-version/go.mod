@@ -1,0 +1,3 @@
+module example.com/makeversion
+
+go 1.25
