@@ -12,6 +12,8 @@ interface Fixture {
   name: string;
   /** Target stage → what its binary prints. */
   expect: Record<string, string>;
+  /** Arguments of `docker run` after the image (the image's own CMD when absent). */
+  run?: string[];
   buildArgs?: string[];
   /** cgo cannot cross-compile without a C cross toolchain, which builds here cannot download. */
   crossCompiles: boolean;
@@ -25,6 +27,12 @@ const FIXTURES: Fixture[] = [
   { name: 'workspace', expect: { app: 'workspace ok' }, crossCompiles: true },
   { name: 'replace', expect: { replaced: 'replace ok' }, crossCompiles: true },
   { name: 'embed', expect: { embedded: 'embedded ok' }, crossCompiles: true },
+  // The project's Makefile sets the tags and -X values; init carries them over (issue 13 item 8).
+  { name: 'make-version', expect: { makeversion: 'makeversion 1.4.3 (commit v1.4.3-0-gabc1234, feature on, runtime host)' }, run: ['--version'], buildArgs: ['--build-arg', 'COMMIT=v1.4.3-0-gabc1234'], crossCompiles: true },
+  // runc's shape: the version is //go:embed-ded from VERSION and must not be overridden; the Makefile exports CGO_ENABLED=1.
+  { name: 'embed-version', expect: { embedversion: 'embedversion version 1.4.3' }, run: ['--version'], crossCompiles: false },
+  // The project's Dockerfile runs `make` under ENV CONTAINER_BUILD=1 and passes --no-autoupdate; CMD is "version".
+  { name: 'entrypoint', expect: { entry: 'entry DEV built unknown runtime=virtual args=--no-autoupdate version' }, crossCompiles: false },
 ];
 
 const quiet = { stdout: () => undefined, stderr: () => undefined, isTTY: false };
@@ -54,7 +62,8 @@ describe.skipIf(!hasDocker)('warmbuild init on real BuildKit', () => {
       const dir = path.join(scratch, fixture.name);
       cpSync(path.join(PROJECTS, fixture.name), dir, { recursive: true });
       // No frontend image can be pulled here: the built-in Dockerfile frontend parses the file.
-      expect(await main(['init', dir, '--builder-image', 'golang:1.25-trixie', '--syntax', 'none'], quiet)).toBe(0);
+      // --force: some fixtures carry the project's own Dockerfile, which init reads and replaces.
+      expect(await main(['init', dir, '--builder-image', 'golang:1.25-trixie', '--syntax', 'none', '--force'], quiet)).toBe(0);
       expect(await main(['check', path.join(dir, 'Dockerfile')], quiet)).toBe(0);
 
       const common = ['--build-arg', `BUILDKIT_CACHE_MOUNT_NS=${namespace}`, ...(fixture.buildArgs ?? [])];
@@ -63,7 +72,7 @@ describe.skipIf(!hasDocker)('warmbuild init on real BuildKit', () => {
         images.push(tag);
         const built = await run('docker', ['buildx', 'build', '--progress=plain', '--load', '--target', target, '-t', tag, ...common, dir]);
         expect(built.code, built.stderr.slice(-3000)).toBe(0);
-        const ran = await run('docker', ['run', '--rm', tag]);
+        const ran = await run('docker', ['run', '--rm', tag, ...(fixture.run ?? [])]);
         expect(ran.stdout.trim()).toBe(output);
       }
 
