@@ -19,8 +19,6 @@ export interface ProjectBuild {
   line?: number;
   /** Package arguments as written (`.`, `./cmd/x`, an import path); empty means `.`. */
   packages: string[];
-  /** The binary name the build writes, when it says. */
-  binary?: string;
   /** Words after `go build`; `$(shell)` and template values are markers (see make.ts). */
   args: string[];
   env: Record<string, string>;
@@ -79,8 +77,9 @@ export function readExistingBuild(texts: Readonly<Record<string, string>>): Exis
         if (!['make', 'gmake'].includes(path.basename(argv[0] ?? ''))) continue;
         const targets = argv.slice(1).filter((a) => !a.startsWith('-') && !a.includes('='));
         const overrides = Object.fromEntries(argv.slice(1).filter((a) => /^[A-Za-z_]\w*=/.test(a)).map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]));
-        const make = goBuildsOfMakefile(makeText, { targets: targets.length > 0 ? targets : undefined, env: { ...stageEnv, ...command.env }, overrides });
-        for (const b of make.builds) builds.push({ ...fromArgs(`${file}:${run.line} (make ${b.target})`, makefile!, undefined, b.args, b.env), makeOrigins: make.origins, text: makeText });
+        const make = goBuildsOfMakefile(makeText, { ...(targets.length > 0 ? { targets } : {}), env: { ...stageEnv, ...command.env }, overrides });
+        // A bare `make` builds the default target.
+        for (const b of make.builds.filter((x) => targets.length > 0 || x.target === make.defaultTarget)) builds.push({ ...fromArgs(`${file}:${run.line} (make ${b.target})`, makefile!, undefined, b.args, b.env), makeOrigins: make.origins, text: makeText });
       }
     }
     const last = model.stages[model.stages.length - 1];
@@ -107,8 +106,7 @@ export function readExistingBuild(texts: Readonly<Record<string, string>>): Exis
 }
 
 function fromArgs(origin: string, file: string, line: number | undefined, args: string[], env: Record<string, string>): ProjectBuild {
-  const flags = parseGoBuildArgs(args);
-  return { origin, file, ...(line !== undefined ? { line } : {}), packages: flags.packages, ...(flags.output ? { binary: path.basename(flags.output) } : {}), args, env };
+  return { origin, file, ...(line !== undefined ? { line } : {}), packages: parseGoBuildArgs(args).packages, args, env };
 }
 
 /** ENTRYPOINT/CMD words: the JSON array, or a shell form without anything the shell would interpret. */
@@ -145,9 +143,8 @@ function goreleaserBuilds(file: string, text: string): ProjectBuild[] {
     const ldflags = raw.ldflags === undefined ? [GORELEASER_DEFAULT_LDFLAGS] : list(raw.ldflags);
     const args = [...list(raw.flags).map(templateValues), ...(list(raw.tags).length > 0 ? ['-tags', list(raw.tags).join(',')] : []), ...(ldflags.length > 0 ? [`-ldflags=${templateValues(ldflags.join(' '))}`] : []), dir];
     const env = Object.fromEntries(list(raw.env).filter((e) => e.includes('=')).map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
-    const binary = typeof raw.binary === 'string' && !raw.binary.includes('{{') ? path.basename(raw.binary) : undefined;
     const id = typeof raw.id === 'string' ? raw.id : String(index);
-    return [{ origin: `${file} build ${id}`, file, line: lineOf(text, 'main:', index) ?? lineOf(text, 'ldflags', index), packages: [dir], ...(binary ? { binary } : {}), args, env, text }];
+    return [{ origin: `${file} build ${id}`, file, line: lineOf(text, 'main:', index) ?? lineOf(text, 'ldflags', index), packages: [dir], args, env, text }];
   });
 }
 

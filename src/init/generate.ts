@@ -159,10 +159,9 @@ export function generate(analysis: GoProject, options: InitOptions, rootLabel: s
   if (ownVersion) add(`# Stamped into the binary (${ownVersion}): docker build --build-arg VERSION=1.2.3`, 'ARG VERSION=dev');
   for (const arg of plan.args) add(`# ${arg.comment}`, arg.default === undefined ? `ARG ${arg.name}` : `ARG ${arg.name}=${arg.default}`);
 
-  const single = binaries.length === 1;
   const commands = plan.groups.map((group) => {
     const ldflags = ['-s', '-w', ...group.ldflags, ...(ownVersion ? [`-X ${ownVersion}=\${VERSION}`] : [])].join(' ');
-    const output = single ? `/out/${group.binaries[0]!.name}` : group.binaries.length === 1 ? `/out/${group.binaries[0]!.name}` : '/out/';
+    const output = group.binaries.length === 1 ? `/out/${group.binaries[0]!.name}` : '/out/';
     const groupCgo = group.cgo ?? analysis.cgo;
     const env = cgo ? (groupCgo ? 'CGO_ENABLED=1' : 'CGO_ENABLED=0') : 'CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH';
     const flags = ['-trimpath', ...(options.vcs ? [] : ['-buildvcs=false']), ...(group.buildmode ? [`-buildmode=${group.buildmode}`] : []), ...(group.tags.length > 0 ? [`-tags=${group.tags.join(',')}`] : []), `-ldflags="${ldflags}"`, `-o ${output}`, ...group.binaries.map((b) => packageArg(b.dir))];

@@ -21,8 +21,6 @@ export interface MakeGoBuild {
 export interface MakeVariableOrigin {
   /** 1-based line of the variable's last assignment. */
   line: number;
-  /** The command of a `NAME := $(shell COMMAND)` assignment. */
-  shell?: string;
 }
 
 export interface MakeBuilds {
@@ -78,7 +76,7 @@ export function goBuildsOfMakefile(text: string, options: { targets?: readonly s
   const origins: Record<string, MakeVariableOrigin> = {};
   const targetEnv = new Map<string, Record<string, string>>();
   // Each open conditional: whether its current branch is taken, and whether any branch was.
-  const stack: Array<{ active: boolean; taken: boolean; outer: boolean }> = [];
+  const stack: Array<{ active: boolean; taken: boolean }> = [];
   let inRecipe = false;
   const active = (): boolean => stack.every((c) => c.active);
   const variablesNow = (): Makefile => {
@@ -89,7 +87,8 @@ export function goBuildsOfMakefile(text: string, options: { targets?: readonly s
   for (const { text: raw, line } of logical) {
     const stripped = raw.replace(/(^|[^\\])#.*$/, '$1').trim();
     const conditional = /^(ifeq|ifneq|ifdef|ifndef|else|endif)\b\s*(.*)$/.exec(stripped);
-    if (conditional && !(raw.startsWith('\t') && inRecipe && !/^\t\s*(ifeq|ifneq|ifdef|ifndef|else|endif)\b/.test(raw))) {
+    // A tab-indented `ifeq` inside a recipe is shell text of the recipe, not a make conditional.
+    if (conditional && !(raw.startsWith('\t') && inRecipe)) {
       const [, directive, rest] = conditional;
       if (directive === 'endif') {
         stack.pop();
@@ -103,7 +102,7 @@ export function goBuildsOfMakefile(text: string, options: { targets?: readonly s
         }
       } else {
         const holds = active() && conditionHolds(directive!, rest!, variablesNow());
-        stack.push({ active: holds, taken: holds, outer: active() });
+        stack.push({ active: holds, taken: holds });
       }
       continue;
     }
@@ -121,7 +120,7 @@ export function goBuildsOfMakefile(text: string, options: { targets?: readonly s
     const assignment = /^(?:override\s+|export\s+)?([A-Za-z_][\w.-]*)\s*(\?=|:::=|::?=|\+=|=)\s*(.*)$/.exec(stripped);
     if (assignment) {
       const shell = /^\$\(shell\s+([^()]*(?:\([^()]*\)[^()]*)*)\)$/.exec(assignment[3]!.trim());
-      origins[assignment[1]!] = { line, ...(shell ? { shell: shell[1]!.trim() } : {}) };
+      origins[assignment[1]!] = { line };
       // `:=` expands once, here: `FLAGS := $(FLAGS) -X ...` appends to what FLAGS was.
       const immediate = assignment[2] === ':=' || assignment[2] === '::=';
       const value = shell ? shellValue(assignment[1]!, shell[1]!.trim()) : immediate ? evaluate(assignment[3]!, variablesNow(), 0) : undefined;

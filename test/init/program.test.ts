@@ -55,7 +55,8 @@ describe('reading a Makefile for what `make TARGET` passes to go build', () => {
   it('keeps target-specific exports, and says where each variable was set', () => {
     const r = goBuildsOfMakefile(makefile, { targets: ['app'] });
     expect(r.builds[0]!.env.CGO_ENABLED).toBe('1');
-    expect(r.origins.VERSION).toEqual({ line: 1, shell: 'git describe --tags' });
+    expect(r.origins.VERSION).toEqual({ line: 1 });
+    expect(r.origins.FLAGS).toEqual({ line: 8 });
     expect(r.defaultTarget).toBe('app');
   });
 });
@@ -113,6 +114,13 @@ describe('init keeps the program the project builds', () => {
     expect(dockerfile).toContain('# cgo links -lsqlite3: headers and library from Debian');
     expect(dockerfile).toContain('apt-get install -y --no-install-recommends libsqlite3-dev');
     expect(dockerfile).toContain('--mount=type=bind,from=build,source=/runtime-packages,target=/runtime-packages');
+    expect(checkText(dockerfile, {})).toEqual([]);
+  });
+
+  it('binaries whose builds differ get one go build each, in the same RUN', () => {
+    const main = 'package main\nfunc main() {}\n';
+    const dockerfile = fromTexts({ 'go.mod': 'module example.com/two\n', 'cmd/a/main.go': main, 'cmd/b/main.go': main, Makefile: 'a:\n\tgo build -tags special -o a ./cmd/a\n' });
+    expect(dockerfile).toContain('CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH go build -trimpath -buildvcs=false -tags=special -ldflags="-s -w" -o /out/a ./cmd/a && \\\n    CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH go build -trimpath -buildvcs=false -ldflags="-s -w" -o /out/b ./cmd/b\n');
     expect(checkText(dockerfile, {})).toEqual([]);
   });
 
