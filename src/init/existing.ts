@@ -65,11 +65,12 @@ export function readExistingBuild(texts: Readonly<Record<string, string>>): Exis
     } catch {
       continue;
     }
+    // A Dockerfile init wrote is read like any other: it keeps what init carried over from the one it replaced.
     for (const run of model.instructions.filter((i) => i.keyword === 'RUN')) {
       const stageEnv = Object.fromEntries([...envAt(model, run).vars].flatMap(([k, v]) => (v.value !== undefined ? [[k, v.value]] : [])));
       const analysis = analyzeRun(model, run);
       for (const go of analysis.go.filter((g) => g.subcommand === 'build' || g.subcommand === 'install')) {
-        builds.push({ ...fromArgs(`${file}:${run.line}`, file, run.line, go.args.map((a) => a.value), { ...stageEnv, ...go.command.env }), text: texts[file] });
+        builds.push({ ...fromArgs(`${file}:${run.line}`, file, run.line, go.args.map((a) => buildTimeValues(a.value, `${file}:${run.line}`)), { ...stageEnv, ...go.command.env }), text: texts[file] });
       }
       if (!makeText) continue;
       for (const command of analysis.opaque) {
@@ -107,6 +108,13 @@ export function readExistingBuild(texts: Readonly<Record<string, string>>): Exis
 
 function fromArgs(origin: string, file: string, line: number | undefined, args: string[], env: Record<string, string>): ProjectBuild {
   return { origin, file, ...(line !== undefined ? { line } : {}), packages: parseGoBuildArgs(args).packages, args, env };
+}
+
+/** `$(cat FILE)` and `${NAME}` in a Dockerfile's go build line are build-time values: markers, as make's `$(shell)`. */
+function buildTimeValues(word: string, where: string): string {
+  return word
+    .replace(/\$\((cat [\w./-]+)\)/g, (_m, command: string) => shellValue('', command))
+    .replace(/\$\{([A-Za-z_]\w*)\}|\$([A-Za-z_]\w*)/g, (_m, braced: string | undefined, bare: string | undefined) => shellValue(braced ?? bare!, `build arg ${braced ?? bare!} of ${where}`));
 }
 
 /** ENTRYPOINT/CMD words: the JSON array, or a shell form without anything the shell would interpret. */

@@ -211,7 +211,7 @@ export function generate(analysis: GoProject, options: InitOptions, rootLabel: s
     }
     const entry = plan.entrypoints.get(binary.name);
     add(`COPY --from=build /out/${binary.name} /usr/local/bin/${binary.name}`, description.user, 'USER 65532:65532');
-    if (entry) add(`# Flags of the project's own image (${entry.file}:${entry.line}).`);
+    if (entry && (entry.args.length > 0 || entry.cmd)) add(`# ENTRYPOINT flags${entry.cmd ? ' and CMD' : ''} as the project's own image (${entry.file}) has them.`);
     add(`ENTRYPOINT ${JSON.stringify([`/usr/local/bin/${binary.name}`, ...(entry?.args ?? [])]).replace(/","/g, '", "')}`);
     if (entry?.cmd) add(`CMD ${JSON.stringify(entry.cmd).replace(/","/g, '", "')}`);
   }

@@ -123,11 +123,15 @@ export function planProgram(project: GoProject, existing: ExistingBuild, binarie
         if (!args.has(name)) {
           const sourceDefault = parts.length === 1 && variable.name.startsWith('main.') ? mainDefaults(binary.dir)[variable.name.slice(5)] : undefined;
           const at = where(build, part.name);
-          const from = part.command.startsWith('goreleaser ') ? `${build.origin} sets -X ${variable.name}=${part.command.slice(11)}` : `${at.file}${at.line ? `:${at.line}` : ''} sets -X ${variable.name} from \`${part.command}\``;
+          const from = part.command.startsWith('goreleaser ')
+            ? `${build.origin} sets -X ${variable.name}=${part.command.slice(11)}`
+            : part.command.startsWith('build arg ')
+              ? `${part.command.slice(10).split(' of ')[1]} sets -X ${variable.name} from build arg ${name}`
+              : `${at.file}${at.line ? `:${at.line}` : ''} sets -X ${variable.name} from \`${part.command}\``;
           args.set(name, {
             name,
             ...(sourceDefault && LITERAL.test(sourceDefault) && !/\s/.test(sourceDefault) ? { default: sourceDefault } : {}),
-            comment: `${from}, which only the build host can run: docker build --build-arg ${name}=...`,
+            comment: `${from}${part.command.startsWith('build arg ') ? '' : ', which only the build host knows'}: docker build --build-arg ${name}=...`,
           });
         }
         value += `\${${name}}`;

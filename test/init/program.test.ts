@@ -146,3 +146,34 @@ describe('init keeps the program the project builds', () => {
     expect(() => fromTexts(yaml)).toThrow(/^\/p\/\.goreleaser\.yaml:3: -X main\.v=/);
   });
 });
+
+describe('init over its own output', () => {
+  it.each(['make-version', 'embed-version', 'entrypoint', 'goreleaser'])('%s: init --force over the Dockerfile init wrote keeps every instruction (comments may name the new source)', async (name) => {
+    const { cpSync, mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { main } = await import('../../src/cli/main.js');
+    const dir = mkdtempSync(path.join(tmpdir(), 'warmbuild-init-again-'));
+    try {
+      cpSync(path.join(PROJECTS, name), dir, { recursive: true });
+      const quiet = { stdout: () => undefined, stderr: () => undefined, isTTY: false };
+      expect(await main(['init', dir, '--force'], quiet)).toBe(0);
+      const first = readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
+      expect(await main(['init', dir, '--force'], quiet)).toBe(0);
+      const instructions = (text: string) => text.split('\n').filter((l) => !l.startsWith('#'));
+      expect(instructions(readFileSync(path.join(dir, 'Dockerfile'), 'utf8'))).toEqual(instructions(first));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a hand-written Dockerfile go build with ${VERSION} and $(cat VERSION) becomes build args and a file read', () => {
+    const texts = {
+      'go.mod': 'module example.com/app\n',
+      'main.go': 'package main\n\nvar version = "dev"\nvar commit = "none"\n\nfunc main() {}\n',
+      Dockerfile: 'FROM golang:1.25\nARG COMMIT\nRUN go build -ldflags "-X main.version=$(cat VERSION) -X main.commit=${COMMIT}" -o /app .\n',
+    };
+    const dockerfile = fromTexts(texts);
+    expect(dockerfile).toContain(`-ldflags="-s -w -X 'main.version=$(cat VERSION)' -X 'main.commit=\${COMMIT}'"`);
+    expect(dockerfile).toContain('# Dockerfile:3 sets -X main.commit from build arg COMMIT: docker build --build-arg COMMIT=...\nARG COMMIT=none\n');
+  });
+});
