@@ -191,15 +191,13 @@ function embeddedFileOf(file: GoFile, variable: string): string {
   return path.join(file.dir, file.embeds[index] ?? 'VERSION');
 }
 
-/** The directory holding an imported package: the project's own modules, or vendor/; undefined for the standard library and modules not in the tree. */
-export function packageDir(project: Pick<GoProject, 'moduleDirs' | 'vendored' | 'files'>, importPath: string, vendorDirs: ReadonlySet<string>): string | undefined {
+/** The directory of a package of the project's own modules (main module, go.work members); undefined for any other import path. */
+export function ownPackageDir(project: Pick<GoProject, 'moduleDirs'>, importPath: string): string | undefined {
   let best: string | undefined;
   for (const modulePath of Object.keys(project.moduleDirs)) {
     if ((importPath === modulePath || importPath.startsWith(`${modulePath}/`)) && (best === undefined || modulePath.length > best.length)) best = modulePath;
   }
-  if (best !== undefined) return path.normalize(path.join(project.moduleDirs[best]!, importPath.slice(best.length)));
-  const vendored = `vendor/${importPath}`;
-  return project.vendored && vendorDirs.has(vendored) ? vendored : undefined;
+  return best === undefined ? undefined : path.normalize(path.join(project.moduleDirs[best]!, importPath.slice(best.length)));
 }
 
 /**
@@ -225,7 +223,7 @@ export function cgoLibrariesOf(project: GoProject, mainDirs: readonly string[], 
         file.libraries.forEach((l) => libraries.add(l));
       }
       for (const imported of file.imports) {
-        const target = packageDir(project, imported, vendorDirs);
+        const target = ownPackageDir(project, imported) ?? (project.vendored && vendorDirs.has(`vendor/${imported}`) ? `vendor/${imported}` : undefined);
         if (target !== undefined && !seen.has(target)) queue.push(target);
       }
     }

@@ -4,6 +4,7 @@ import { parseGoBuildArgs } from '../go/buildflags.js';
 import { execArgv, parseDockerfile, type DockerfileModel, type Instruction } from '../model/dockerfile.js';
 import { envAt } from '../model/env.js';
 import { analyzeRun } from '../model/shell.js';
+import { LineIndex } from '../model/text.js';
 import { goBuildsOfMakefile, shellValue, type MakeBuilds } from './make.js';
 
 /**
@@ -163,5 +164,5 @@ function lineOf(text: string, needle: string, index: number): number | undefined
     at = text.indexOf(needle, at + 1);
     if (at < 0) return undefined;
   }
-  return text.slice(0, at).split('\n').length;
+  return new LineIndex(text).lineOf(at) + 1;
 }

@@ -2,7 +2,8 @@ import path from 'node:path/posix';
 import { InputError } from '../errors.js';
 import { linkerVariables, parseGoBuildArgs } from '../go/buildflags.js';
 import { quoted } from '../go/gomod.js';
-import { cgoLibrariesOf, PLAIN_PATH, type GoProject, type MainPackage } from '../go/project.js';
+import { cgoLibrariesOf, ownPackageDir, PLAIN_PATH, type GoProject, type MainPackage } from '../go/project.js';
+import { LineIndex } from '../model/text.js';
 import type { ExistingBuild, ProjectBuild, ProjectEntrypoint } from './existing.js';
 import { splitShellValues } from './make.js';
 
@@ -55,10 +56,7 @@ const TAG = /^[A-Za-z0-9_.]+$/;
 /** The directory a `go build` package argument names, relative to the root. */
 function packageDirOf(project: GoProject, arg: string): string | undefined {
   if (arg === '.' || arg.startsWith('./') || arg.startsWith('../')) return path.normalize(arg.replace(/\/\.\.\.$/, ''));
-  for (const [modulePath, dir] of Object.entries(project.moduleDirs)) {
-    if (arg === modulePath || arg.startsWith(`${modulePath}/`)) return path.normalize(path.join(dir, arg.slice(modulePath.length)));
-  }
-  return undefined;
+  return ownPackageDir(project, arg);
 }
 
 function buildFor(project: GoProject, existing: ExistingBuild, binary: MainPackage): ProjectBuild | undefined {
@@ -69,7 +67,7 @@ function buildFor(project: GoProject, existing: ExistingBuild, binary: MainPacka
 function where(build: ProjectBuild, name?: string, needle?: string): { file: string; line: number | undefined } {
   const origin = name ? build.makeOrigins?.[name] : undefined;
   const at = needle && build.text ? build.text.indexOf(needle) : -1;
-  return { file: build.file, line: origin?.line ?? (at >= 0 ? build.text!.slice(0, at).split('\n').length : build.line) };
+  return { file: build.file, line: origin?.line ?? (at >= 0 ? new LineIndex(build.text!).lineOf(at) + 1 : build.line) };
 }
 
 export function planProgram(project: GoProject, existing: ExistingBuild, binaries: readonly MainPackage[], rootLabel: string): ProgramPlan {
