@@ -37,9 +37,28 @@ describe('rule registry', () => {
       // A rule that needs the build context describes it in an HTML comment of its docs.
       const contextJson = /<!-- context: (.+) -->/.exec(docs)?.[1];
       const facts = contextJson ? { context: JSON.parse(contextJson) } : {};
-      const own = (code: string): string[] => checkText(code, { facts }).filter((f) => f.rule === rule.name).map((f) => f.rule);
+      const on = rule.meta.optIn ? { [rule.name]: rule.meta.severity } : {};
+      const own = (code: string): string[] => checkText(code, { facts, rules: on }).filter((f) => f.rule === rule.name).map((f) => f.rule);
       expect(own(example('Wrong')).length).toBeGreaterThan(0);
       expect(own(example('Right'))).toEqual([]);
     });
+
+    it(`${rule.name}: the docs' right example is clean under every rule that runs by default`, () => {
+      const docs = readFileSync(path.join(RULES_DIR, rule.name, 'README.md'), 'utf8');
+      const right = /## Right\n\n```dockerfile\n([\s\S]+?)```/.exec(docs)![1]!;
+      const contextJson = /<!-- context: (.+) -->/.exec(docs)?.[1];
+      const facts = contextJson ? { context: JSON.parse(contextJson) } : {};
+      const on = rule.meta.optIn ? { [rule.name]: rule.meta.severity } : {};
+      expect(checkText(right, { facts, rules: on }).map((f) => `${f.code} ${f.line}:${f.column} ${f.message}`)).toEqual([]);
+    });
+
+    if (rule.meta.optIn) {
+      it(`${rule.name} is off by default and its docs say so`, () => {
+        const docs = readFileSync(path.join(RULES_DIR, rule.name, 'README.md'), 'utf8');
+        expect(docs).toContain('**Off by default**');
+        const wrong = /## Wrong\n\n```dockerfile\n([\s\S]+?)```/.exec(docs)![1]!;
+        expect(checkText(wrong).filter((f) => f.rule === rule.name)).toEqual([]);
+      });
+    }
   }
 });
