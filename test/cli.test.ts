@@ -38,16 +38,29 @@ describe('warmbuild check', () => {
     expect(r.stdout).toContain('go-build-cache WB101 [fix]');
   });
 
-  it('searches directories for Dockerfiles, skipping .git, node_modules and vendor; no path means the current directory', async () => {
+  it('searches directories for the names BuildKit users give Dockerfiles, never source files, build outputs or files without FROM', async () => {
     const root = path.join(dir, 'tree');
     const body = 'FROM golang:1.25\nRUN go build .\n';
-    for (const f of ['Dockerfile', 'Dockerfile.dev', 'api.Dockerfile', 'sub/worker.dockerfile', 'vendor/x/Dockerfile', 'node_modules/y/Dockerfile', '.git/Dockerfile', 'notes.txt']) {
+    const dockerfiles = ['Dockerfile', 'Dockerfile.dev', 'Dockerfile.fips.amd64', 'api.Dockerfile', 'sub/worker.dockerfile', 'dockerfile', 'Containerfile', 'Containerfile.arm64', 'ci/image.Containerfile', '.ci/image/Dockerfile'];
+    // kaniko and BuildKit hold pkg/dockerfile/dockerfile.go; this project src/model/dockerfile.ts and dist/model/dockerfile.js.
+    const others = ['pkg/dockerfile/dockerfile.go', 'pkg/dockerfile/dockerfile_test.go', 'src/model/dockerfile.ts', 'dist/model/dockerfile.js', 'dist/model/dockerfile.js.map', 'dist/Dockerfile', 'Dockerfile.dockerignore', 'Dockerfile.tmpl', 'docs/Dockerfile.md', 'boilerplate.Dockerfile.txt', 'DOCKERFILE', 'Dockerfile_test', 'vendor/x/Dockerfile', 'node_modules/y/Dockerfile', '.git/Dockerfile', 'notes.txt'];
+    for (const f of [...dockerfiles, ...others]) {
       mkdirSync(path.dirname(path.join(root, f)), { recursive: true });
       writeFileSync(path.join(root, f), body);
     }
+    // BuildKit's parser test files (frontend/dockerfile/parser/testfiles-negative) have no FROM: BuildKit refuses them.
+    mkdirSync(path.join(root, 'parser', 'testfiles-negative', 'only_comments'), { recursive: true });
+    writeFileSync(path.join(root, 'parser', 'testfiles-negative', 'only_comments', 'Dockerfile'), '# nothing\n');
+    mkdirSync(path.join(root, 'parser', 'testfiles', 'json'), { recursive: true });
+    writeFileSync(path.join(root, 'parser', 'testfiles', 'json', 'Dockerfile'), 'CMD ["a"]\n');
     const r = await cli(['check', '--format', 'json'], root);
-    const paths = (JSON.parse(r.stdout) as { files: { path: string }[] }).files.map((f) => f.path).sort();
-    expect(paths).toEqual(['Dockerfile', 'Dockerfile.dev', 'api.Dockerfile', 'sub/worker.dockerfile'].sort());
+    expect(r.code).toBe(1);
+    const paths = (JSON.parse(r.stdout) as { files: { path: string; error?: string }[] }).files.map((f) => f.path).sort();
+    expect(paths).toEqual([...dockerfiles].sort());
+    // Named explicitly, a file is checked whatever its name or content.
+    const named = await cli(['check', path.join(root, 'parser', 'testfiles', 'json', 'Dockerfile')]);
+    expect(named.code).toBe(2);
+    expect(named.stdout).toContain('CMD before the first FROM');
   });
 
   it('writes the documented JSON', async () => {
@@ -199,6 +212,52 @@ describe('build context', () => {
     expect(report.files[0].findings[0].severity).toBe('warning');
     await cli(['fix', dockerfile()]);
     expect(readFileSync(dockerfile(), 'utf8')).toContain('RUN --mount=type=cache,target=/root/.cache/go-build make build');
+  });
+
+  it('defaults to the nearest directory holding go.mod, go.work or .git, says so, and --context still wins', async () => {
+    // cloudflared, kaniko: deploy/Dockerfile built with `docker build -f deploy/Dockerfile .` from the module root.
+    const repo = path.join(dir, 'repo');
+    mkdirSync(path.join(repo, 'deploy'), { recursive: true });
+    writeFileSync(path.join(repo, 'go.mod'), 'module example.com/repo\n\ngo 1.25\n');
+    writeFileSync(path.join(repo, 'Makefile'), 'build:\n\tgo build -o bin/app .\n');
+    writeFileSync(path.join(repo, 'deploy', 'Dockerfile'), makeDockerfile);
+    const codes = (out: string): string[] => JSON.parse(out).files[0].findings.map((f: { code: string; severity: string }) => `${f.code}:${f.severity}`);
+    let r = await cli(['check', '--format', 'json', 'deploy/Dockerfile'], repo);
+    expect(codes(r.stdout)).toEqual(['WB110:warning', 'WB110:warning']);
+    expect(codes((await cli(['check', '--format', 'json', '--context', '.', 'deploy/Dockerfile'], repo)).stdout)).toEqual(codes(r.stdout));
+    r = await cli(['check', 'deploy/Dockerfile'], repo);
+    expect(r.stdout).toContain('deploy/Dockerfile (build context: .)\n');
+    r = await cli(['check', 'Dockerfile'], path.join(repo, 'deploy'));
+    expect(r.stdout).toContain('Dockerfile (build context: ..)\n');
+    // --context wins over the default: here a directory with no Makefile.
+    r = await cli(['check', '--format', 'json', '--context', 'deploy', 'deploy/Dockerfile'], repo);
+    expect(codes(r.stdout)).toEqual(['WB110:info']);
+    // A Dockerfile beside its go.mod names no context.
+    writeFileSync(path.join(repo, 'Dockerfile'), makeDockerfile);
+    expect((await cli(['check', 'Dockerfile'], repo)).stdout).not.toContain('(build context:');
+  });
+
+  it('a vendored module found upwards: no download findings for a Dockerfile in a subdirectory', async () => {
+    const repo = path.join(dir, 'vendored');
+    mkdirSync(path.join(repo, 'vendor'), { recursive: true });
+    mkdirSync(path.join(repo, 'build'));
+    writeFileSync(path.join(repo, 'go.mod'), 'module example.com/v\n\ngo 1.25\n');
+    writeFileSync(path.join(repo, 'vendor', 'modules.txt'), '# example.com/dep v1.0.0\n');
+    writeFileSync(path.join(repo, 'build', 'Dockerfile'), 'FROM golang:1.25\nWORKDIR /src\nCOPY . .\nRUN --mount=type=cache,target=/root/.cache/go-build go build -o /app .\n');
+    const r = await cli(['check', '--format', 'json', 'build/Dockerfile'], repo);
+    expect(JSON.parse(r.stdout).files[0].findings).toEqual([]);
+    expect(r.code).toBe(0);
+  });
+
+  it('reads a script from where a COPY took it in the context', async () => {
+    const app = path.join(dir, 'app');
+    mkdirSync(path.join(app, 'hack'));
+    writeFileSync(path.join(app, 'hack', 'build.sh'), '#!/bin/sh\nset -e\ngo build -o /out/app ./cmd/app\n');
+    writeFileSync(dockerfile(), 'FROM golang:1.25 AS build\nCOPY hack/ /usr/local/bin/\nRUN /usr/local/bin/build.sh\nFROM busybox\nCOPY --from=build /out/app /app\n');
+    const r = await cli(['check', '--format', 'json', dockerfile()]);
+    const findings = JSON.parse(r.stdout).files[0].findings as { code: string; messageId?: string; message: string; fix: string }[];
+    expect(findings.map((f) => `${f.code}:${f.fix}`)).toEqual(['WB110:safe', 'WB110:suggestion']);
+    expect(findings[0]!.message).toContain('runs `go build` (per the build context)');
   });
 
   it('without a context (missing, or --no-context) the same RUN gets an info finding and nothing fails', async () => {

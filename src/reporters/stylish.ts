@@ -18,7 +18,7 @@ export function stylish(results: readonly FileResult[], options: StylishOptions 
       continue;
     }
     if (result.findings.length === 0) continue;
-    out.push(result.path);
+    out.push(result.context === undefined ? result.path : `${result.path} ${paint('dim', `(build context: ${result.context})`)}`);
     for (const f of result.findings) {
       findings++;
       if (f.fix) fixable++;
