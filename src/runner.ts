@@ -34,6 +34,8 @@ export interface RunOptions {
   context?: string | false;
   ruleOverrides?: Record<string, RuleSetting>;
   failLevel?: FailLevel;
+  /** Texts to check instead of reading the files (standard input, named by --stdin-filename); fix never writes them. */
+  texts?: ReadonlyMap<string, string>;
 }
 
 export interface FixRunOptions extends RunOptions {
@@ -83,7 +85,7 @@ async function load(file: string, configs: ConfigCache, options: RunOptions): Pr
   const failLevel = options.failLevel ?? config.failLevel ?? 'warning';
   let text: string;
   try {
-    text = await readText(file);
+    text = options.texts?.get(file) ?? (await readText(file));
   } catch (error) {
     return { error: error instanceof WarmbuildError ? error.message : `${file}: cannot read the file`, failLevel };
   }
@@ -119,7 +121,7 @@ export async function checkFiles(files: readonly string[], options: RunOptions =
 export async function fixFiles(files: readonly string[], options: FixRunOptions = {}): Promise<FileResult[]> {
   return eachFile(files, options, async (file, loaded) => {
     const fixed = fixText(loaded.text, { ...loaded.options, unsafe: options.unsafe });
-    if (fixed.changed && !options.dryRun) await writeAtomic(file, fixed.output);
+    if (fixed.changed && !options.dryRun && !options.texts?.has(file)) await writeAtomic(file, fixed.output);
     return {
       path: file,
       findings: fixed.remaining,

@@ -79,6 +79,7 @@ describe('warmbuild check', () => {
       endColumn: 20,
       message: expect.stringContaining('/root/.cache/go-build'),
       fix: 'safe',
+      docs: 'https://github.com/warmbuild/warmbuild/blob/main/src/rules/go-build-cache/README.md',
     });
   });
 
@@ -145,7 +146,7 @@ describe('warmbuild check', () => {
     expect((await cli(['check', '--rule', 'WB101=error', '--fail-level', 'error', dockerfile()])).code).toBe(1);
     const off = await cli(['check', '--rule', 'go-build-cache=off', '--rule', 'WB102=off', dockerfile()]);
     expect(off.code).toBe(0);
-    expect(off.stdout).toBe('');
+    expect(off.stdout).toBe('no findings in 1 file\n');
   });
 
   it('usage errors exit 2', async () => {
