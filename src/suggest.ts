@@ -4,6 +4,9 @@
 export function closest(input: string, candidates: readonly string[]): string | undefined {
   const limit = Math.max(2, Math.floor(input.length / 3));
   let best: { candidate: string; distance: number } | undefined;
+  // A prefix is what a user types who remembers the start of a name: `warn` for `warning`.
+  const prefixed = input.length >= 3 ? candidates.filter((c) => c.toLowerCase().startsWith(input.toLowerCase())) : [];
+  if (prefixed.length === 1) return prefixed[0];
   for (const candidate of candidates) {
     const distance = editDistance(input.toLowerCase(), candidate.toLowerCase());
     if (distance <= limit && (!best || distance < best.distance)) best = { candidate, distance };

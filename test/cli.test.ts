@@ -7,10 +7,10 @@ import type { IO } from '../src/cli/io.js';
 
 const EXAMPLE = path.resolve(import.meta.dirname, '..', 'examples', 'hello-world');
 
-async function cli(args: string[], cwd?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(args: string[], cwd?: string, extra: Partial<IO> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const io: IO = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), isTTY: false };
+  const io: IO = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), isTTY: false, env: {}, ...extra };
   const previous = process.cwd();
   if (cwd) process.chdir(cwd);
   try {
@@ -364,5 +364,167 @@ describe('warmbuild rules', () => {
     const catalogue = JSON.parse(r.stdout);
     expect(catalogue.rules.map((x: { code: string }) => x.code)).toEqual(['WB101', 'WB102', 'WB103', 'WB104', 'WB105', 'WB106', 'WB107', 'WB110', 'WB111', 'WB112', 'WB120', 'WB121', 'WB122', 'WB130', 'WB131']);
     expect(catalogue.rules[0]).toMatchObject({ name: 'go-build-cache', severity: 'warning', fixable: 'safe-or-suggestion' });
+  });
+});
+
+describe('CLI errors: one line, exit 2, no usage dump', () => {
+  const cases: [string, string[], string][] = [
+    ['unknown command', ['chek'], `unknown command "chek" (did you mean "check"?); run 'warmbuild --help' for the list`],
+    ['option before the command', ['--formt'], 'unknown option --formt; options come after the command: warmbuild <command> [options]'],
+    ['unknown option', ['check', '--formt', 'json'], 'check: unknown option --formt (did you mean --format?)'],
+    ['unknown short option', ['check', '-x'], 'check: unknown option -x'],
+    ['option without its value', ['check', '--format'], 'check: --format needs a value (FORMAT)'],
+    ['a value for a flag', ['fix', '--unsafe=yes'], 'fix: --unsafe takes no value, got "yes"'],
+    ['format outside the choices', ['check', '--format', 'jsn'], 'check: --format must be one of stylish, json, sarif, github, gitlab, checkstyle, got "jsn" (did you mean "json"?)'],
+    ['fail level outside the choices', ['check', '--fail-level', 'warn'], 'check: --fail-level must be one of error, warning, info, none, got "warn" (did you mean "warning"?)'],
+    ['unknown rule', ['check', '--rule', 'go-buld-cache=off'], '--rule go-buld-cache=off: unknown rule "go-buld-cache" (did you mean "go-build-cache"?) (see `warmbuild rules`)'],
+    ['bad rule setting', ['check', '--rule', 'WB101=of'], '--rule WB101=of: the setting must be one of off, error, warning, info, got "of" (did you mean "off"?)'],
+    ['rule without a setting', ['check', '--rule', 'WB101'], '--rule WB101: the setting must be one of off, error, warning, info, got ""'],
+    ['--context with --no-context', ['check', '--context', '.', '--no-context'], '--context and --no-context exclude each other'],
+    ['--stdin-filename without -', ['check', '--stdin-filename', 'Dockerfile'], '--stdin-filename names standard input: give - as the path'],
+    ['standard input twice', ['check', '-', '-'], '- (standard input) can be given once'],
+    ['bench --runs not a number', ['bench', '--runs', 'two'], 'bench: --runs must be an integer of at least 1, got "two"'],
+    ['bench --runs 0', ['bench', '--runs', '0'], 'bench: --runs must be an integer of at least 1, got "0"'],
+    ['bench unknown scenario', ['bench', '--scenarios', 'cold,edt'], 'bench: --scenarios must be one of cold, noop, edit, deps, got "edt" (did you mean "edit"?)'],
+    ['bench two projects', ['bench', 'a', 'b'], 'bench takes one project directory'],
+    ['init two projects', ['init', 'a', 'b'], 'init takes one project directory'],
+    ['rules with an argument', ['rules', 'WB101'], 'rules: unexpected argument "WB101"'],
+    ['rules format', ['rules', '--format', 'yaml'], 'rules: --format must be one of text, json, got "yaml"'],
+    ['help for an unknown command', ['help', 'chek'], `unknown command "chek" (did you mean "check"?); run 'warmbuild --help' for the list`],
+    ['help with two names', ['help', 'check', 'fix'], 'help takes one command name'],
+  ];
+  it.each(cases)('%s', async (_name, args, message) => {
+    const r = await cli(args, dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`warmbuild: ${message}\n`);
+    expect(r.stdout).toBe('');
+  });
+
+  it('a path that does not exist, and a directory without Dockerfiles', async () => {
+    let r = await cli(['check', path.join(dir, 'missing')]);
+    expect([r.code, r.stderr]).toEqual([2, `warmbuild: ${path.join(dir, 'missing')}: no such file or directory\n`]);
+    mkdirSync(path.join(dir, 'empty'));
+    r = await cli(['check', 'empty'], dir);
+    expect([r.code, r.stderr]).toEqual([2, 'warmbuild: no Dockerfile found in empty\n']);
+    r = await cli(['fix'], path.join(dir, 'empty'));
+    expect([r.code, r.stderr]).toEqual([2, 'warmbuild: no Dockerfile found in the current directory\n']);
+  });
+
+  it('no command prints the overview on stderr and exits 2', async () => {
+    const r = await cli([]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Commands:\n  check');
+  });
+
+  it('a config file with several problems reports all of them, each with file:line', async () => {
+    const config = path.join(dir, '.warmbuild.yaml');
+    writeFileSync(config, 'rules:\n  go-buld-cache: off\n  WB101: loud\nfailLevl: error\nfailLevel: sometimes\n');
+    const r = await cli(['check', dockerfile()]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      [
+        `warmbuild: ${config}:2: unknown rule "go-buld-cache" (did you mean "go-build-cache"?) (see \`warmbuild rules\`)`,
+        `warmbuild: ${config}:3: rule "WB101": expected off, error, warning or info, got "loud"`,
+        `warmbuild: ${config}:4: unknown key "failLevl" (did you mean "failLevel"?) (allowed: $schema, rules, failLevel)`,
+        `warmbuild: ${config}:5: "failLevel": expected error, warning, info or none, got "sometimes"`,
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('an unexpected failure is one line that asks for a report, with no stack trace', async () => {
+    const r = await cli(['check', '-'], dir, { readStdin: () => Promise.reject(new Error('stdin exploded')) });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('warmbuild: internal error: stdin exploded\nPlease report it with the input that caused it (set WARMBUILD_DEBUG=1 for a stack trace).\n');
+  });
+});
+
+describe('help', () => {
+  it('warmbuild <command> --help and warmbuild help <command> print the same generated help', async () => {
+    for (const command of ['check', 'fix', 'init', 'bench', 'cache', 'rules']) {
+      const viaFlag = await cli([command, '--help']);
+      const viaHelp = await cli(['help', command]);
+      expect(viaFlag.code).toBe(0);
+      expect(viaFlag.stdout).toBe(viaHelp.stdout);
+      expect(viaFlag.stdout).toMatch(new RegExp(`^warmbuild ${command} \\(\\d+\\.\\d+\\.\\d+\\): `));
+      expect(viaFlag.stdout).toContain('Options:');
+    }
+  });
+
+  it('every option is described with its allowed values, default and example', async () => {
+    const check = (await cli(['check', '-h'])).stdout;
+    expect(check).toMatch(/-f, --format FORMAT +Output format[\s\S]*?One of:\s+stylish, json, sarif, github, gitlab, checkstyle\. Default: stylish\./);
+    expect(check).toContain('Example: --rule WB131=info');
+    expect(check).toContain('--stdin-filename PATH');
+    const fix = (await cli(['fix', '--help'])).stdout;
+    expect(fix).toContain('--dry-run');
+    expect(fix).toMatch(/--dry-run +Print the changes as a unified diff and write nothing; exit 1 when\s+there is something to change/);
+    const bench = (await cli(['bench', '--help'])).stdout;
+    expect(bench).toMatch(/--scenarios LIST[\s\S]*One of: cold, noop, edit, deps \(comma-separated, or repeated\)\.[\s\S]*Default: cold,noop,edit,deps\./);
+    expect(bench).toMatch(/--runs N[\s\S]*Default: 3\./);
+  });
+
+  it('--version prints package.json\'s version', async () => {
+    const r = await cli(['--version']);
+    expect(r.stdout).toBe(`${JSON.parse(readFileSync(path.join(import.meta.dirname, '..', 'package.json'), 'utf8')).version}\n`);
+  });
+});
+
+describe('colour', () => {
+  const colored = (out: string): boolean => out.includes('\u001b[');
+  it('follows --color/--no-color, then NO_COLOR, then FORCE_COLOR, then the terminal', async () => {
+    expect(colored((await cli(['check', dockerfile()])).stdout)).toBe(false);
+    expect(colored((await cli(['check', dockerfile()], undefined, { isTTY: true })).stdout)).toBe(true);
+    expect(colored((await cli(['check', dockerfile()], undefined, { isTTY: true, env: { NO_COLOR: '1' } })).stdout)).toBe(false);
+    expect(colored((await cli(['check', dockerfile()], undefined, { env: { FORCE_COLOR: '1' } })).stdout)).toBe(true);
+    expect(colored((await cli(['check', dockerfile()], undefined, { isTTY: true, env: { FORCE_COLOR: '0' } })).stdout)).toBe(false);
+    expect(colored((await cli(['check', '--color', dockerfile()], undefined, { env: { NO_COLOR: '1' } })).stdout)).toBe(true);
+    expect(colored((await cli(['check', '--no-color', dockerfile()], undefined, { isTTY: true, env: { FORCE_COLOR: '1' } })).stdout)).toBe(false);
+  });
+});
+
+describe('standard input', () => {
+  it('check - reads standard input, reported under --stdin-filename, with that path\'s config', async () => {
+    const text = readFileSync(dockerfile(), 'utf8');
+    writeFileSync(path.join(dir, 'app', '.warmbuild.yaml'), 'rules:\n  go-mod-cache: off\n');
+    let r = await cli(['check', '-', '--format', 'json', '--stdin-filename', 'app/Dockerfile'], dir, { readStdin: async () => text });
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout);
+    expect(report.files[0].path).toBe('app/Dockerfile');
+    expect(report.files[0].findings.map((f: { code: string }) => f.code)).toEqual(['WB101']);
+    r = await cli(['check', '-'], dir, { readStdin: async () => text });
+    expect(r.stdout).toContain('<stdin>\n');
+  });
+
+  it('fix - writes the fixed text to stdout and the findings to stderr, and touches no file', async () => {
+    const text = readFileSync(dockerfile(), 'utf8');
+    const r = await cli(['fix', '-', '--stdin-filename', dockerfile()], undefined, { readStdin: async () => text });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build go build -o app');
+    expect(r.stderr).toBe('no findings in 1 file\n');
+    expect(readFileSync(dockerfile(), 'utf8')).toBe(text);
+  });
+});
+
+describe('day one', () => {
+  it('fix then check on the bundled example: exit 0, one line saying it is clean', async () => {
+    expect((await cli(['fix', path.join(dir, 'app')])).code).toBe(0);
+    const r = await cli(['check', path.join(dir, 'app')]);
+    expect(r).toEqual({ code: 0, stdout: 'no findings in 1 file\n', stderr: '' });
+  });
+
+  it('fix --dry-run exits 1 when it would change something, 0 when not', async () => {
+    expect((await cli(['fix', '--dry-run', dockerfile()])).code).toBe(1);
+    await cli(['fix', dockerfile()]);
+    const r = await cli(['fix', '--dry-run', dockerfile()]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+  });
+
+  it('every finding carries its rule\'s docs URL, in every format', async () => {
+    const url = 'https://github.com/warmbuild/warmbuild/blob/main/src/rules/go-build-cache/README.md';
+    for (const format of ['stylish', 'json', 'sarif', 'github', 'gitlab', 'checkstyle']) {
+      expect((await cli(['check', '--format', format, dockerfile()])).stdout, format).toContain(url);
+    }
   });
 });

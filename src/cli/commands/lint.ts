@@ -52,11 +52,11 @@ function runOptions(options: OptionValues<typeof COMMON>, texts: ReadonlyMap<str
 async function inputs(positionals: readonly string[], options: OptionValues<typeof COMMON>, io: IO): Promise<{ files: string[]; texts: Map<string, string>; stdinName?: string }> {
   const texts = new Map<string, string>();
   if (options['stdin-filename'] !== undefined && !positionals.includes(STDIN)) throw new UsageError('--stdin-filename names standard input: give - as the path');
+  if (positionals.filter((p) => p === STDIN).length > 1) throw new UsageError('- (standard input) can be given once');
   const files: string[] = [];
   let stdinName: string | undefined;
   for (const given of positionals.length > 0 ? positionals : ['.']) {
     if (given === STDIN) {
-      if (stdinName !== undefined) throw new UsageError('- (standard input) can be given once');
       stdinName = options['stdin-filename'] ?? '<stdin>';
       if (!io.readStdin) throw new UsageError('standard input is not available here');
       texts.set(stdinName, await io.readStdin());
