@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { configSchema, parseConfig } from '../src/config.js';
 import { checkText } from '../src/lint.js';
 import { rules } from '../src/rules/index.js';
 
@@ -61,4 +62,18 @@ describe('rule registry', () => {
       });
     }
   }
+
+  it('the shipped config schema is the one the registry generates (npm run schema rewrites it)', () => {
+    const shipped = JSON.parse(readFileSync(path.join(import.meta.dirname, '..', 'schema', 'warmbuild.schema.json'), 'utf8'));
+    expect(shipped).toEqual(configSchema());
+    const ruleKeys = Object.keys(shipped.properties.rules.properties);
+    expect(ruleKeys.sort()).toEqual(rules.flatMap((r) => [r.name, r.code]).sort());
+  });
+
+  it('a config that names the schema is accepted, and every key the schema allows is one parseConfig knows', () => {
+    const schema = configSchema() as { properties: Record<string, unknown> };
+    const config = parseConfig(`{ "$schema": "./node_modules/warmbuild/schema/warmbuild.schema.json", "rules": { "WB131": "info" }, "failLevel": "error" }`, 'x.json');
+    expect(config).toEqual({ rules: { 'cache-id-shared-across-projects': 'info' }, failLevel: 'error' });
+    expect(Object.keys(schema.properties).sort()).toEqual(['$schema', 'failLevel', 'rules']);
+  });
 });
