@@ -392,6 +392,9 @@ describe('CLI errors: one line, exit 2, no usage dump', () => {
     ['rules format', ['rules', '--format', 'yaml'], 'rules: --format must be one of text, json, got "yaml"'],
     ['help for an unknown command', ['help', 'chek'], `unknown command "chek" (did you mean "check"?); run 'warmbuild --help' for the list`],
     ['help with two names', ['help', 'check', 'fix'], 'help takes one command name'],
+    ['cache option typo', ['cache', 'export', '--too', 'dir'], 'cache: unknown option --too (did you mean --to?)'],
+    ['cache without a subcommand', ['cache'], 'usage: warmbuild cache export|import [--dockerfile F] [--builder NAME] --to DEST | --from SRC'],
+    ['cache export without --to', ['cache', 'export'], 'cache export needs --to DIR or --to docker-image://REF'],
   ];
   it.each(cases)('%s', async (_name, args, message) => {
     const r = await cli(args, dir);

@@ -89,8 +89,6 @@ export interface CommandDescriptor<O extends OptionSpecs = OptionSpecs> {
   description?: readonly string[];
   options: O;
   examples: readonly string[];
-  /** The command parses its own arguments (run gets `argv`; `options` holds only the defaults). */
-  parsesOwnArguments?: boolean;
   run(invocation: Invocation<O>, io: IO): Promise<ExitCode>;
 }
 
@@ -110,8 +108,6 @@ export function oneOfMessage(option: string, value: string, allowed: readonly st
   return `--${option} must be one of ${allowed.join(', ')}, got "${value}"${didYouMean(value, allowed)}`;
 }
 
-type Raw = Record<string, string[] | boolean>;
-
 /**
  * Parses a command line against the command's options and the global ones. node:util's tokenizer does
  * the splitting (`--name=value`, `-abc`, `--`); unknown options, missing values and values outside the
@@ -122,7 +118,8 @@ export function parseCommandLine<O extends OptionSpecs>(command: CommandDescript
   const config = Object.fromEntries(Object.entries(specs).map(([name, spec]) => [name, { type: spec.type === 'boolean' ? ('boolean' as const) : ('string' as const), multiple: true, ...(spec.short ? { short: spec.short } : {}) }]));
   const shorts = new Map(Object.entries(specs).flatMap(([name, spec]) => (spec.short ? [[spec.short, name] as const] : [])));
   const { tokens } = parseArgs({ args: [...argv], options: config, allowPositionals: true, strict: false, tokens: true });
-  const raw: Raw = {};
+  const given = new Map<string, string[]>();
+  const flags = new Set<string>();
   const positionals: string[] = [];
   for (const token of tokens) {
     if (token.kind === 'positional') positionals.push(token.value);
@@ -132,13 +129,13 @@ export function parseCommandLine<O extends OptionSpecs>(command: CommandDescript
     if (!spec) throw new UsageError(`${command.name}: unknown option ${token.rawName}${didYouMean(token.rawName.replace(/^-+/, ''), Object.keys(specs), (s) => `--${s}`)}`);
     if (spec.type === 'boolean') {
       if (token.value !== undefined) throw new UsageError(`${command.name}: --${name} takes no value, got "${token.value}"`);
-      raw[name] = true;
+      flags.add(name);
     } else {
       if (token.value === undefined) throw new UsageError(`${command.name}: --${name} needs a value (${spec.valueName})`);
-      raw[name] = [...((raw[name] as string[] | undefined) ?? []), token.value];
+      given.set(name, [...(given.get(name) ?? []), token.value]);
     }
   }
-  const values = (names: readonly string[]): Record<string, unknown> => Object.fromEntries(names.map((name) => [name, convert(command.name, name, specs[name]!, raw[name])]));
+  const values = (names: readonly string[]): Record<string, unknown> => Object.fromEntries(names.map((name) => [name, convert(command.name, name, specs[name]!, flags.has(name) || given.get(name))]));
   return {
     options: values(Object.keys(command.options)) as OptionValues<O>,
     positionals,
@@ -146,12 +143,8 @@ export function parseCommandLine<O extends OptionSpecs>(command: CommandDescript
   };
 }
 
-/** The defaults of a command's options, for commands that parse their own arguments. */
-export function defaultValues<O extends OptionSpecs>(command: CommandDescriptor<O>): OptionValues<O> {
-  return Object.fromEntries(Object.entries(command.options).map(([name, spec]) => [name, convert(command.name, name, spec, undefined)])) as OptionValues<O>;
-}
-
-function convert(commandName: string, name: string, spec: OptionSpec, given: string[] | boolean | undefined): unknown {
+/** An option's value from what the command line gave: `true` for a flag, the strings in order, or nothing. */
+function convert(commandName: string, name: string, spec: OptionSpec, given: true | string[] | false | undefined): unknown {
   const prefix = `${commandName}: `;
   switch (spec.type) {
     case 'boolean':

@@ -4,42 +4,13 @@ import { fileURLToPath } from 'node:url';
 import { VERSION } from '../adapters/package.js';
 import { UsageError, WarmbuildError } from '../errors.js';
 import { didYouMean } from '../suggest.js';
-import { defaultValues, defineCommand, parseCommandLine, renderHelp, renderOverview, useColor, type CommandDescriptor, type OptionSpecs } from './command.js';
+import { parseCommandLine, renderHelp, renderOverview, useColor, type CommandDescriptor, type OptionSpecs } from './command.js';
 import { bench } from './commands/bench.js';
-import { cache as cacheCommand } from './commands/cache.js';
+import { cache } from './commands/cache-descriptor.js';
 import { init } from './commands/init.js';
 import { check, fix } from './commands/lint.js';
 import { rules } from './commands/rules.js';
 import { processIO, type IO } from './io.js';
-
-/** cache parses its own arguments; its descriptor documents them for the help. */
-const cache = defineCommand({
-  name: 'cache',
-  summary: 'Move BuildKit cache mounts in and out of the builder, for CI runners that start empty.',
-  operands: 'export|import',
-  description: [
-    'export saves the Go cache mounts of the Dockerfile to a directory or an OCI image; import restores them before the build (and always exits 0: a missing store means a cold build). Save from trusted branches only.',
-  ],
-  parsesOwnArguments: true,
-  options: {
-    to: { type: 'string', valueName: 'DIR|docker-image://REF', description: 'export: where to save the caches.', example: '--to ./.warmbuild-cache' },
-    from: { type: 'string', valueName: 'DIR|docker-image://REF', description: 'import: where to restore the caches from.', example: '--from docker-image://registry.example/team/app-cache:main' },
-    'max-size': { type: 'string', valueName: 'SIZE', description: 'export: trim the Go build cache to its most recently used entries first.', example: '--max-size 1GB' },
-    dockerfile: { type: 'string', short: 'f', valueName: 'FILE', default: 'Dockerfile', description: 'The Dockerfile whose cache mounts to move.' },
-    context: { type: 'string', valueName: 'DIR', description: 'Build context of the helper build.' },
-    builder: { type: 'string', valueName: 'NAME', description: 'buildx builder to use (docker and docker-container drivers).' },
-    'mount-id': { type: 'list', valueName: 'ID', description: 'Only the cache mounts with this id.' },
-    target: { type: 'list', valueName: 'PATH', description: 'Only the cache mounts with this target.' },
-    platform: { type: 'string', valueName: 'PLATFORM', description: 'Target platform, part of the cache key.' },
-    namespace: { type: 'string', valueName: 'NS', description: 'BUILDKIT_CACHE_MOUNT_NS of the builds.' },
-    'helper-image': { type: 'string', valueName: 'IMAGE', default: 'busybox:latest', description: 'Image the helper build runs tar in.' },
-  },
-  examples: ['warmbuild cache import --from ./.warmbuild-cache', 'warmbuild cache export --to ./.warmbuild-cache --max-size 1GB'],
-  async run({ argv }, io) {
-    const code = await cacheCommand([...argv], io);
-    return code === 0 || code === 1 || code === 2 || code === 130 ? code : 2;
-  },
-});
 
 export const commands: readonly CommandDescriptor<OptionSpecs>[] = [check, fix, init, bench, cache, rules];
 
@@ -76,10 +47,6 @@ export async function main(argv: readonly string[], givenIO: IO = processIO): Pr
     if (rest.includes('--help') || rest.includes('-h')) {
       io.stdout(renderHelp(command, VERSION));
       return 0;
-    }
-    if (command.parsesOwnArguments) {
-      const color = useColor({ color: rest.includes('--color'), 'no-color': rest.includes('--no-color') }, io.env!, io.isTTY);
-      return await command.run({ options: defaultValues(command), positionals: [], argv: rest, color }, io);
     }
     const { options, positionals, globals } = parseCommandLine(command, rest);
     return await command.run({ options, positionals, argv: rest, color: useColor(globals, io.env!, io.isTTY) }, io);
