@@ -2,6 +2,8 @@ import { cpSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, r
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { isDockerfileName, NOT_DOCKERFILE_EXTENSIONS } from '../src/adapters/fs.js';
 import { main } from '../src/cli/main.js';
 import type { IO } from '../src/cli/io.js';
 
@@ -529,6 +531,21 @@ describe('day one', () => {
     const url = 'https://github.com/warmbuild/warmbuild/blob/main/src/rules/go-build-cache/README.md';
     for (const format of ['stylish', 'json', 'sarif', 'github', 'gitlab', 'checkstyle']) {
       expect((await cli(['check', '--format', format, dockerfile()])).stdout, format).toContain(url);
+    }
+  });
+});
+
+describe('ecosystem files', () => {
+  it('the pre-commit hooks take the file names discovery takes', () => {
+    const hooks = parseYaml(readFileSync(path.join(import.meta.dirname, '..', '.pre-commit-hooks.yaml'), 'utf8')) as { id: string; entry: string; files: string; exclude: string }[];
+    expect(hooks.map((h) => `${h.id}: ${h.entry}`)).toEqual(['warmbuild: warmbuild check', 'warmbuild-fix: warmbuild fix']);
+    const names = ['Dockerfile', 'dockerfile', 'Dockerfile.dev', 'Dockerfile.fips.amd64', 'api.Dockerfile', 'worker.dockerfile', 'Containerfile', 'Containerfile.arm64', 'image.Containerfile', 'dockerfile.go', 'dockerfile.ts', 'Dockerfile.md', 'Dockerfile.dockerignore', 'DOCKERFILE', 'Dockerfile_test', 'notes.txt', ...[...NOT_DOCKERFILE_EXTENSIONS].flatMap((e) => [`Dockerfile.${e}`, `Dockerfile.dev.${e}`, `Containerfile.${e}`])];
+    for (const hook of hooks) {
+      for (const name of names) {
+        const taken = new RegExp(hook.files).test(`deploy/${name}`) && !new RegExp(hook.exclude).test(`deploy/${name}`);
+        expect(taken, `${hook.id} ${name}`).toBe(isDockerfileName(name));
+      }
+      expect(new RegExp(hook.exclude).test('vendor/x/Dockerfile')).toBe(true);
     }
   });
 });

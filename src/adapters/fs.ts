@@ -12,7 +12,7 @@ const SKIP_DIRS = new Set(['.git', '.hg', '.svn', 'node_modules', 'vendor', 'dis
  * Extensions that make `Dockerfile.<ext>` a source file, template or backup about Dockerfiles rather than
  * one (kaniko's and BuildKit's `pkg/dockerfile/dockerfile.go`, this project's `src/model/dockerfile.ts`).
  */
-const NOT_DOCKERFILE_EXTENSIONS = new Set([
+export const NOT_DOCKERFILE_EXTENSIONS: ReadonlySet<string> = new Set([
   'go', 'ts', 'tsx', 'mts', 'cts', 'js', 'jsx', 'mjs', 'cjs', 'map', 'json', 'yaml', 'yml', 'toml', 'xml', 'md', 'txt', 'rst', 'html',
   'css', 'sh', 'bash', 'ps1', 'py', 'rb', 'rs', 'java', 'kt', 'c', 'h', 'cc', 'cpp', 'hpp', 'cs', 'php', 'pl', 'lua', 'swift', 'scala',
   'sum', 'mod', 'lock', 'dockerignore', 'tmpl', 'tpl', 'template', 'j2', 'jinja', 'jinja2', 'erb', 'in', 'bak', 'orig', 'rej', 'swp',
