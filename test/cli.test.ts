@@ -549,3 +549,30 @@ describe('ecosystem files', () => {
     }
   });
 });
+
+describe('security rules in CI formats', () => {
+  const secret = 'FROM golang:1.25\nARG GITHUB_TOKEN\nRUN --mount=type=cache,target=/go/pkg/mod git config --global url."https://${GITHUB_TOKEN}@github.com/".insteadOf "https://github.com/" && go mod download\n';
+
+  it('GitLab gets the Security category for security rules and Performance for cache rules', async () => {
+    writeFileSync(dockerfile(), secret);
+    const issues = JSON.parse((await cli(['check', '--format', 'gitlab', dockerfile()])).stdout) as { check_name: string; categories: string[] }[];
+    expect(issues.find((i) => i.check_name.startsWith('WB120'))?.categories).toEqual(['Security']);
+    writeFileSync(dockerfile(), 'FROM golang:1.25\nRUN go build -o /app .\n');
+    const cacheIssues = JSON.parse((await cli(['check', '--format', 'gitlab', dockerfile()])).stdout) as { check_name: string; categories: string[] }[];
+    expect(cacheIssues.find((i) => i.check_name.startsWith('WB101'))?.categories).toEqual(['Performance']);
+  });
+
+  it('SARIF gives the security rules a security-severity and the security tag, and the others none', async () => {
+    writeFileSync(dockerfile(), secret);
+    const sarif = JSON.parse((await cli(['check', '--format', 'sarif', dockerfile()])).stdout);
+    const rules = sarif.runs[0].tool.driver.rules as { id: string; properties: { tags: string[]; 'security-severity'?: string } }[];
+    const byId = new Map(rules.map((r) => [r.id, r.properties]));
+    for (const id of ['WB120', 'WB121', 'WB122', 'WB131']) {
+      expect(byId.get(id)?.tags, id).toContain('security');
+      expect(Number(byId.get(id)?.['security-severity']), id).toBeGreaterThan(0);
+    }
+    expect(byId.get('WB101')?.['security-severity']).toBeUndefined();
+    expect(sarif.runs[0].tool.driver.version).toBe(JSON.parse(readFileSync(path.join(import.meta.dirname, '..', 'package.json'), 'utf8')).version);
+    expect(sarif.runs[0].results.map((r: { ruleId: string }) => r.ruleId)).toContain('WB120');
+  });
+});

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configSchema, parseConfig } from '../src/config.js';
 import { checkText } from '../src/lint.js';
+import { RULE_CLASS } from '../src/reporters/machine.js';
 import { rules } from '../src/rules/index.js';
 
 const RULES_DIR = path.join(import.meta.dirname, '..', 'src', 'rules');
@@ -11,6 +12,10 @@ const folders = readdirSync(RULES_DIR).filter((f) => statSync(path.join(RULES_DI
 describe('rule registry', () => {
   it('lists exactly the rule folders', () => {
     expect(rules.map((r) => r.name).sort()).toEqual([...folders].sort());
+  });
+
+  it('gives every rule, and only the rules, a report category', () => {
+    expect(Object.keys(RULE_CLASS).sort()).toEqual(rules.map((r) => r.name).sort());
   });
 
   it('has unique, well-formed names and codes', () => {
