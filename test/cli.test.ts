@@ -510,6 +510,14 @@ describe('standard input', () => {
     expect(r.stderr).toBe('no findings in 1 file\n');
     expect(readFileSync(dockerfile(), 'utf8')).toBe(text);
   });
+
+  it('fix - passes a text it cannot parse through unchanged, and exits 2', async () => {
+    const broken = 'FROM golang:1.25\nRUNN go build .\n';
+    const r = await cli(['fix', '-'], dir, { readStdin: async () => broken });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe(broken);
+    expect(r.stderr).toContain('<stdin>:2: unknown instruction: RUNN');
+  });
 });
 
 describe('day one', () => {

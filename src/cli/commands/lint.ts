@@ -108,7 +108,8 @@ export const fix = defineCommand({
     const results = await fixFiles(files, { ...runOptions(options, texts), unsafe: options.unsafe, dryRun });
     for (const result of results) {
       if (result.path === stdinName && !dryRun) {
-        if (result.error === undefined) io.stdout(result.source!);
+        // A filter never loses its input: a text it cannot check comes out as it went in.
+        io.stdout(result.source ?? texts.get(stdinName)!);
         continue;
       }
       if (!result.fix?.changed) continue;
