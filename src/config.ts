@@ -20,6 +20,14 @@ export const FAIL_LEVELS = ['error', 'warning', 'info', 'none'] as const satisfi
 /** Where the published schema lives; config files may name it in `$schema`. */
 export const SCHEMA_URL = 'https://raw.githubusercontent.com/warmbuild/warmbuild/main/schema/warmbuild.schema.json';
 
+export function isRuleSetting(value: string): value is RuleSetting {
+  return (RULE_SETTINGS as readonly string[]).includes(value);
+}
+
+function isFailLevel(value: string): value is FailLevel {
+  return (FAIL_LEVELS as readonly string[]).includes(value);
+}
+
 const KEYS = ['$schema', 'rules', 'failLevel'] as const;
 
 /** The JSON Schema of the config file, generated from the rule registry (schema/warmbuild.schema.json is this, written out). */
@@ -54,18 +62,12 @@ export function parseConfig(text: string, file: string): Config {
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const lineOf = (node: Node | null | undefined): number => (node?.range ? lineCounter.linePos(node.range[0]).line : 1);
   const problems: ConfigProblem[] = doc.errors.map((e) => ({ line: lineCounter.linePos(e.pos[0]).line, message: e.message.split('\n')[0]! }));
-  const fail = (): never => {
-    throw new ConfigError(file, problems);
-  };
-  if (problems.length > 0) fail();
+  if (problems.length > 0) throw new ConfigError(file, problems);
   const config: Config = { rules: {} };
   if (doc.contents === null) return config;
-  if (!isMap(doc.contents)) {
-    problems.push({ line: lineOf(doc.contents), message: 'the config must be an object' });
-    fail();
-  }
+  if (!isMap(doc.contents)) throw new ConfigError(file, [{ line: lineOf(doc.contents), message: 'the config must be an object' }]);
   const ruleNames = rules.flatMap((r) => [r.name, r.code]);
-  for (const pair of (doc.contents as { items: Pair<Node, Node>[] }).items) {
+  for (const pair of doc.contents.items as Pair<Node, Node>[]) {
     const key = isScalar(pair.key) ? String(pair.key.value) : '';
     switch (key) {
       case '$schema':
@@ -81,21 +83,21 @@ export function parseConfig(text: string, file: string): Config {
           const rule = findRule(name);
           const value = isScalar(rulePair.value) ? String(rulePair.value.value) : '';
           if (!rule) problems.push({ line: lineOf(rulePair.key), message: `unknown rule "${name}"${hint(name, ruleNames)} (see \`warmbuild rules\`)` });
-          if (!(RULE_SETTINGS as readonly string[]).includes(value)) problems.push({ line: lineOf(rulePair.value ?? rulePair.key), message: `rule "${name}": expected off, error, warning or info, got "${value}"${hint(value, RULE_SETTINGS)}` });
-          else if (rule) config.rules[rule.name] = value as RuleSetting;
+          if (!isRuleSetting(value)) problems.push({ line: lineOf(rulePair.value ?? rulePair.key), message: `rule "${name}": expected off, error, warning or info, got "${value}"${hint(value, RULE_SETTINGS)}` });
+          else if (rule) config.rules[rule.name] = value;
         }
         break;
       }
       case 'failLevel': {
         const value = isScalar(pair.value) ? String(pair.value.value) : '';
-        if (!(FAIL_LEVELS as readonly string[]).includes(value)) problems.push({ line: lineOf(pair.value ?? pair.key), message: `"failLevel": expected error, warning, info or none, got "${value}"${hint(value, FAIL_LEVELS)}` });
-        else config.failLevel = value as FailLevel;
+        if (!isFailLevel(value)) problems.push({ line: lineOf(pair.value ?? pair.key), message: `"failLevel": expected error, warning, info or none, got "${value}"${hint(value, FAIL_LEVELS)}` });
+        else config.failLevel = value;
         break;
       }
       default:
         problems.push({ line: lineOf(pair.key), message: `unknown key "${key}"${hint(key, KEYS)} (allowed: ${KEYS.join(', ')})` });
     }
   }
-  if (problems.length > 0) fail();
+  if (problems.length > 0) throw new ConfigError(file, problems);
   return config;
 }

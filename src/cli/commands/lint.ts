@@ -1,7 +1,7 @@
 import { createTwoFilesPatch } from 'diff';
 import { discoverDockerfiles } from '../../adapters/fs.js';
 import { VERSION } from '../../adapters/package.js';
-import { FAIL_LEVELS, RULE_SETTINGS } from '../../config.js';
+import { FAIL_LEVELS, isRuleSetting, RULE_SETTINGS } from '../../config.js';
 import { UsageError } from '../../errors.js';
 import type { RuleSetting } from '../../lint.js';
 import { reporters } from '../../reporters/index.js';
@@ -35,8 +35,8 @@ function runOptions(options: OptionValues<typeof COMMON>, texts: ReadonlyMap<str
     const [name = '', setting] = spec.split('=', 2);
     const rule = findRule(name);
     if (!rule) throw new UsageError(`--rule ${spec}: unknown rule "${name}"${didYouMean(name, rules.flatMap((r) => [r.name, r.code]))} (see \`warmbuild rules\`)`);
-    if (setting === undefined || !(RULE_SETTINGS as readonly string[]).includes(setting)) throw new UsageError(`--rule ${spec}: ${oneOfMessage('rule', setting ?? '', RULE_SETTINGS).replace(/^--rule /, 'the setting ')}`);
-    ruleOverrides[rule.name] = setting as RuleSetting;
+    if (setting === undefined || !isRuleSetting(setting)) throw new UsageError(`--rule ${spec}: ${oneOfMessage('rule', setting ?? '', RULE_SETTINGS).replace(/^--rule /, 'the setting ')}`);
+    ruleOverrides[rule.name] = setting;
   }
   if (options.context !== undefined && options['no-context']) throw new UsageError('--context and --no-context exclude each other');
   return {
