@@ -1,4 +1,4 @@
-/** Errors the CLI maps to exit code 2 with a one-line message; anything else is a bug. */
+/** Errors the CLI maps to exit code 2 with a one-line message (one line per problem); anything else is a bug. */
 export class WarmbuildError extends Error {
   constructor(message: string) {
     super(message);
@@ -6,11 +6,21 @@ export class WarmbuildError extends Error {
   }
 }
 
+/** A command line warmbuild cannot run: an unknown command or option, a bad value, a missing operand. */
 export class UsageError extends WarmbuildError {}
 
+export interface ConfigProblem {
+  line: number;
+  message: string;
+}
+
+/** Every problem of one config file, each reported as `file:line: message`. */
 export class ConfigError extends WarmbuildError {
-  constructor(readonly file: string, readonly line: number, detail: string) {
-    super(`${file}:${line}: ${detail}`);
+  readonly problems: readonly ConfigProblem[];
+
+  constructor(readonly file: string, problems: readonly ConfigProblem[]) {
+    super(problems.map((p) => `${file}:${p.line}: ${p.message}`).join('\n'));
+    this.problems = problems;
   }
 }
 

@@ -95,7 +95,7 @@ export function lintModel(model: DockerfileModel, options: CheckOptions = {}): F
   const runs = new Map<Instruction, RunAnalysis>();
   for (const rule of allRules) {
     const configured = configuredSeverity(rule, options.rules);
-    if (configured === 'off') continue;
+    if (configured === 'off' || (configured === undefined && rule.meta.optIn)) continue;
     const context: RuleContext = {
       model,
       facts: options.facts ?? {},

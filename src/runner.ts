@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { exists, findConfigFile, readText, writeAtomic } from './adapters/fs.js';
+import { defaultBuildContext, exists, findUpward, readText, writeAtomic } from './adapters/fs.js';
 import { CONFIG_FILES, parseConfig, type Config, type FailLevel } from './config.js';
 import { collectContext } from './context/collect.js';
 import { InputError, WarmbuildError } from './errors.js';
@@ -19,16 +19,23 @@ export interface FileResult {
   /** The text the findings refer to (after fixing, for fix). */
   source?: string;
   failLevel: FailLevel;
+  /** The build context read, when it is not the Dockerfile's directory (found upwards, or --context). */
+  context?: string;
   fix?: Pick<FixResult, 'applied' | 'passes' | 'cycle' | 'changed'> & { original: string };
 }
 
 export interface RunOptions {
   /** An explicit config file; otherwise the nearest one above each Dockerfile. */
   configPath?: string;
-  /** The build context; default: each Dockerfile's directory. `false` turns the context-based checks off. */
+  /**
+   * The build context; default: the nearest directory holding go.mod, go.work or .git, from each
+   * Dockerfile's directory upwards (else its directory). `false` turns the context-based checks off.
+   */
   context?: string | false;
   ruleOverrides?: Record<string, RuleSetting>;
   failLevel?: FailLevel;
+  /** Texts to check instead of reading the files (standard input, named by --stdin-filename); fix never writes them. */
+  texts?: ReadonlyMap<string, string>;
 }
 
 export interface FixRunOptions extends RunOptions {
@@ -40,7 +47,7 @@ class ConfigCache {
   private readonly byFile = new Map<string, Promise<Config>>();
 
   async forDockerfile(file: string, explicit: string | undefined): Promise<Config> {
-    const configFile = explicit ?? (await findConfigFile(path.dirname(file), CONFIG_FILES));
+    const configFile = explicit ?? (await findUpward(path.dirname(file), CONFIG_FILES));
     if (!configFile) return { rules: {} };
     let config = this.byFile.get(configFile);
     if (!config) {
@@ -55,11 +62,14 @@ class ConfigCache {
   }
 }
 
-async function factsFor(file: string, model: DockerfileModel, contextOption: string | false | undefined): Promise<BuildContextFacts> {
-  if (contextOption === false) return {};
-  const contextDir = contextOption ?? path.dirname(file);
+async function factsFor(file: string, model: DockerfileModel, contextOption: string | false | undefined): Promise<{ facts: BuildContextFacts; contextDir?: string }> {
+  if (contextOption === false) return { facts: {} };
+  const contextDir = contextOption ?? (await defaultBuildContext(file));
   const context = await collectContext(model, contextDir, file);
-  return { vendor: await exists(path.join(contextDir, 'vendor', 'modules.txt')), ...(context ? { context } : {}) };
+  const facts = { vendor: await exists(path.join(contextDir, 'vendor', 'modules.txt')), ...(context ? { context } : {}) };
+  if (path.resolve(contextDir) === path.resolve(path.dirname(file))) return { facts };
+  // Shown as the Dockerfile's path is: relative when that is.
+  return { facts, contextDir: path.isAbsolute(file) ? path.resolve(contextDir) : path.relative(process.cwd(), path.resolve(contextDir)) || '.' };
 }
 
 interface Loaded {
@@ -67,6 +77,7 @@ interface Loaded {
   model: DockerfileModel;
   options: { rules: Record<string, RuleSetting>; facts: BuildContextFacts };
   failLevel: FailLevel;
+  contextDir?: string;
 }
 
 async function load(file: string, configs: ConfigCache, options: RunOptions): Promise<Loaded | { error: string; failLevel: FailLevel }> {
@@ -74,14 +85,15 @@ async function load(file: string, configs: ConfigCache, options: RunOptions): Pr
   const failLevel = options.failLevel ?? config.failLevel ?? 'warning';
   let text: string;
   try {
-    text = await readText(file);
+    text = options.texts?.get(file) ?? (await readText(file));
   } catch (error) {
     return { error: error instanceof WarmbuildError ? error.message : `${file}: cannot read the file`, failLevel };
   }
   const model = parseDockerfile(text);
   const problem = findSyntaxProblem(model);
   if (problem) return { error: `${file}:${problem.line}: ${problem.message}`, failLevel };
-  return { text, model, options: { rules: { ...config.rules, ...options.ruleOverrides }, facts: await factsFor(file, model, options.context) }, failLevel };
+  const { facts, contextDir } = await factsFor(file, model, options.context);
+  return { text, model, options: { rules: { ...config.rules, ...options.ruleOverrides }, facts }, failLevel, ...(contextDir !== undefined ? { contextDir } : {}) };
 }
 
 /** Loads each file (config, syntax check, context) and hands the readable ones to `handle`. */
@@ -101,6 +113,7 @@ export async function checkFiles(files: readonly string[], options: RunOptions =
     findings: lintModel(loaded.model, loaded.options),
     source: loaded.text,
     failLevel: loaded.failLevel,
+    ...(loaded.contextDir !== undefined ? { context: loaded.contextDir } : {}),
   }));
 }
 
@@ -108,12 +121,13 @@ export async function checkFiles(files: readonly string[], options: RunOptions =
 export async function fixFiles(files: readonly string[], options: FixRunOptions = {}): Promise<FileResult[]> {
   return eachFile(files, options, async (file, loaded) => {
     const fixed = fixText(loaded.text, { ...loaded.options, unsafe: options.unsafe });
-    if (fixed.changed && !options.dryRun) await writeAtomic(file, fixed.output);
+    if (fixed.changed && !options.dryRun && !options.texts?.has(file)) await writeAtomic(file, fixed.output);
     return {
       path: file,
       findings: fixed.remaining,
       source: fixed.output,
       failLevel: loaded.failLevel,
+      ...(loaded.contextDir !== undefined ? { context: loaded.contextDir } : {}),
       fix: { applied: fixed.applied, passes: fixed.passes, cycle: fixed.cycle, changed: fixed.changed, original: loaded.text },
     };
   });

@@ -2,15 +2,17 @@ import { cpSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, r
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { isDockerfileName, NOT_DOCKERFILE_EXTENSIONS } from '../src/adapters/fs.js';
 import { main } from '../src/cli/main.js';
 import type { IO } from '../src/cli/io.js';
 
 const EXAMPLE = path.resolve(import.meta.dirname, '..', 'examples', 'hello-world');
 
-async function cli(args: string[], cwd?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(args: string[], cwd?: string, extra: Partial<IO> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const io: IO = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), isTTY: false };
+  const io: IO = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), isTTY: false, env: {}, ...extra };
   const previous = process.cwd();
   if (cwd) process.chdir(cwd);
   try {
@@ -38,16 +40,29 @@ describe('warmbuild check', () => {
     expect(r.stdout).toContain('go-build-cache WB101 [fix]');
   });
 
-  it('searches directories for Dockerfiles, skipping .git, node_modules and vendor; no path means the current directory', async () => {
+  it('searches directories for the names BuildKit users give Dockerfiles, never source files, build outputs or files without FROM', async () => {
     const root = path.join(dir, 'tree');
     const body = 'FROM golang:1.25\nRUN go build .\n';
-    for (const f of ['Dockerfile', 'Dockerfile.dev', 'api.Dockerfile', 'sub/worker.dockerfile', 'vendor/x/Dockerfile', 'node_modules/y/Dockerfile', '.git/Dockerfile', 'notes.txt']) {
+    const dockerfiles = ['Dockerfile', 'Dockerfile.dev', 'Dockerfile.fips.amd64', 'api.Dockerfile', 'sub/worker.dockerfile', 'dockerfile', 'Containerfile', 'Containerfile.arm64', 'ci/image.Containerfile', '.ci/image/Dockerfile'];
+    // kaniko and BuildKit hold pkg/dockerfile/dockerfile.go; this project src/model/dockerfile.ts and dist/model/dockerfile.js.
+    const others = ['pkg/dockerfile/dockerfile.go', 'pkg/dockerfile/dockerfile_test.go', 'src/model/dockerfile.ts', 'dist/model/dockerfile.js', 'dist/model/dockerfile.js.map', 'dist/Dockerfile', 'Dockerfile.dockerignore', 'Dockerfile.tmpl', 'docs/Dockerfile.md', 'boilerplate.Dockerfile.txt', 'DOCKERFILE', 'Dockerfile_test', 'vendor/x/Dockerfile', 'node_modules/y/Dockerfile', '.git/Dockerfile', 'notes.txt'];
+    for (const f of [...dockerfiles, ...others]) {
       mkdirSync(path.dirname(path.join(root, f)), { recursive: true });
       writeFileSync(path.join(root, f), body);
     }
+    // BuildKit's parser test files (frontend/dockerfile/parser/testfiles-negative) have no FROM: BuildKit refuses them.
+    mkdirSync(path.join(root, 'parser', 'testfiles-negative', 'only_comments'), { recursive: true });
+    writeFileSync(path.join(root, 'parser', 'testfiles-negative', 'only_comments', 'Dockerfile'), '# nothing\n');
+    mkdirSync(path.join(root, 'parser', 'testfiles', 'json'), { recursive: true });
+    writeFileSync(path.join(root, 'parser', 'testfiles', 'json', 'Dockerfile'), 'CMD ["a"]\n');
     const r = await cli(['check', '--format', 'json'], root);
-    const paths = (JSON.parse(r.stdout) as { files: { path: string }[] }).files.map((f) => f.path).sort();
-    expect(paths).toEqual(['Dockerfile', 'Dockerfile.dev', 'api.Dockerfile', 'sub/worker.dockerfile'].sort());
+    expect(r.code).toBe(1);
+    const paths = (JSON.parse(r.stdout) as { files: { path: string; error?: string }[] }).files.map((f) => f.path).sort();
+    expect(paths).toEqual([...dockerfiles].sort());
+    // Named explicitly, a file is checked whatever its name or content.
+    const named = await cli(['check', path.join(root, 'parser', 'testfiles', 'json', 'Dockerfile')]);
+    expect(named.code).toBe(2);
+    expect(named.stdout).toContain('CMD before the first FROM');
   });
 
   it('writes the documented JSON', async () => {
@@ -66,6 +81,7 @@ describe('warmbuild check', () => {
       endColumn: 20,
       message: expect.stringContaining('/root/.cache/go-build'),
       fix: 'safe',
+      docs: 'https://github.com/warmbuild/warmbuild/blob/main/src/rules/go-build-cache/README.md',
     });
   });
 
@@ -132,7 +148,7 @@ describe('warmbuild check', () => {
     expect((await cli(['check', '--rule', 'WB101=error', '--fail-level', 'error', dockerfile()])).code).toBe(1);
     const off = await cli(['check', '--rule', 'go-build-cache=off', '--rule', 'WB102=off', dockerfile()]);
     expect(off.code).toBe(0);
-    expect(off.stdout).toBe('');
+    expect(off.stdout).toBe('no findings in 1 file\n');
   });
 
   it('usage errors exit 2', async () => {
@@ -199,6 +215,52 @@ describe('build context', () => {
     expect(report.files[0].findings[0].severity).toBe('warning');
     await cli(['fix', dockerfile()]);
     expect(readFileSync(dockerfile(), 'utf8')).toContain('RUN --mount=type=cache,target=/root/.cache/go-build make build');
+  });
+
+  it('defaults to the nearest directory holding go.mod, go.work or .git, says so, and --context still wins', async () => {
+    // cloudflared, kaniko: deploy/Dockerfile built with `docker build -f deploy/Dockerfile .` from the module root.
+    const repo = path.join(dir, 'repo');
+    mkdirSync(path.join(repo, 'deploy'), { recursive: true });
+    writeFileSync(path.join(repo, 'go.mod'), 'module example.com/repo\n\ngo 1.25\n');
+    writeFileSync(path.join(repo, 'Makefile'), 'build:\n\tgo build -o bin/app .\n');
+    writeFileSync(path.join(repo, 'deploy', 'Dockerfile'), makeDockerfile);
+    const codes = (out: string): string[] => JSON.parse(out).files[0].findings.map((f: { code: string; severity: string }) => `${f.code}:${f.severity}`);
+    let r = await cli(['check', '--format', 'json', 'deploy/Dockerfile'], repo);
+    expect(codes(r.stdout)).toEqual(['WB110:warning', 'WB110:warning']);
+    expect(codes((await cli(['check', '--format', 'json', '--context', '.', 'deploy/Dockerfile'], repo)).stdout)).toEqual(codes(r.stdout));
+    r = await cli(['check', 'deploy/Dockerfile'], repo);
+    expect(r.stdout).toContain('deploy/Dockerfile (build context: .)\n');
+    r = await cli(['check', 'Dockerfile'], path.join(repo, 'deploy'));
+    expect(r.stdout).toContain('Dockerfile (build context: ..)\n');
+    // --context wins over the default: here a directory with no Makefile.
+    r = await cli(['check', '--format', 'json', '--context', 'deploy', 'deploy/Dockerfile'], repo);
+    expect(codes(r.stdout)).toEqual(['WB110:info']);
+    // A Dockerfile beside its go.mod names no context.
+    writeFileSync(path.join(repo, 'Dockerfile'), makeDockerfile);
+    expect((await cli(['check', 'Dockerfile'], repo)).stdout).not.toContain('(build context:');
+  });
+
+  it('a vendored module found upwards: no download findings for a Dockerfile in a subdirectory', async () => {
+    const repo = path.join(dir, 'vendored');
+    mkdirSync(path.join(repo, 'vendor'), { recursive: true });
+    mkdirSync(path.join(repo, 'build'));
+    writeFileSync(path.join(repo, 'go.mod'), 'module example.com/v\n\ngo 1.25\n');
+    writeFileSync(path.join(repo, 'vendor', 'modules.txt'), '# example.com/dep v1.0.0\n');
+    writeFileSync(path.join(repo, 'build', 'Dockerfile'), 'FROM golang:1.25\nWORKDIR /src\nCOPY . .\nRUN --mount=type=cache,target=/root/.cache/go-build go build -o /app .\n');
+    const r = await cli(['check', '--format', 'json', 'build/Dockerfile'], repo);
+    expect(JSON.parse(r.stdout).files[0].findings).toEqual([]);
+    expect(r.code).toBe(0);
+  });
+
+  it('reads a script from where a COPY took it in the context', async () => {
+    const app = path.join(dir, 'app');
+    mkdirSync(path.join(app, 'hack'));
+    writeFileSync(path.join(app, 'hack', 'build.sh'), '#!/bin/sh\nset -e\ngo build -o /out/app ./cmd/app\n');
+    writeFileSync(dockerfile(), 'FROM golang:1.25 AS build\nCOPY hack/ /usr/local/bin/\nRUN /usr/local/bin/build.sh\nFROM busybox\nCOPY --from=build /out/app /app\n');
+    const r = await cli(['check', '--format', 'json', dockerfile()]);
+    const findings = JSON.parse(r.stdout).files[0].findings as { code: string; messageId?: string; message: string; fix: string }[];
+    expect(findings.map((f) => `${f.code}:${f.fix}`)).toEqual(['WB110:safe', 'WB110:suggestion']);
+    expect(findings[0]!.message).toContain('runs `go build` (per the build context)');
   });
 
   it('without a context (missing, or --no-context) the same RUN gets an info finding and nothing fails', async () => {
@@ -304,5 +366,221 @@ describe('warmbuild rules', () => {
     const catalogue = JSON.parse(r.stdout);
     expect(catalogue.rules.map((x: { code: string }) => x.code)).toEqual(['WB101', 'WB102', 'WB103', 'WB104', 'WB105', 'WB106', 'WB107', 'WB110', 'WB111', 'WB112', 'WB120', 'WB121', 'WB122', 'WB130', 'WB131']);
     expect(catalogue.rules[0]).toMatchObject({ name: 'go-build-cache', severity: 'warning', fixable: 'safe-or-suggestion' });
+  });
+});
+
+describe('CLI errors: one line, exit 2, no usage dump', () => {
+  const cases: [string, string[], string][] = [
+    ['unknown command', ['chek'], `unknown command "chek" (did you mean "check"?); run 'warmbuild --help' for the list`],
+    ['option before the command', ['--formt'], 'unknown option --formt; options come after the command: warmbuild <command> [options]'],
+    ['unknown option', ['check', '--formt', 'json'], 'check: unknown option --formt (did you mean --format?)'],
+    ['unknown short option', ['check', '-x'], 'check: unknown option -x'],
+    ['option without its value', ['check', '--format'], 'check: --format needs a value (FORMAT)'],
+    ['a value for a flag', ['fix', '--unsafe=yes'], 'fix: --unsafe takes no value, got "yes"'],
+    ['format outside the choices', ['check', '--format', 'jsn'], 'check: --format must be one of stylish, json, sarif, github, gitlab, checkstyle, got "jsn" (did you mean "json"?)'],
+    ['fail level outside the choices', ['check', '--fail-level', 'warn'], 'check: --fail-level must be one of error, warning, info, none, got "warn" (did you mean "warning"?)'],
+    ['unknown rule', ['check', '--rule', 'go-buld-cache=off'], '--rule go-buld-cache=off: unknown rule "go-buld-cache" (did you mean "go-build-cache"?) (see `warmbuild rules`)'],
+    ['bad rule setting', ['check', '--rule', 'WB101=of'], '--rule WB101=of: the setting must be one of off, error, warning, info, got "of" (did you mean "off"?)'],
+    ['rule without a setting', ['check', '--rule', 'WB101'], '--rule WB101: the setting must be one of off, error, warning, info, got ""'],
+    ['--context with --no-context', ['check', '--context', '.', '--no-context'], '--context and --no-context exclude each other'],
+    ['--stdin-filename without -', ['check', '--stdin-filename', 'Dockerfile'], '--stdin-filename names standard input: give - as the path'],
+    ['standard input twice', ['check', '-', '-'], '- (standard input) can be given once'],
+    ['bench --runs not a number', ['bench', '--runs', 'two'], 'bench: --runs must be an integer of at least 1, got "two"'],
+    ['bench --runs 0', ['bench', '--runs', '0'], 'bench: --runs must be an integer of at least 1, got "0"'],
+    ['bench unknown scenario', ['bench', '--scenarios', 'cold,edt'], 'bench: --scenarios must be one of cold, noop, edit, deps, got "edt" (did you mean "edit"?)'],
+    ['bench two projects', ['bench', 'a', 'b'], 'bench takes one project directory'],
+    ['init two projects', ['init', 'a', 'b'], 'init takes one project directory'],
+    ['rules with an argument', ['rules', 'WB101'], 'rules: unexpected argument "WB101"'],
+    ['rules format', ['rules', '--format', 'yaml'], 'rules: --format must be one of text, json, got "yaml"'],
+    ['help for an unknown command', ['help', 'chek'], `unknown command "chek" (did you mean "check"?); run 'warmbuild --help' for the list`],
+    ['help with two names', ['help', 'check', 'fix'], 'help takes one command name'],
+    ['cache option typo', ['cache', 'export', '--too', 'dir'], 'cache: unknown option --too (did you mean --to?)'],
+    ['cache without a subcommand', ['cache'], 'usage: warmbuild cache export|import [--dockerfile F] [--builder NAME] --to DEST | --from SRC'],
+    ['cache export without --to', ['cache', 'export'], 'cache export needs --to DIR or --to docker-image://REF'],
+  ];
+  it.each(cases)('%s', async (_name, args, message) => {
+    const r = await cli(args, dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`warmbuild: ${message}\n`);
+    expect(r.stdout).toBe('');
+  });
+
+  it('a path that does not exist, and a directory without Dockerfiles', async () => {
+    let r = await cli(['check', path.join(dir, 'missing')]);
+    expect([r.code, r.stderr]).toEqual([2, `warmbuild: ${path.join(dir, 'missing')}: no such file or directory\n`]);
+    mkdirSync(path.join(dir, 'empty'));
+    r = await cli(['check', 'empty'], dir);
+    expect([r.code, r.stderr]).toEqual([2, 'warmbuild: no Dockerfile found in empty\n']);
+    r = await cli(['fix'], path.join(dir, 'empty'));
+    expect([r.code, r.stderr]).toEqual([2, 'warmbuild: no Dockerfile found in the current directory\n']);
+  });
+
+  it('no command prints the overview on stderr and exits 2', async () => {
+    const r = await cli([]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Commands:\n  check');
+  });
+
+  it('a config file with several problems reports all of them, each with file:line', async () => {
+    const config = path.join(dir, '.warmbuild.yaml');
+    writeFileSync(config, 'rules:\n  go-buld-cache: off\n  WB101: loud\nfailLevl: error\nfailLevel: sometimes\n');
+    const r = await cli(['check', dockerfile()]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      [
+        `warmbuild: ${config}:2: unknown rule "go-buld-cache" (did you mean "go-build-cache"?) (see \`warmbuild rules\`)`,
+        `warmbuild: ${config}:3: rule "WB101": expected off, error, warning or info, got "loud"`,
+        `warmbuild: ${config}:4: unknown key "failLevl" (did you mean "failLevel"?) (allowed: $schema, rules, failLevel)`,
+        `warmbuild: ${config}:5: "failLevel": expected error, warning, info or none, got "sometimes"`,
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('an unexpected failure is one line that asks for a report, with no stack trace', async () => {
+    const r = await cli(['check', '-'], dir, { readStdin: () => Promise.reject(new Error('stdin exploded')) });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('warmbuild: internal error: stdin exploded\nPlease report it with the input that caused it (set WARMBUILD_DEBUG=1 for a stack trace).\n');
+  });
+});
+
+describe('help', () => {
+  it('warmbuild <command> --help and warmbuild help <command> print the same generated help', async () => {
+    for (const command of ['check', 'fix', 'init', 'bench', 'cache', 'rules']) {
+      const viaFlag = await cli([command, '--help']);
+      const viaHelp = await cli(['help', command]);
+      expect(viaFlag.code).toBe(0);
+      expect(viaFlag.stdout).toBe(viaHelp.stdout);
+      expect(viaFlag.stdout).toMatch(new RegExp(`^warmbuild ${command} \\(\\d+\\.\\d+\\.\\d+\\): `));
+      expect(viaFlag.stdout).toContain('Options:');
+    }
+  });
+
+  it('every option is described with its allowed values, default and example', async () => {
+    const check = (await cli(['check', '-h'])).stdout;
+    expect(check).toMatch(/-f, --format FORMAT +Output format[\s\S]*?One of:\s+stylish, json, sarif, github, gitlab, checkstyle\. Default: stylish\./);
+    expect(check).toContain('Example: --rule WB131=info');
+    expect(check).toContain('--stdin-filename PATH');
+    const fix = (await cli(['fix', '--help'])).stdout;
+    expect(fix).toContain('--dry-run');
+    expect(fix).toMatch(/--dry-run +Print the changes as a unified diff and write nothing; exit 1 when\s+there is something to change/);
+    // Wrapped at 100 columns: compare with the white space flattened.
+    const bench = (await cli(['bench', '--help'])).stdout.replace(/\s+/g, ' ');
+    expect(bench).toContain('--scenarios LIST Scenarios to run. One of: cold, noop, edit, deps (comma-separated, or repeated). Default: cold,noop,edit,deps. Example: --scenarios noop,edit');
+    expect(bench).toContain('--runs N Runs per scenario and variant (the report gives the median). Default: 3.');
+  });
+
+  it('--version prints package.json\'s version', async () => {
+    const r = await cli(['--version']);
+    expect(r.stdout).toBe(`${JSON.parse(readFileSync(path.join(import.meta.dirname, '..', 'package.json'), 'utf8')).version}\n`);
+  });
+});
+
+describe('colour', () => {
+  const colored = (out: string): boolean => out.includes('\u001b[');
+  it('follows --color/--no-color, then NO_COLOR, then FORCE_COLOR, then the terminal', async () => {
+    expect(colored((await cli(['check', dockerfile()])).stdout)).toBe(false);
+    expect(colored((await cli(['check', dockerfile()], undefined, { isTTY: true })).stdout)).toBe(true);
+    expect(colored((await cli(['check', dockerfile()], undefined, { isTTY: true, env: { NO_COLOR: '1' } })).stdout)).toBe(false);
+    expect(colored((await cli(['check', dockerfile()], undefined, { env: { FORCE_COLOR: '1' } })).stdout)).toBe(true);
+    expect(colored((await cli(['check', dockerfile()], undefined, { isTTY: true, env: { FORCE_COLOR: '0' } })).stdout)).toBe(false);
+    expect(colored((await cli(['check', '--color', dockerfile()], undefined, { env: { NO_COLOR: '1' } })).stdout)).toBe(true);
+    expect(colored((await cli(['check', '--no-color', dockerfile()], undefined, { isTTY: true, env: { FORCE_COLOR: '1' } })).stdout)).toBe(false);
+  });
+});
+
+describe('standard input', () => {
+  it('check - reads standard input, reported under --stdin-filename, with that path\'s config', async () => {
+    const text = readFileSync(dockerfile(), 'utf8');
+    writeFileSync(path.join(dir, 'app', '.warmbuild.yaml'), 'rules:\n  go-mod-cache: off\n');
+    let r = await cli(['check', '-', '--format', 'json', '--stdin-filename', 'app/Dockerfile'], dir, { readStdin: async () => text });
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout);
+    expect(report.files[0].path).toBe('app/Dockerfile');
+    expect(report.files[0].findings.map((f: { code: string }) => f.code)).toEqual(['WB101']);
+    r = await cli(['check', '-'], dir, { readStdin: async () => text });
+    expect(r.stdout).toContain('<stdin>\n');
+  });
+
+  it('fix - writes the fixed text to stdout and the findings to stderr, and touches no file', async () => {
+    const text = readFileSync(dockerfile(), 'utf8');
+    const r = await cli(['fix', '-', '--stdin-filename', dockerfile()], undefined, { readStdin: async () => text });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build go build -o app');
+    expect(r.stderr).toBe('no findings in 1 file\n');
+    expect(readFileSync(dockerfile(), 'utf8')).toBe(text);
+  });
+
+  it('fix - passes a text it cannot parse through unchanged, and exits 2', async () => {
+    const broken = 'FROM golang:1.25\nRUNN go build .\n';
+    const r = await cli(['fix', '-'], dir, { readStdin: async () => broken });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe(broken);
+    expect(r.stderr).toContain('<stdin>:2: unknown instruction: RUNN');
+  });
+});
+
+describe('day one', () => {
+  it('fix then check on the bundled example: exit 0, one line saying it is clean', async () => {
+    expect((await cli(['fix', path.join(dir, 'app')])).code).toBe(0);
+    const r = await cli(['check', path.join(dir, 'app')]);
+    expect(r).toEqual({ code: 0, stdout: 'no findings in 1 file\n', stderr: '' });
+  });
+
+  it('fix --dry-run exits 1 when it would change something, 0 when not', async () => {
+    expect((await cli(['fix', '--dry-run', dockerfile()])).code).toBe(1);
+    await cli(['fix', dockerfile()]);
+    const r = await cli(['fix', '--dry-run', dockerfile()]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+  });
+
+  it('every finding carries its rule\'s docs URL, in every format', async () => {
+    const url = 'https://github.com/warmbuild/warmbuild/blob/main/src/rules/go-build-cache/README.md';
+    for (const format of ['stylish', 'json', 'sarif', 'github', 'gitlab', 'checkstyle']) {
+      expect((await cli(['check', '--format', format, dockerfile()])).stdout, format).toContain(url);
+    }
+  });
+});
+
+describe('ecosystem files', () => {
+  it('the pre-commit hooks take the file names discovery takes', () => {
+    const hooks = parseYaml(readFileSync(path.join(import.meta.dirname, '..', '.pre-commit-hooks.yaml'), 'utf8')) as { id: string; entry: string; files: string; exclude: string }[];
+    expect(hooks.map((h) => `${h.id}: ${h.entry}`)).toEqual(['warmbuild: warmbuild check', 'warmbuild-fix: warmbuild fix']);
+    const names = ['Dockerfile', 'dockerfile', 'Dockerfile.dev', 'Dockerfile.fips.amd64', 'api.Dockerfile', 'worker.dockerfile', 'Containerfile', 'Containerfile.arm64', 'image.Containerfile', 'dockerfile.go', 'dockerfile.ts', 'Dockerfile.md', 'Dockerfile.dockerignore', 'DOCKERFILE', 'Dockerfile_test', 'notes.txt', ...[...NOT_DOCKERFILE_EXTENSIONS].flatMap((e) => [`Dockerfile.${e}`, `Dockerfile.dev.${e}`, `Containerfile.${e}`])];
+    for (const hook of hooks) {
+      for (const name of names) {
+        const taken = new RegExp(hook.files).test(`deploy/${name}`) && !new RegExp(hook.exclude).test(`deploy/${name}`);
+        expect(taken, `${hook.id} ${name}`).toBe(isDockerfileName(name));
+      }
+      expect(new RegExp(hook.exclude).test('vendor/x/Dockerfile')).toBe(true);
+    }
+  });
+});
+
+describe('security rules in CI formats', () => {
+  const secret = 'FROM golang:1.25\nARG GITHUB_TOKEN\nRUN --mount=type=cache,target=/go/pkg/mod git config --global url."https://${GITHUB_TOKEN}@github.com/".insteadOf "https://github.com/" && go mod download\n';
+
+  it('GitLab gets the Security category for security rules and Performance for cache rules', async () => {
+    writeFileSync(dockerfile(), secret);
+    const issues = JSON.parse((await cli(['check', '--format', 'gitlab', dockerfile()])).stdout) as { check_name: string; categories: string[] }[];
+    expect(issues.find((i) => i.check_name.startsWith('WB120'))?.categories).toEqual(['Security']);
+    writeFileSync(dockerfile(), 'FROM golang:1.25\nRUN go build -o /app .\n');
+    const cacheIssues = JSON.parse((await cli(['check', '--format', 'gitlab', dockerfile()])).stdout) as { check_name: string; categories: string[] }[];
+    expect(cacheIssues.find((i) => i.check_name.startsWith('WB101'))?.categories).toEqual(['Performance']);
+  });
+
+  it('SARIF gives the security rules a security-severity and the security tag, and the others none', async () => {
+    writeFileSync(dockerfile(), secret);
+    const sarif = JSON.parse((await cli(['check', '--format', 'sarif', dockerfile()])).stdout);
+    const rules = sarif.runs[0].tool.driver.rules as { id: string; properties: { tags: string[]; 'security-severity'?: string } }[];
+    const byId = new Map(rules.map((r) => [r.id, r.properties]));
+    for (const id of ['WB120', 'WB121', 'WB122', 'WB131']) {
+      expect(byId.get(id)?.tags, id).toContain('security');
+      expect(Number(byId.get(id)?.['security-severity']), id).toBeGreaterThan(0);
+    }
+    expect(byId.get('WB101')?.['security-severity']).toBeUndefined();
+    expect(sarif.runs[0].tool.driver.version).toBe(JSON.parse(readFileSync(path.join(import.meta.dirname, '..', 'package.json'), 'utf8')).version);
+    expect(sarif.runs[0].results.map((r: { ruleId: string }) => r.ruleId)).toContain('WB120');
   });
 });

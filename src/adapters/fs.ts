@@ -5,14 +5,46 @@ import { InputError } from '../errors.js';
 
 /** File-system edges of the CLI: discovery, reading, atomic writes. */
 
-const SKIP_DIRS = new Set(['.git', 'node_modules', 'vendor']);
+/** Version-control metadata and build outputs: what they hold is a copy or a dependency, never the project's own Dockerfile. */
+const SKIP_DIRS = new Set(['.git', '.hg', '.svn', 'node_modules', 'vendor', 'dist']);
 
+/**
+ * Extensions that make `Dockerfile.<ext>` a source file, template or backup about Dockerfiles rather than
+ * one (kaniko's and BuildKit's `pkg/dockerfile/dockerfile.go`, this project's `src/model/dockerfile.ts`).
+ */
+export const NOT_DOCKERFILE_EXTENSIONS: ReadonlySet<string> = new Set([
+  'go', 'ts', 'tsx', 'mts', 'cts', 'js', 'jsx', 'mjs', 'cjs', 'map', 'json', 'yaml', 'yml', 'toml', 'xml', 'md', 'txt', 'rst', 'html',
+  'css', 'sh', 'bash', 'ps1', 'py', 'rb', 'rs', 'java', 'kt', 'c', 'h', 'cc', 'cpp', 'hpp', 'cs', 'php', 'pl', 'lua', 'swift', 'scala',
+  'sum', 'mod', 'lock', 'dockerignore', 'tmpl', 'tpl', 'template', 'j2', 'jinja', 'jinja2', 'erb', 'in', 'bak', 'orig', 'rej', 'swp',
+  'patch', 'diff', 'snap',
+]);
+
+/** Docker looks for `Dockerfile`, then `dockerfile`; Podman and Buildah for `Containerfile`, `containerfile`. */
+const BASE_NAMES = new Set(['Dockerfile', 'dockerfile', 'Containerfile', 'containerfile']);
+
+/**
+ * The names BuildKit users give Dockerfiles: `Dockerfile`, `Dockerfile.<suffix>`, `<name>.Dockerfile`, and
+ * the same with `Containerfile`, in the two spellings Docker and Podman look for (capitalised, lower case).
+ */
 export function isDockerfileName(name: string): boolean {
-  const lower = name.toLowerCase();
-  return lower === 'dockerfile' || lower.startsWith('dockerfile.') || lower.endsWith('.dockerfile');
+  if (BASE_NAMES.has(name)) return true;
+  const dot = name.indexOf('.');
+  if (dot > 0 && BASE_NAMES.has(name.slice(0, dot))) {
+    const extension = name.slice(name.lastIndexOf('.') + 1).toLowerCase();
+    return extension !== '' && !NOT_DOCKERFILE_EXTENSIONS.has(extension);
+  }
+  const last = name.lastIndexOf('.');
+  return last > 0 && BASE_NAMES.has(name.slice(last + 1));
 }
 
-/** Expands paths to Dockerfiles: files as given, directories searched recursively. */
+/** BuildKit refuses a Dockerfile with no FROM (no stage to build): such a file is a parser fixture or a fragment. */
+const FROM_LINE = /^[ \t]*from[ \t]/im;
+
+/**
+ * Expands paths to Dockerfiles: files as given, directories searched recursively for Dockerfile names.
+ * A file found in a directory that has no FROM line is not a Dockerfile (BuildKit's own parser test
+ * files are such), so it is left out; a file named explicitly is always checked.
+ */
 export async function discoverDockerfiles(paths: readonly string[]): Promise<string[]> {
   const found: string[] = [];
   for (const given of paths) {
@@ -22,8 +54,17 @@ export async function discoverDockerfiles(paths: readonly string[]): Promise<str
     } catch {
       throw new InputError(given, undefined, 'no such file or directory');
     }
-    if (stat.isDirectory()) await walk(given, found);
-    else found.push(given);
+    if (!stat.isDirectory()) {
+      found.push(given);
+      continue;
+    }
+    const candidates: string[] = [];
+    await walk(given, candidates);
+    for (const file of candidates) {
+      const text = await fs.readFile(file, 'utf8').catch(() => undefined);
+      // Unreadable files stay in, so that the run reports them.
+      if (text === undefined || FROM_LINE.test(text)) found.push(file);
+    }
   }
   return found;
 }
@@ -39,6 +80,19 @@ async function walk(dir: string, out: string[]): Promise<void> {
       out.push(full);
     }
   }
+}
+
+/** What marks the root of a Go repository, where `docker build -f deploy/Dockerfile .` runs. */
+const CONTEXT_MARKERS = ['go.mod', 'go.work', '.git'] as const;
+
+/**
+ * The build context a Dockerfile is most likely built with: the nearest directory, from the
+ * Dockerfile's own upwards, holding go.mod, go.work or .git; the Dockerfile's directory when none does.
+ */
+export async function defaultBuildContext(dockerfile: string): Promise<string> {
+  const start = path.dirname(dockerfile);
+  const marker = await findUpward(start, CONTEXT_MARKERS);
+  return marker === undefined ? start : path.dirname(marker);
 }
 
 /** Reads a file as UTF-8, refusing bytes that are not UTF-8 rather than silently replacing them. */
@@ -68,8 +122,8 @@ export async function writeAtomic(link: string, text: string): Promise<void> {
   }
 }
 
-/** The nearest config file in the file's directory or above it. */
-export async function findConfigFile(start: string, names: readonly string[]): Promise<string | undefined> {
+/** The nearest file (or directory) with one of `names` in `start` or above it. */
+export async function findUpward(start: string, names: readonly string[]): Promise<string | undefined> {
   let dir = path.resolve(start);
   for (;;) {
     for (const name of names) {

@@ -1,68 +1,62 @@
 #!/usr/bin/env node
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { VERSION } from '../adapters/package.js';
 import { UsageError, WarmbuildError } from '../errors.js';
+import { didYouMean } from '../suggest.js';
+import { parseCommandLine, renderHelp, renderOverview, useColor, type CommandDescriptor, type OptionSpecs } from './command.js';
 import { bench } from './commands/bench.js';
-import { cache } from './commands/cache.js';
+import { cache } from './commands/cache-descriptor.js';
 import { init } from './commands/init.js';
 import { check, fix } from './commands/lint.js';
 import { rules } from './commands/rules.js';
-import { processIO, type Command, type IO } from './io.js';
+import { processIO, type IO } from './io.js';
 
-const VERSION = '0.1.0';
+export const commands: readonly CommandDescriptor<OptionSpecs>[] = [check, fix, init, bench, cache, rules];
 
-const USAGE = `warmbuild ${VERSION}: fast, cache-friendly Go container builds
+function findCommand(name: string): CommandDescriptor<OptionSpecs> {
+  const command = commands.find((c) => c.name === name);
+  if (!command) throw new UsageError(`unknown command "${name}"${didYouMean(name, commands.map((c) => c.name))}; run 'warmbuild --help' for the list`);
+  return command;
+}
 
-Usage:
-  warmbuild check [paths...] [--format stylish|json|sarif|github|gitlab|checkstyle]
-                  [--fail-level error|warning|info|none] [--config FILE] [--rule NAME=off|error|warning|info]
-                  [--context DIR | --no-context]
-  warmbuild fix [paths...] [--unsafe] [--dry-run] [same options as check]
-  warmbuild cache export --to DIR|docker-image://REF [--max-size SIZE] [cache options]
-  warmbuild cache import --from DIR|docker-image://REF [cache options]
-                  cache options: [--dockerfile F] [--context DIR] [--builder NAME] [--mount-id ID]
-                  [--target PATH] [--platform P] [--namespace NS] [--helper-image IMG]
-  warmbuild rules [--format text|json]
-  warmbuild init [project-dir] [--binary NAME] [--builder-image IMG] [--runtime-image IMG]
-                 [--private GOPRIVATE] [--vcs] [--syntax REF|none] [--force] [--stdout]
-  warmbuild bench [project-dir] [--dockerfile F] [--vs FILE|generated] [--unsafe] [--runs N]
-                  [--scenarios cold,noop,edit,deps] [--edit PATH] [--target STAGE] [--no-native]
-                  [--json PATH] [--markdown] [--report PATH.html]
-
-Exit codes: 0 clean, 1 findings at or above the fail level, 2 usage, config or input error.
-`;
-
-const commands: Record<string, Command> = { check, fix, rules, bench, init, cache };
-
-/** Runs the CLI and returns its exit code; the one place that maps errors to exit codes. */
-export async function main(argv: string[], io: IO = processIO): Promise<number> {
+/** Runs the CLI and returns its exit code; the one place that maps errors to messages and exit codes. */
+export async function main(argv: readonly string[], givenIO: IO = processIO): Promise<number> {
+  const io: IO = { ...givenIO, env: givenIO.env ?? process.env };
   const [name, ...rest] = argv;
   try {
-    if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-      io.stdout(USAGE);
-      return name === undefined ? 2 : 0;
+    if (name === undefined) {
+      io.stderr(renderOverview(commands, VERSION));
+      return 2;
     }
-    if (name === '--version' || name === '-v') {
+    if (name === '--help' || name === '-h') {
+      io.stdout(renderOverview(commands, VERSION));
+      return 0;
+    }
+    if (name === 'help') {
+      if (rest.length > 1) throw new UsageError('help takes one command name');
+      io.stdout(rest[0] === undefined ? renderOverview(commands, VERSION) : renderHelp(findCommand(rest[0]), VERSION));
+      return 0;
+    }
+    if (name === '--version' || name === '-v' || name === 'version') {
       io.stdout(`${VERSION}\n`);
       return 0;
     }
-    const command = commands[name];
-    if (!command) throw new UsageError(`unknown command "${name}"`);
+    if (name.startsWith('-')) throw new UsageError(`unknown option ${name}${didYouMean(name.replace(/^-+/, ''), ['help', 'version'], (s) => `--${s}`)}; options come after the command: warmbuild <command> [options]`);
+    const command = findCommand(name);
     if (rest.includes('--help') || rest.includes('-h')) {
-      io.stdout(USAGE);
+      io.stdout(renderHelp(command, VERSION));
       return 0;
     }
-    return await command(rest, io);
+    const { options, positionals, globals } = parseCommandLine(command, rest);
+    return await command.run({ options, positionals, argv: rest, color: useColor(globals, io.env!, io.isTTY) }, io);
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr(`warmbuild: ${error.message}\n\n${USAGE}`);
-      return 2;
-    }
     if (error instanceof WarmbuildError) {
-      io.stderr(`warmbuild: ${error.message}\n`);
+      // One line per problem, no usage dump: the message says what to change.
+      io.stderr(`${error.message.split('\n').map((line) => `warmbuild: ${line}`).join('\n')}\n`);
       return 2;
     }
-    const detail = process.env.WARMBUILD_DEBUG ? (error as Error).stack : (error as Error).message;
+    const detail = io.env?.WARMBUILD_DEBUG ? (error as Error).stack : (error as Error).message;
     io.stderr(`warmbuild: internal error: ${detail}\nPlease report it with the input that caused it (set WARMBUILD_DEBUG=1 for a stack trace).\n`);
     return 2;
   }

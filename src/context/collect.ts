@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { DockerfileModel } from '../model/dockerfile.js';
 import { analyzeRun } from '../model/shell.js';
 import type { BuildContext } from '../rules/types.js';
+import { copiedFrom } from './copies.js';
 import { parseMakefile } from './makefile.js';
 
 /**
@@ -41,7 +42,7 @@ export async function collectContext(model: DockerfileModel, contextDir: string,
   for (const instruction of model.instructions) {
     if (instruction.keyword !== 'RUN') continue;
     for (const command of analyzeRun(model, instruction).opaque) {
-      for (const candidate of scriptCandidates(command.argv.map((w) => w.value))) await read(candidate);
+      for (const candidate of scriptCandidates(command.argv.map((w) => w.value), (script) => copiedFrom(model, instruction, script))) await read(candidate);
       const makefile = makefileFlag(command.argv.map((w) => w.value));
       if (makefile) await read(makefile);
     }
@@ -59,14 +60,17 @@ export async function collectContext(model: DockerfileModel, contextDir: string,
   return { files, hasGit, ...(dockerignore !== undefined ? { dockerignore } : {}) };
 }
 
-/** Where a script a RUN invokes may live in the context: as written, and by its base name. */
-export function scriptCandidates(argv: readonly string[]): string[] {
+/**
+ * Where a script a RUN invokes may live in the context: where the COPYs before it took it from (given
+ * by `copied`), as written, and by its base name.
+ */
+export function scriptCandidates(argv: readonly string[], copied: (script: string) => readonly string[] = () => []): string[] {
   const shells = new Set(['sh', 'bash', 'ash', 'dash', 'zsh']);
   const first = argv[0] ?? '';
   const script = shells.has(path.posix.basename(first)) ? argv.slice(1).find((a) => !a.startsWith('-')) : first;
   if (!script || script.includes('$')) return [];
   const rel = script.replace(/^\.?\/+/, '');
-  return [...new Set([rel, path.posix.basename(rel)])];
+  return [...new Set([...copied(script), rel, path.posix.basename(rel)])];
 }
 
 /** The Makefile a `make -f FILE` / `--file=FILE` command names, if it names one. */

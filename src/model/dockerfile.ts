@@ -255,7 +255,7 @@ function readDirectives(text: string, lines: LineIndex): Directive[] {
 }
 
 /** The argv of an exec-form JSON array (continuations joined), or null when the text is not one. */
-function parseJsonArray(text: string, span: Span): string[] | null {
+export function parseJsonArray(text: string, span: Span): string[] | null {
   const raw = text.slice(span.start, span.end).trim();
   if (!raw.startsWith('[') || !raw.endsWith(']')) return null;
   try {

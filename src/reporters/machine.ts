@@ -6,12 +6,36 @@ import type { FileResult } from '../runner.js';
 
 /** Machine-readable reporters: each a pure function of the results. */
 
-export const DOCS_BASE = 'https://github.com/warmbuild/warmbuild/blob/main/src/rules';
-export const TOOL_VERSION = '0.1.0';
+export const REPOSITORY_URL = 'https://github.com/warmbuild/warmbuild';
+export const DOCS_BASE = `${REPOSITORY_URL}/blob/main/src/rules`;
 
+/** The rule's README in the repository: every format links it. */
 export function helpUri(ruleName: string): string {
   return `${DOCS_BASE}/${ruleName}/README.md`;
 }
+
+/**
+ * GitLab Code Quality category and, for the security rules, GitHub's SARIF `security-severity`
+ * (0-10: 7 and above is "high"). Security rules: leaked credentials, turned-off checksums, a module
+ * fetch that can silently go without its credentials, a build cache another project can poison.
+ */
+export const RULE_CLASS: Readonly<Record<string, { category: 'Security' | 'Performance' | 'Bug Risk'; securitySeverity?: string }>> = {
+  'go-build-cache': { category: 'Performance' },
+  'go-mod-cache': { category: 'Performance' },
+  'cache-target-mismatch': { category: 'Performance' },
+  'copy-before-mod-download': { category: 'Performance' },
+  'go-build-force': { category: 'Performance' },
+  'cache-mount-nonroot': { category: 'Bug Risk' },
+  'go-cache-locked': { category: 'Performance' },
+  'go-build-in-make': { category: 'Performance' },
+  buildvcs: { category: 'Bug Risk' },
+  'toolchain-mismatch': { category: 'Bug Risk' },
+  'secret-in-arg-env': { category: 'Security', securitySeverity: '8.0' },
+  'secret-mount-required': { category: 'Security', securitySeverity: '3.0' },
+  'checksum-off': { category: 'Security', securitySeverity: '6.5' },
+  'targetarch-before-download': { category: 'Performance' },
+  'cache-id-shared-across-projects': { category: 'Security', securitySeverity: '5.0' },
+};
 
 export function json(results: readonly FileResult[]): string {
   const files = results.map((r) =>
@@ -29,6 +53,7 @@ export function json(results: readonly FileResult[]): string {
             endColumn: f.endColumn,
             message: f.message,
             fix: f.fix,
+            docs: helpUri(f.rule),
           })),
         },
   );
@@ -67,14 +92,19 @@ export function fingerprints(result: FileResult): string[] {
 
 const SARIF_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note' };
 
-export function sarif(results: readonly FileResult[]): string {
-  const driverRules = rules.map((r) => ({
-    id: r.code,
-    name: r.name,
-    shortDescription: { text: r.meta.description },
-    helpUri: helpUri(r.name),
-    defaultConfiguration: { level: SARIF_LEVEL[r.meta.severity] },
-  }));
+export function sarif(results: readonly FileResult[], options: { toolVersion?: string } = {}): string {
+  const driverRules = rules.map((r) => {
+    const securitySeverity = RULE_CLASS[r.name]?.securitySeverity;
+    return {
+      id: r.code,
+      name: r.name,
+      shortDescription: { text: r.meta.description },
+      helpUri: helpUri(r.name),
+      help: { text: `${r.meta.description} See ${helpUri(r.name)}`, markdown: `${r.meta.description} [Documentation](${helpUri(r.name)})` },
+      defaultConfiguration: { level: r.meta.optIn ? 'none' : SARIF_LEVEL[r.meta.severity], ...(r.meta.optIn ? { enabled: false } : {}) },
+      properties: securitySeverity ? { tags: ['security'], 'security-severity': securitySeverity } : { tags: [RULE_CLASS[r.name]?.category.toLowerCase() ?? 'performance'] },
+    };
+  });
   const sarifResults = results.flatMap((r) => {
     const prints = fingerprints(r);
     return r.findings.map((f, i) => ({
@@ -90,7 +120,7 @@ export function sarif(results: readonly FileResult[]): string {
     .filter((r) => r.error)
     .map((r) => ({ level: 'error', message: { text: r.error }, locations: [{ physicalLocation: { artifactLocation: { uri: toUri(r.path) } } }] }));
   const run = {
-    tool: { driver: { name: 'warmbuild', version: TOOL_VERSION, informationUri: 'https://github.com/warmbuild/warmbuild', rules: driverRules } },
+    tool: { driver: { name: 'warmbuild', ...(options.toolVersion ? { version: options.toolVersion } : {}), informationUri: REPOSITORY_URL, rules: driverRules } },
     results: sarifResults,
     invocations: [{ executionSuccessful: notifications.length === 0, toolExecutionNotifications: notifications }],
   };
@@ -126,7 +156,7 @@ export function github(results: readonly FileResult[]): string {
     if (r.error) return [`::error file=${escapeProperty(r.path)}::${escapeData(r.error)}`];
     return r.findings.map(
       (f) =>
-        `::${GITHUB_LEVEL[f.severity]} file=${escapeProperty(r.path)},line=${f.line},col=${f.column},endLine=${f.endLine},endColumn=${f.endColumn},title=${escapeProperty(`${f.code} ${f.rule}`)}::${escapeData(f.message)}`,
+        `::${GITHUB_LEVEL[f.severity]} file=${escapeProperty(r.path)},line=${f.line},col=${f.column},endLine=${f.endLine},endColumn=${f.endColumn},title=${escapeProperty(`${f.code} ${f.rule}`)}::${escapeData(`${f.message}\nDocs: ${helpUri(f.rule)}`)}`,
     );
   });
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
@@ -141,8 +171,9 @@ export function gitlab(results: readonly FileResult[]): string {
     return r.findings.map((f, i) => ({
       type: 'issue',
       check_name: `${f.code} ${f.rule}`,
-      description: f.message,
-      categories: ['Performance'],
+      description: `${f.message} Docs: ${helpUri(f.rule)}`,
+      categories: [RULE_CLASS[f.rule]?.category ?? 'Performance'],
+      content: { body: `[${f.code} ${f.rule}](${helpUri(f.rule)})` },
       severity: GITLAB_SEVERITY[f.severity],
       fingerprint: prints[i],
       location: { path: r.path, lines: { begin: f.line, end: f.endLine } },
@@ -159,7 +190,7 @@ export function checkstyle(results: readonly FileResult[]): string {
   const files = results.map((r) => {
     const errors = r.error
       ? [`    <error line="1" column="1" severity="error" message="${xml(r.error)}" source="warmbuild.input"/>`]
-      : r.findings.map((f) => `    <error line="${f.line}" column="${f.column}" severity="${f.severity}" message="${xml(f.message)}" source="warmbuild.${f.code}.${f.rule}"/>`);
+      : r.findings.map((f) => `    <error line="${f.line}" column="${f.column}" severity="${f.severity}" message="${xml(`${f.message} (${helpUri(f.rule)})`)}" source="warmbuild.${f.code}.${f.rule}"/>`);
     return [`  <file name="${xml(r.path)}">`, ...errors, '  </file>'].join('\n');
   });
   return ['<?xml version="1.0" encoding="utf-8"?>', '<checkstyle version="4.3">', ...files, '</checkstyle>', ''].join('\n');

@@ -1,4 +1,5 @@
 import type { FileResult } from '../runner.js';
+import { helpUri } from './machine.js';
 
 export interface StylishOptions {
   color?: boolean;
@@ -18,7 +19,7 @@ export function stylish(results: readonly FileResult[], options: StylishOptions 
       continue;
     }
     if (result.findings.length === 0) continue;
-    out.push(result.path);
+    out.push(result.context === undefined ? result.path : `${result.path} ${paint('dim', `(build context: ${result.context})`)}`);
     for (const f of result.findings) {
       findings++;
       if (f.fix) fixable++;
@@ -28,8 +29,12 @@ export function stylish(results: readonly FileResult[], options: StylishOptions 
     out.push('');
   }
   const errors = results.filter((r) => r.error).length;
-  if (findings === 0 && errors === 0) return '';
-  const parts = [`${findings} finding${findings === 1 ? '' : 's'} in ${results.filter((r) => r.findings.length > 0).length} of ${results.length} file${results.length === 1 ? '' : 's'}`];
+  const files = `${results.length} file${results.length === 1 ? '' : 's'}`;
+  if (findings === 0 && errors === 0) return `no findings in ${files}\n`;
+  const ruleNames = [...new Set(results.flatMap((r) => r.findings.map((f) => f.rule)))].sort();
+  for (const name of ruleNames) out.push(`${paint('dim', `${name}:`)} ${helpUri(name)}`);
+  if (ruleNames.length > 0) out.push('');
+  const parts = [`${findings} finding${findings === 1 ? '' : 's'} in ${results.filter((r) => r.findings.length > 0).length} of ${files}`];
   if (fixable > 0) parts.push(`${fixable} fixable with \`warmbuild fix\` (suggestions need --unsafe)`);
   if (errors > 0) parts.push(`${errors} file${errors === 1 ? '' : 's'} could not be checked`);
   out.push(parts.join('; '));

@@ -31,6 +31,11 @@ export interface BuildContext {
 export interface RuleMeta {
   description: string;
   severity: Severity;
+  /**
+   * Off unless configured (`--rule NAME=info`, or `rules:` in the config): for findings that matter only
+   * on some setups, so that `check` after `fix` stays clean by default.
+   */
+  optIn?: boolean;
   /** What kind of fix the rule can offer, if any. */
   fixable: FixKind | 'safe-or-suggestion' | null;
   messages: Record<string, string>;

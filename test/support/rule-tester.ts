@@ -81,7 +81,9 @@ function variantsFor(code: string): Variant[] {
 }
 
 function only(rule: Rule, facts: BuildContextFacts | undefined): CheckOptions {
-  return { rules: Object.fromEntries(rules.filter((r) => r !== rule).map((r) => [r.name, 'off' as const])), facts };
+  const others = Object.fromEntries(rules.filter((r) => r !== rule).map((r) => [r.name, 'off' as const]));
+  // An opt-in rule is tested switched on.
+  return { rules: rule.meta.optIn ? { ...others, [rule.name]: rule.meta.severity } : others, facts };
 }
 
 /** ESLint-style rule tests: every case runs as written, in CRLF, with lowercase keywords and with `# escape=\``. */

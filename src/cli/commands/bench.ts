@@ -5,76 +5,80 @@ import { AbortedError } from '../../adapters/docker.js';
 import { writeAtomic } from '../../adapters/fs.js';
 import { renderHtml, renderMarkdown, renderTable } from '../../bench/render.js';
 import { runBench } from '../../bench/run.js';
-import { SCENARIOS, type Scenario } from '../../bench/types.js';
+import { SCENARIOS } from '../../bench/types.js';
 import { UsageError } from '../../errors.js';
-import { parse, type Command } from '../io.js';
+import { defineCommand } from '../command.js';
 import { generateFor } from './init.js';
 
 export const BUNDLED_EXAMPLE = fileURLToPath(new URL('../../../examples/hello-world', import.meta.url));
 
-export const bench: Command = async (argv, io) => {
-  const { values, positionals } = parse(argv, {
-    dockerfile: { type: 'string' },
-    vs: { type: 'string' },
-    unsafe: { type: 'boolean' },
-    scenarios: { type: 'string' },
-    runs: { type: 'string' },
-    edit: { type: 'string' },
-    target: { type: 'string' },
-    'no-native': { type: 'boolean' },
-    json: { type: 'string' },
-    markdown: { type: 'boolean' },
-    report: { type: 'string' },
-  });
-  if (positionals.length > 1) throw new UsageError('bench takes one project directory');
-  const scenarios = ((values.scenarios as string | undefined) ?? SCENARIOS.join(',')).split(',').map((s) => s.trim());
-  for (const s of scenarios) if (!(SCENARIOS as readonly string[]).includes(s)) throw new UsageError(`--scenarios: unknown scenario "${s}" (cold, noop, edit, deps)`);
-  const runs = Number((values.runs as string | undefined) ?? '3');
-  if (!Number.isInteger(runs) || runs < 1) throw new UsageError('--runs must be a positive integer');
-
-  const controller = new AbortController();
-  const onSigint = (): void => controller.abort();
-  process.once('SIGINT', onSigint);
-  let lastLength = 0;
-  const progress = (message: string): void => {
-    if (io.isTTY) {
-      io.stderr(`\r${message.padEnd(lastLength)}`);
-      lastLength = message.length;
-    } else {
-      io.stderr(`${message}\n`);
+export const bench = defineCommand({
+  name: 'bench',
+  summary: 'Measure rebuild times of a Dockerfile and of its fix with real BuildKit builds, next to a native go build.',
+  operands: '[project-dir]',
+  description: [
+    'Builds the project\'s Dockerfile and warmbuild\'s fix of it (or --vs) in scratch copies, cold, no-op, after a one-file edit and after a dependency change, alternating the variants, --runs times. The project directory defaults to the bundled example. A variant that fails exits 1; Ctrl-C removes scratch copies, images, volumes and cache namespaces.',
+  ],
+  options: {
+    dockerfile: { type: 'string', valueName: 'FILE', default: 'Dockerfile', description: 'The Dockerfile to measure, relative to the project directory.', example: '--dockerfile build/Dockerfile' },
+    vs: { type: 'string', valueName: 'FILE|generated', description: 'What to compare with instead of warmbuild\'s fix: another Dockerfile, or generated for `warmbuild init`\'s.', example: '--vs generated' },
+    unsafe: { type: 'boolean', description: 'Compare with the fix including suggestions.' },
+    scenarios: { type: 'list', valueName: 'LIST', choices: SCENARIOS, commaSeparated: true, default: SCENARIOS, description: 'Scenarios to run.', example: '--scenarios noop,edit' },
+    runs: { type: 'integer', valueName: 'N', default: 3, min: 1, description: 'Runs per scenario and variant (the report gives the median).' },
+    edit: { type: 'string', valueName: 'PATH', description: 'The Go file the one-file-edit scenario edits; default: bench picks a file the build compiles.' },
+    target: { type: 'string', valueName: 'STAGE', description: 'Build this stage of both Dockerfiles.' },
+    'no-native': { type: 'boolean', description: 'Skip the native go build in the builder image.' },
+    json: { type: 'string', valueName: 'PATH', description: 'Also write the report as JSON (docs/bench.md has the schema).' },
+    markdown: { type: 'boolean', description: 'Print the table as Markdown, for a pull request.' },
+    report: { type: 'string', valueName: 'PATH.html', description: 'Also write a self-contained HTML report with a bar chart.' },
+  },
+  examples: ['warmbuild bench --runs 3', 'warmbuild bench /src/app --vs generated --json bench.json --report bench.html'],
+  async run({ options, positionals }, io) {
+    if (positionals.length > 1) throw new UsageError('bench takes one project directory');
+    const controller = new AbortController();
+    const onSigint = (): void => controller.abort();
+    process.once('SIGINT', onSigint);
+    let lastLength = 0;
+    const progress = (message: string): void => {
+      if (io.isTTY) {
+        io.stderr(`\r${message.padEnd(lastLength)}`);
+        lastLength = message.length;
+      } else {
+        io.stderr(`${message}\n`);
+      }
+    };
+    try {
+      const { report, failed } = await runBench({
+        projectDir: positionals[0] ?? BUNDLED_EXAMPLE,
+        dockerfile: options.dockerfile,
+        vs: options.vs,
+        unsafe: options.unsafe,
+        scenarios: SCENARIOS.filter((s) => options.scenarios.includes(s)),
+        runs: options.runs,
+        edit: options.edit,
+        target: options.target,
+        native: !options['no-native'],
+        env: process.env,
+        generate: async (dir) => (await generateFor(dir, { goprivate: io.env?.GOPRIVATE || undefined })).dockerfile,
+        progress,
+        signal: controller.signal,
+      });
+      if (io.isTTY) io.stderr('\r'.padEnd(lastLength + 1) + '\r');
+      io.stdout(options.markdown ? renderMarkdown(report) : renderTable(report));
+      if (options.json) await writeOutput(options.json, `${JSON.stringify(report, null, 2)}\n`);
+      if (options.report) await writeOutput(options.report, renderHtml(report));
+      return failed ? 1 : 0;
+    } catch (error) {
+      if (error instanceof AbortedError) {
+        io.stderr('\nwarmbuild bench: interrupted; scratch copies, images, volumes and cache namespaces removed\n');
+        return 130;
+      }
+      throw error;
+    } finally {
+      process.removeListener('SIGINT', onSigint);
     }
-  };
-  try {
-    const { report, failed } = await runBench({
-      projectDir: positionals[0] ?? BUNDLED_EXAMPLE,
-      dockerfile: (values.dockerfile as string | undefined) ?? 'Dockerfile',
-      vs: values.vs as string | undefined,
-      unsafe: values.unsafe === true,
-      scenarios: SCENARIOS.filter((s) => scenarios.includes(s)) as Scenario[],
-      runs,
-      edit: values.edit as string | undefined,
-      target: values.target as string | undefined,
-      native: values['no-native'] !== true,
-      env: process.env,
-      generate: async (dir) => (await generateFor(dir, { goprivate: process.env.GOPRIVATE || undefined })).dockerfile,
-      progress,
-      signal: controller.signal,
-    });
-    if (io.isTTY) io.stderr('\r'.padEnd(lastLength + 1) + '\r');
-    io.stdout(values.markdown ? renderMarkdown(report) : renderTable(report));
-    if (values.json) await writeOutput(values.json as string, `${JSON.stringify(report, null, 2)}\n`);
-    if (values.report) await writeOutput(values.report as string, renderHtml(report));
-    return failed ? 1 : 0;
-  } catch (error) {
-    if (error instanceof AbortedError) {
-      io.stderr('\nwarmbuild bench: interrupted; scratch copies, images, volumes and cache namespaces removed\n');
-      return 130;
-    }
-    throw error;
-  } finally {
-    process.removeListener('SIGINT', onSigint);
-  }
-};
+  },
+});
 
 async function writeOutput(file: string, text: string): Promise<void> {
   await fs.mkdir(path.dirname(path.resolve(file)), { recursive: true });

@@ -7,6 +7,7 @@ export const cacheIdSharedAcrossProjects: Rule = {
   meta: {
     description: 'A Go cache mount without id= is shared by every project on the builder that mounts the same path.',
     severity: 'info',
+    optIn: true,
     fixable: null,
     messages: {
       sharedId: 'This cache mount has no id=, so its id is its target ({{target}}): every project built on the same builder shares it. Go trusts its build cache, so a project can poison another project. On shared builders set id=<project>-{{kind}}, or build with --build-arg BUILDKIT_CACHE_MOUNT_NS=<project>.',

@@ -1,5 +1,6 @@
 import { goCommandsOfMake, parseMakefile, type Makefile } from '../../context/makefile.js';
 import { globRegExp, makefileFlag, scriptCandidates } from '../../context/collect.js';
+import { copiedFrom } from '../../context/copies.js';
 import { addRunMount } from '../../fix/helpers.js';
 import { analyzeScript, compiles, lexShell, type GoInvocation, type SimpleCommand } from '../../model/shell.js';
 import type { BuildContext } from '../types.js';
@@ -9,7 +10,7 @@ import type { Rule } from '../types.js';
 const MAKEFILES = ['GNUmakefile', 'makefile', 'Makefile'];
 
 /** The Go commands an opaque command runs, as far as the context shows; undefined when it does not. */
-function goCommandsOf(command: SimpleCommand, context: BuildContext): GoInvocation[] | undefined {
+function goCommandsOf(command: SimpleCommand, context: BuildContext, copied: (script: string) => readonly string[]): GoInvocation[] | undefined {
   const argv = command.argv.map((w) => w.value);
   const name = argv[0]?.split('/').pop();
   if (name === 'make' || name === 'gmake') {
@@ -27,7 +28,7 @@ function goCommandsOf(command: SimpleCommand, context: BuildContext): GoInvocati
     const result = goCommandsOfMake(mk, targets);
     return result.resolved || result.go.length > 0 ? result.go : undefined;
   }
-  const script = scriptCandidates(argv).map((c) => context.files[c]).find((t) => t !== undefined);
+  const script = scriptCandidates(argv, copied).map((c) => context.files[c]).find((t) => t !== undefined);
   return script === undefined ? undefined : analyzeScript(lexShell(script, null)).go;
 }
 
@@ -62,7 +63,7 @@ export const goBuildInMake: Rule = {
         const label = first.argv.map((w) => w.value).join(' ').slice(0, 60);
         const span = { start: first.argv[0]!.span.start, end: first.argv[first.argv.length - 1]!.span.end };
         const ctx = context.facts.context;
-        const found = ctx ? analysis.opaque.map((c) => ({ command: c, go: goCommandsOf(c, ctx) })) : [];
+        const found = ctx ? analysis.opaque.map((c) => ({ command: c, go: goCommandsOf(c, ctx, (script) => copiedFrom(context.model, run, script)) })) : [];
         const known = found.filter((f) => f.go !== undefined);
         if (known.length === 0) {
           if (hasBuildCache || directCompile || !isGoBuilderStage(context, run)) return;

@@ -1,0 +1,27 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkText, fixText, type Finding } from '../src/lint.js';
+
+/** `check` after `fix` reports nothing the fix itself introduced, on the real Dockerfiles of ../shared/corpus. */
+const CORPUS = path.resolve(import.meta.dirname, '..', '..', 'shared', 'corpus', 'dockerfiles');
+const files = existsSync(CORPUS) ? readdirSync(CORPUS).filter((f) => f.endsWith('Dockerfile')).sort() : [];
+if (files.length === 0) process.stderr.write(`\n[warmbuild tests] No corpus at ${CORPUS}: SKIPPING fix-clean tests.\n\n`);
+
+const tally = (findings: readonly Finding[]): Map<string, number> => {
+  const counts = new Map<string, number>();
+  for (const f of findings) counts.set(`${f.code} ${f.messageId}`, (counts.get(`${f.code} ${f.messageId}`) ?? 0) + 1);
+  return counts;
+};
+
+describe.skipIf(files.length === 0)('fix output is clean under the default configuration', () => {
+  it('after the safe fixes no rule reports more of anything than before', () => {
+    const introduced: string[] = [];
+    for (const file of files) {
+      const text = readFileSync(path.join(CORPUS, file), 'utf8');
+      const before = tally(checkText(text));
+      for (const [key, count] of tally(fixText(text).remaining)) if (count > (before.get(key) ?? 0)) introduced.push(`${file}: ${key}`);
+    }
+    expect(introduced).toEqual([]);
+  });
+});
