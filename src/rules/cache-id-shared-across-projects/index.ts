@@ -1,13 +1,14 @@
 import { goCacheMounts } from '../go-facts.js';
-import type { Rule } from '../types.js';
+import { defineRule } from '../define.js';
 
-export const cacheIdSharedAcrossProjects: Rule = {
+export const cacheIdSharedAcrossProjects = defineRule({
   name: 'cache-id-shared-across-projects',
   code: 'WB131',
   meta: {
     description: 'A Go cache mount without id= is shared by every project on the builder that mounts the same path.',
     severity: 'info',
     fixable: null,
+    docs: { summary: 'a Go cache mount without `id=` on a builder other projects share', fix: 'none (only you know the project\'s name)' },
     messages: {
       sharedId: 'This cache mount has no id=, so its id is its target ({{target}}): every project built on the same builder shares it. Go trusts its build cache, so a project can poison another project. On shared builders set id=<project>-{{kind}}, or build with --build-arg BUILDKIT_CACHE_MOUNT_NS=<project>.',
     },
@@ -24,4 +25,4 @@ export const cacheIdSharedAcrossProjects: Rule = {
       },
     };
   },
-};
+});
