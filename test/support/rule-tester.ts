@@ -1,13 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { checkText, fixText, type CheckOptions } from '../../src/lint.js';
 import { parseDockerfile } from '../../src/model/dockerfile.js';
-import { rules } from '../../src/rules/index.js';
-import type { BuildContextFacts, Rule } from '../../src/rules/types.js';
+import { findSyntaxProblem } from '../../src/model/validate.js';
+import type { BuildContextFacts, FixKind, Rule } from '../../src/rules/types.js';
 
 export interface ExpectedFinding {
   messageId: string;
   line: number;
   column: number;
+  endLine?: number;
+  endColumn?: number;
+  /** The kind of fix the finding offers; null for none. */
+  fix?: FixKind | null;
   /** Substring the rendered message must contain. */
   message?: string;
 }
@@ -80,18 +84,39 @@ function variantsFor(code: string): Variant[] {
   return hasEscape ? [plain, crlf, lowercase] : [plain, crlf, lowercase, backtickEscape];
 }
 
-function only(rule: Rule, facts: BuildContextFacts | undefined): CheckOptions {
-  return { rules: Object.fromEntries(rules.filter((r) => r !== rule).map((r) => [r.name, 'off' as const])), facts };
+function optionsFor(facts: BuildContextFacts | undefined): CheckOptions {
+  return facts ? { facts } : {};
+}
+
+/** ESLint's guard: a case written twice tests nothing new and usually hides a copy-paste slip. */
+function rejectDuplicates(kind: string, cases: readonly (ValidCase | InvalidCase)[]): void {
+  const seen = new Set<string>();
+  for (const c of cases) {
+    const { name: _name, ...rest } = c;
+    const key = JSON.stringify(rest);
+    if (seen.has(key)) throw new Error(`duplicate ${kind} case${c.name ? ` "${c.name}"` : ''}:\n${c.code}`);
+    seen.add(key);
+  }
+}
+
+/** A fix must leave a Dockerfile that still parses, as BuildKit reads it. */
+function expectParses(output: string): void {
+  const problem = findSyntaxProblem(parseDockerfile(output));
+  expect(problem, `fixed output does not parse (line ${problem?.line}: ${problem?.message}):\n${output}`).toBeUndefined();
 }
 
 /** ESLint-style rule tests: every case runs as written, in CRLF, with lowercase keywords and with `# escape=\``. */
 export function testRule(rule: Rule, cases: { valid: ValidCase[]; invalid: InvalidCase[] }): void {
+  rejectDuplicates('valid', cases.valid);
+  rejectDuplicates('invalid', cases.invalid);
+  // Only this rule runs: the others neither report nor fix.
+  const ruleList: readonly Rule[] = [rule];
   describe(`${rule.name} (${rule.code})`, () => {
     for (const [index, c] of cases.valid.entries()) {
       for (const variant of variantsFor(c.code)) {
         it(`valid #${index}${c.name ? ` ${c.name}` : ''} [${variant.name}]`, () => {
           const code = variant.apply(c.code);
-          expect(checkText(code, only(rule, c.facts))).toEqual([]);
+          expect(checkText(code, optionsFor(c.facts), ruleList)).toEqual([]);
         });
       }
     }
@@ -99,24 +124,33 @@ export function testRule(rule: Rule, cases: { valid: ValidCase[]; invalid: Inval
       for (const variant of variantsFor(c.code)) {
         it(`invalid #${index}${c.name ? ` ${c.name}` : ''} [${variant.name}]`, () => {
           const code = variant.apply(c.code);
-          const options = only(rule, c.facts);
+          const options = optionsFor(c.facts);
           const shift = variant.lineShift(c.code);
-          const findings = checkText(code, options);
+          const findings = checkText(code, options, ruleList);
           expect(findings.map((f) => ({ messageId: f.messageId, line: f.line, column: f.column }))).toEqual(
             c.errors.map((e) => ({ messageId: e.messageId, line: e.line + shift, column: e.column })),
           );
+          c.errors.forEach((e, i) => {
+            const f = findings[i]!;
+            if (e.endLine !== undefined) expect(f.endLine, 'endLine').toBe(e.endLine + shift);
+            if (e.endColumn !== undefined) expect(f.endColumn, 'endColumn').toBe(e.endColumn);
+            if (e.fix !== undefined) expect(f.fix, 'fix kind').toBe(e.fix);
+            if (f.fix) expect(f.fixTitle, 'fix title').toBeTruthy();
+          });
           c.errors.forEach((e, i) => {
             // Messages that cite a line number cite the shifted one in variants that add lines.
             if (e.message) expect(findings[i]!.message).toContain(e.message.replace(/line (\d+)/g, (_m, n: string) => `line ${Number(n) + shift}`));
             expect(rule.meta.messages[e.messageId]).toBeDefined();
           });
           const expected = variant.apply(c.output ?? c.code);
-          const fixed = fixText(code, options);
+          const fixed = fixText(code, options, ruleList);
           expect(fixed.output).toBe(expected);
-          expect(fixText(fixed.output, options).output).toBe(fixed.output);
-          const unsafe = fixText(code, { ...options, unsafe: true });
+          expectParses(fixed.output);
+          expect(fixText(fixed.output, options, ruleList).output).toBe(fixed.output);
+          const unsafe = fixText(code, { ...options, unsafe: true }, ruleList);
           expect(unsafe.output).toBe(variant.apply(c.unsafeOutput ?? c.output ?? c.code));
-          expect(fixText(unsafe.output, { ...options, unsafe: true }).output).toBe(unsafe.output);
+          expectParses(unsafe.output);
+          expect(fixText(unsafe.output, { ...options, unsafe: true }, ruleList).output).toBe(unsafe.output);
         });
       }
     }

@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { defineRule, RuleError, lintModel, parseDockerfile, check as checkText, fix as fixText } from '../src/index.js';
+import { ruleDocsUrl } from '../src/rules/define.js';
+import { rules } from '../src/rules/index.js';
+import type { FixKind } from '../src/rules/types.js';
+import { testRule } from './support/rule-tester.js';
+
+/** A rule that reports every USER instruction, with whatever the test asks for. */
+function userRule(fixable: FixKind | 'safe-or-suggestion' | null, report: { kind?: FixKind; data?: Record<string, string>; suggest?: boolean; title?: string }) {
+  return defineRule({
+    name: 'no-user',
+    code: 'X001',
+    meta: {
+      description: 'test rule',
+      severity: 'warning',
+      fixable,
+      hasSuggestions: true,
+      docs: { summary: 'test rule' },
+      messages: { user: 'USER {{name}} found', drop: 'drop it' },
+      fixTitles: { user: 'Remove the USER' },
+    },
+    create(context) {
+      return {
+        USER(instruction) {
+          context.report({
+            span: instruction.span,
+            messageId: 'user',
+            data: report.data ?? { name: instruction.args[0]?.value ?? '' },
+            ...(report.kind ? { fix: { kind: report.kind, edits: [{ span: instruction.span, text: '' }], ...(report.title ? { title: report.title } : {}) } } : {}),
+            ...(report.suggest ? { suggest: [{ messageId: 'drop', edits: [{ span: instruction.span, text: 'USER root' }] }] } : {}),
+          });
+        },
+      };
+    },
+  });
+}
+
+const CODE = 'FROM golang:1.25\nUSER 1000\n';
+
+describe('defineRule', () => {
+  it('types message ids and fix titles from meta.messages', () => {
+    defineRule({
+      name: 'typed',
+      code: 'X002',
+      meta: {
+        description: 'd',
+        severity: 'info',
+        fixable: null,
+        docs: { summary: 's' },
+        messages: { right: 'r' },
+        // @ts-expect-error a fix title for a message the rule does not have
+        fixTitles: { wrong: 'w' },
+      },
+      create(context) {
+        return {
+          RUN(run) {
+            context.report({ span: run.span, messageId: 'right' });
+            // @ts-expect-error a typo in messageId does not compile
+            context.report({ span: run.span, messageId: 'rihgt' });
+          },
+        };
+      },
+    });
+  });
+
+  it('fills in the docs URL from the rule name, for every registered rule', () => {
+    expect(userRule(null, {}).url).toBe('https://github.com/warmbuild/warmbuild/blob/main/src/rules/no-user/README.md');
+    for (const rule of rules) expect(rule.url).toBe(ruleDocsUrl(rule.name));
+  });
+
+  it('gives every fixable registered rule a fix title', () => {
+    for (const rule of rules.filter((r) => r.meta.fixable)) expect(Object.keys(rule.meta.fixTitles ?? {}).length, rule.name).toBeGreaterThan(0);
+  });
+});
+
+describe('lintModel with a custom rule list', () => {
+  it('runs only the given rules, with the fix title from meta and extra suggestions', () => {
+    const findings = lintModel(parseDockerfile(CODE), {}, [userRule('safe', { kind: 'safe', suggest: true })]);
+    expect(findings.map((f) => [f.rule, f.messageId, f.message, f.fix, f.fixTitle, f.suggestions.map((s) => s.title)])).toEqual([
+      ['no-user', 'user', 'USER 1000 found', 'safe', 'Remove the USER', ['drop it']],
+    ]);
+    expect(fixText(CODE, {}, [userRule('safe', { kind: 'safe', suggest: true })]).output).toBe('FROM golang:1.25\n\n');
+  });
+
+  it("a report's own title wins over meta.fixTitles", () => {
+    expect(checkText(CODE, {}, [userRule('safe', { kind: 'safe', title: 'Drop USER 1000' })])[0]!.fixTitle).toBe('Drop USER 1000');
+  });
+
+  it('refuses a fix of a kind meta.fixable does not allow', () => {
+    for (const [fixable, kind] of [[null, 'safe'], ['safe', 'suggestion'], ['suggestion', 'safe']] as const) {
+      expect(() => checkText(CODE, {}, [userRule(fixable, { kind })])).toThrow(RuleError);
+    }
+    expect(checkText(CODE, {}, [userRule('safe-or-suggestion', { kind: 'suggestion' })])[0]!.fix).toBe('suggestion');
+  });
+
+  it('refuses a message with a placeholder left unfilled, even when an ignore comment hides the finding', () => {
+    expect(() => checkText(CODE, {}, [userRule(null, { data: {} })])).toThrow(/message "user" needs data.name/);
+    expect(() => checkText(`FROM golang:1.25\n# warmbuild ignore=no-user\nUSER 1000\n`, {}, [userRule(null, { data: {} })])).toThrow(RuleError);
+  });
+
+  it('refuses suggestions from a rule without meta.hasSuggestions', () => {
+    const rule = userRule(null, { suggest: true });
+    expect(() => checkText(CODE, {}, [{ ...rule, meta: { ...rule.meta, hasSuggestions: false } }])).toThrow(/meta.hasSuggestions/);
+  });
+});
+
+describe('rule tester guards', () => {
+  it('rejects duplicate cases', () => {
+    expect(() => testRule(userRule(null, {}), { valid: [{ code: 'FROM a\n' }, { name: 'again', code: 'FROM a\n' }], invalid: [] })).toThrow(/duplicate valid case "again"/);
+    const invalid = { code: CODE, errors: [{ messageId: 'user', line: 2, column: 1 }] };
+    expect(() => testRule(userRule(null, {}), { valid: [], invalid: [invalid, { ...invalid }] })).toThrow(/duplicate invalid case/);
+  });
+});
