@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Edit } from '../fix/edits.js';
 import type { Finding } from '../lint.js';
 import { rules } from '../rules/index.js';
 import type { Severity } from '../rules/types.js';
@@ -6,11 +7,13 @@ import type { FileResult } from '../runner.js';
 
 /** Machine-readable reporters: each a pure function of the results. */
 
-export const DOCS_BASE = 'https://github.com/warmbuild/warmbuild/blob/main/src/rules';
 export const TOOL_VERSION = '0.1.0';
 
-export function helpUri(ruleName: string): string {
-  return `${DOCS_BASE}/${ruleName}/README.md`;
+export { ruleDocsUrl as helpUri } from '../rules/define.js';
+
+/** An edit as ESLint's JSON writes a fix: offsets into the file's text (UTF-16 code units), end exclusive. */
+function jsonEdit(edit: Edit): { range: [number, number]; text: string } {
+  return { range: [edit.span.start, edit.span.end], text: edit.text };
 }
 
 export function json(results: readonly FileResult[]): string {
@@ -22,6 +25,7 @@ export function json(results: readonly FileResult[]): string {
           findings: r.findings.map((f) => ({
             rule: f.rule,
             code: f.code,
+            messageId: f.messageId,
             severity: f.severity,
             line: f.line,
             column: f.column,
@@ -29,6 +33,9 @@ export function json(results: readonly FileResult[]): string {
             endColumn: f.endColumn,
             message: f.message,
             fix: f.fix,
+            fixTitle: f.fixTitle,
+            edits: f.edits.map(jsonEdit),
+            suggestions: f.suggestions.map((s) => ({ messageId: s.messageId, title: s.title, edits: s.edits.map(jsonEdit) })),
           })),
         },
   );
@@ -72,7 +79,7 @@ export function sarif(results: readonly FileResult[]): string {
     id: r.code,
     name: r.name,
     shortDescription: { text: r.meta.description },
-    helpUri: helpUri(r.name),
+    helpUri: r.url,
     defaultConfiguration: { level: SARIF_LEVEL[r.meta.severity] },
   }));
   const sarifResults = results.flatMap((r) => {
