@@ -3,7 +3,7 @@ import type { Edit } from '../fix/edits.js';
 import type { Finding } from '../lint.js';
 import { rules } from '../rules/index.js';
 import type { Severity } from '../rules/types.js';
-import type { FileResult } from '../runner.js';
+import type { FileResult } from '../results.js';
 
 /** Machine-readable reporters: each a pure function of the results. */
 

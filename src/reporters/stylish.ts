@@ -1,4 +1,4 @@
-import type { FileResult } from '../runner.js';
+import type { FileResult } from '../results.js';
 
 export interface StylishOptions {
   color?: boolean;
