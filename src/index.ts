@@ -1,4 +1,5 @@
-/** warmbuild's library API; the CLI is one consumer of it. */
+// warmbuild's library API; the CLI is one consumer of it.
+
 export { checkText as check, fixText as fix, lintModel } from './lint.js';
 export type { CheckOptions, FixOptions, Finding, FixResult, RuleSetting, Suggestion } from './lint.js';
 export { rules, findRule } from './rules/index.js';

@@ -9,7 +9,7 @@ import { findSyntaxProblem } from './model/validate.js';
 import type { FileResult } from './results.js';
 import type { BuildContextFacts, Severity } from './rules/types.js';
 
-/** Runs check and fix over files: the edge between the pure linter and the file system. */
+// Runs check and fix over files: the edge between the pure linter and the file system.
 
 export interface RunOptions {
   /** An explicit config file; otherwise the nearest one above each Dockerfile. */

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withRuleHeader, withRulesTable } from '../src/rules/docs.js';
@@ -27,5 +27,16 @@ describe('generated docs (`npm run docs` rewrites them)', () => {
     expect(withRulesTable(readme, [changed, ...rules.slice(1)])).not.toBe(readme);
     const own = read('src', 'rules', rule!.name, 'README.md');
     expect(withRuleHeader(own, changed)).not.toBe(own);
+  });
+});
+
+describe('published declarations', () => {
+  it('no JSDoc comment is followed by a blank line: a file header written as JSDoc would attach to the first export in the .d.ts', () => {
+    const sources = (readdirSync(path.join(ROOT, 'src'), { recursive: true }) as string[]).filter((f) => f.endsWith('.ts'));
+    const detached = sources.flatMap((file) => {
+      const text = read('src', file);
+      return [...text.matchAll(/\/\*\*(?:(?!\*\/)[\s\S])*\*\/\n[ \t]*\n/g)].map((m) => `src/${file}:${text.slice(0, m.index).split('\n').length}`);
+    });
+    expect(detached, 'write file headers as // comments').toEqual([]);
   });
 });

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors.js';
 
-/** File-system edges of the CLI: discovery, reading, atomic writes. */
+// File-system edges of the CLI: discovery, reading, atomic writes.
 
 const SKIP_DIRS = new Set(['.git', 'node_modules', 'vendor']);
 

@@ -5,7 +5,7 @@ import { rules } from '../rules/index.js';
 import type { Severity } from '../rules/types.js';
 import type { FileResult } from '../results.js';
 
-/** Machine-readable reporters: each a pure function of the results. */
+// Machine-readable reporters: each a pure function of the results.
 
 export const TOOL_VERSION = '0.1.0';
 
