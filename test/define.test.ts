@@ -1,8 +1,11 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defineRule, RuleError, lintModel, parseDockerfile, check as checkText, fix as fixText } from '../src/index.js';
 import { ruleDocsUrl } from '../src/rules/define.js';
 import { rules } from '../src/rules/index.js';
-import type { FixKind } from '../src/rules/types.js';
+import type { FixKind, Rule } from '../src/rules/types.js';
 import { testRule } from './support/rule-tester.js';
 
 /** A rule that reports every USER instruction, with whatever the test asks for. */
@@ -109,5 +112,23 @@ describe('rule tester guards', () => {
     expect(() => testRule(userRule(null, {}), { valid: [{ code: 'FROM a\n' }, { name: 'again', code: 'FROM a\n' }], invalid: [] })).toThrow(/duplicate valid case "again"/);
     const invalid = { code: CODE, errors: [{ messageId: 'user', line: 2, column: 1 }] };
     expect(() => testRule(userRule(null, {}), { valid: [], invalid: [invalid, { ...invalid }] })).toThrow(/duplicate invalid case/);
+  });
+});
+
+describe("README's custom-rule example", () => {
+  it('runs as written: pinned-base flags a floating base image and its suggestion pins it', async () => {
+    const readme = readFileSync(path.join(import.meta.dirname, '..', 'README.md'), 'utf8');
+    const example = /```ts\n(import \{ check, fix, ruleCreator[\s\S]+?)```/.exec(readme)![1]!;
+    const dir = mkdtempSync(path.join(tmpdir(), 'warmbuild-example-'));
+    const file = path.join(dir, 'example.ts');
+    const text = 'FROM golang AS build\nFROM build\nFROM golang:1.25\n';
+    writeFileSync(file, `const text = ${JSON.stringify(text)};\n${example.replace("from 'warmbuild'", `from ${JSON.stringify(path.join(import.meta.dirname, '..', 'src', 'index.js'))}`)}`);
+    try {
+      const { pinnedBase } = (await import(file)) as { pinnedBase: Rule };
+      expect(checkText(text, {}, [pinnedBase]).map((f) => [f.line, f.message, f.fix, f.fixTitle])).toEqual([[1, 'golang is not pinned', 'suggestion', 'Pin the image to a tag']]);
+      expect(fixText(text, { unsafe: true }, [pinnedBase]).output).toBe('FROM golang:1 AS build\nFROM build\nFROM golang:1.25\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
