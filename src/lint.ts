@@ -93,7 +93,7 @@ function collectIgnores(model: DockerfileModel): IgnoreEntry[] {
   return entries;
 }
 
-function names(rule: Rule, id: string): boolean {
+function isNamedBy(rule: Rule, id: string): boolean {
   return id === rule.name || id === rule.code.toLowerCase();
 }
 
@@ -102,7 +102,7 @@ function suppress(ignores: IgnoreEntry[], model: DockerfileModel, rule: Rule, sp
   const owner = model.instructions.find((i) => i.span.start <= span.start && span.start <= i.span.end);
   let suppressed = false;
   for (const entry of ignores) {
-    if (!names(rule, entry.id) || !(entry.global || (owner && entry.instruction === owner))) continue;
+    if (!isNamedBy(rule, entry.id) || !(entry.global || (owner && entry.instruction === owner))) continue;
     entry.used = true;
     suppressed = true;
   }
@@ -152,12 +152,12 @@ function toFinding(model: DockerfileModel, rule: Rule, severity: Severity, d: Re
 /** unused-ignore's findings: names no rule knows, and ignores of rules that ran but reported nothing there. */
 function unusedIgnores(ignores: readonly IgnoreEntry[], ruleList: readonly Rule[], ran: ReadonlySet<Rule>): ReportDescriptor<'unknown' | 'unused'>[] {
   return ignores.flatMap((entry): ReportDescriptor<'unknown' | 'unused'>[] => {
-    if (names(unusedIgnore, entry.id) || entry.used) return [];
-    const rule = ruleList.find((r) => names(r, entry.id)) ?? allRules.find((r) => names(r, entry.id));
-    if (!rule) return [{ span: entry.comment, messageId: 'unknown' as const, data: { name: entry.id } }];
+    if (isNamedBy(unusedIgnore, entry.id) || entry.used) return [];
+    const rule = ruleList.find((r) => isNamedBy(r, entry.id)) ?? allRules.find((r) => isNamedBy(r, entry.id));
+    if (!rule) return [{ span: entry.comment, messageId: 'unknown', data: { name: entry.id } }];
     if (!ran.has(rule)) return [];
     const where = entry.global ? 'in this file' : entry.instruction ? `on line ${entry.instruction.line}` : 'after this comment';
-    return [{ span: entry.comment, messageId: 'unused' as const, data: { rule: rule.name, where, name: entry.id } }];
+    return [{ span: entry.comment, messageId: 'unused', data: { rule: rule.name, where, name: entry.id } }];
   });
 }
 
