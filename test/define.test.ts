@@ -6,7 +6,7 @@ import { defineRule, RuleError, lintModel, parseDockerfile, check as checkText, 
 import { ruleDocsUrl } from '../src/rules/define.js';
 import { rules } from '../src/rules/index.js';
 import type { FixKind, Rule } from '../src/rules/types.js';
-import { testRule } from './support/rule-tester.js';
+import { runInvalidCase, runValidCase, testRule } from './support/rule-tester.js';
 
 /** A rule that reports every USER instruction, with whatever the test asks for. */
 function userRule(fixable: FixKind | 'safe-or-suggestion' | null, report: { kind?: FixKind; data?: Record<string, string>; suggest?: boolean; title?: string }) {
@@ -108,6 +108,36 @@ describe('lintModel with a custom rule list', () => {
 });
 
 describe('rule tester guards', () => {
+  const safeRule = userRule('safe', { kind: 'safe' });
+  const good = { code: CODE, errors: [{ messageId: 'user', line: 2, column: 1, endLine: 2, endColumn: 10, fix: 'safe' as const }], output: 'FROM golang:1.25\n\n' };
+
+  it('passes a case that states what the rule does', () => {
+    runInvalidCase(safeRule, good);
+    runValidCase(safeRule, { code: 'FROM golang:1.25\n' });
+  });
+
+  it('fails on a wrong end position or fix kind', () => {
+    expect(() => runInvalidCase(safeRule, { ...good, errors: [{ ...good.errors[0]!, endColumn: 9 }] })).toThrow(/endColumn/);
+    expect(() => runInvalidCase(safeRule, { ...good, errors: [{ ...good.errors[0]!, endLine: 3 }] })).toThrow(/endLine/);
+    expect(() => runInvalidCase(safeRule, { ...good, errors: [{ ...good.errors[0]!, fix: 'suggestion' }] })).toThrow(/fix kind/);
+  });
+
+  it('fails when the fixed output does not parse, even if the case expects it', () => {
+    const breaking = defineRule({
+      ...safeRule,
+      create: (context) => ({
+        USER(instruction) {
+          context.report({ span: instruction.span, messageId: 'user', data: { name: 'x' }, fix: { kind: 'safe', edits: [{ span: instruction.keywordSpan, text: 'USR' }] } });
+        },
+      }),
+    });
+    expect(() => runInvalidCase(breaking, { ...good, output: 'FROM golang:1.25\nUSR 1000\n' })).toThrow(/does not parse/);
+  });
+
+  it('runs the rule alone: another rule that would report is not run', () => {
+    runValidCase(safeRule, { code: 'FROM golang:1.25\nRUN go build -o /app .\n' });
+  });
+
   it('rejects duplicate cases', () => {
     expect(() => testRule(userRule(null, {}), { valid: [{ code: 'FROM a\n' }, { name: 'again', code: 'FROM a\n' }], invalid: [] })).toThrow(/duplicate valid case "again"/);
     const invalid = { code: CODE, errors: [{ messageId: 'user', line: 2, column: 1 }] };

@@ -33,7 +33,7 @@ export interface ValidCase {
   facts?: BuildContextFacts;
 }
 
-interface Variant {
+export interface Variant {
   name: string;
   /** Lines the variant adds above the original first line. */
   lineShift(code: string): number;
@@ -105,53 +105,54 @@ function expectParses(output: string): void {
   expect(problem, `fixed output does not parse (line ${problem?.line}: ${problem?.message}):\n${output}`).toBeUndefined();
 }
 
+/** One valid case in one variant: the rule alone reports nothing. Throws on failure. */
+export function runValidCase(rule: Rule, c: ValidCase, variant: Variant = plain): void {
+  expect(checkText(variant.apply(c.code), optionsFor(c.facts), [rule])).toEqual([]);
+}
+
+/** One invalid case in one variant: the findings, their fixes and the fixed outputs. Throws on failure. */
+export function runInvalidCase(rule: Rule, c: InvalidCase, variant: Variant = plain): void {
+  // Only this rule runs: the others neither report nor fix.
+  const ruleList: readonly Rule[] = [rule];
+  const code = variant.apply(c.code);
+  const options = optionsFor(c.facts);
+  const shift = variant.lineShift(c.code);
+  const findings = checkText(code, options, ruleList);
+  expect(findings.map((f) => ({ messageId: f.messageId, line: f.line, column: f.column }))).toEqual(
+    c.errors.map((e) => ({ messageId: e.messageId, line: e.line + shift, column: e.column })),
+  );
+  c.errors.forEach((e, i) => {
+    const f = findings[i]!;
+    if (e.endLine !== undefined) expect(f.endLine, 'endLine').toBe(e.endLine + shift);
+    if (e.endColumn !== undefined) expect(f.endColumn, 'endColumn').toBe(e.endColumn);
+    if (e.fix !== undefined) expect(f.fix, 'fix kind').toBe(e.fix);
+    // Messages that cite a line number cite the shifted one in variants that add lines.
+    if (e.message) expect(f.message).toContain(e.message.replace(/line (\d+)/g, (_m, n: string) => `line ${Number(n) + shift}`));
+  });
+  const expected = variant.apply(c.output ?? c.code);
+  const fixed = fixText(code, options, ruleList);
+  expect(fixed.output).toBe(expected);
+  expectParses(fixed.output);
+  expect(fixText(fixed.output, options, ruleList).output).toBe(fixed.output);
+  const unsafe = fixText(code, { ...options, unsafe: true }, ruleList);
+  expect(unsafe.output).toBe(variant.apply(c.unsafeOutput ?? c.output ?? c.code));
+  expectParses(unsafe.output);
+  expect(fixText(unsafe.output, { ...options, unsafe: true }, ruleList).output).toBe(unsafe.output);
+}
+
 /** ESLint-style rule tests: every case runs as written, in CRLF, with lowercase keywords and with `# escape=\``. */
 export function testRule(rule: Rule, cases: { valid: ValidCase[]; invalid: InvalidCase[] }): void {
   rejectDuplicates('valid', cases.valid);
   rejectDuplicates('invalid', cases.invalid);
-  // Only this rule runs: the others neither report nor fix.
-  const ruleList: readonly Rule[] = [rule];
   describe(`${rule.name} (${rule.code})`, () => {
     for (const [index, c] of cases.valid.entries()) {
       for (const variant of variantsFor(c.code)) {
-        it(`valid #${index}${c.name ? ` ${c.name}` : ''} [${variant.name}]`, () => {
-          const code = variant.apply(c.code);
-          expect(checkText(code, optionsFor(c.facts), ruleList)).toEqual([]);
-        });
+        it(`valid #${index}${c.name ? ` ${c.name}` : ''} [${variant.name}]`, () => runValidCase(rule, c, variant));
       }
     }
     for (const [index, c] of cases.invalid.entries()) {
       for (const variant of variantsFor(c.code)) {
-        it(`invalid #${index}${c.name ? ` ${c.name}` : ''} [${variant.name}]`, () => {
-          const code = variant.apply(c.code);
-          const options = optionsFor(c.facts);
-          const shift = variant.lineShift(c.code);
-          const findings = checkText(code, options, ruleList);
-          expect(findings.map((f) => ({ messageId: f.messageId, line: f.line, column: f.column }))).toEqual(
-            c.errors.map((e) => ({ messageId: e.messageId, line: e.line + shift, column: e.column })),
-          );
-          c.errors.forEach((e, i) => {
-            const f = findings[i]!;
-            if (e.endLine !== undefined) expect(f.endLine, 'endLine').toBe(e.endLine + shift);
-            if (e.endColumn !== undefined) expect(f.endColumn, 'endColumn').toBe(e.endColumn);
-            if (e.fix !== undefined) expect(f.fix, 'fix kind').toBe(e.fix);
-            if (f.fix) expect(f.fixTitle, 'fix title').toBeTruthy();
-          });
-          c.errors.forEach((e, i) => {
-            // Messages that cite a line number cite the shifted one in variants that add lines.
-            if (e.message) expect(findings[i]!.message).toContain(e.message.replace(/line (\d+)/g, (_m, n: string) => `line ${Number(n) + shift}`));
-            expect(rule.meta.messages[e.messageId]).toBeDefined();
-          });
-          const expected = variant.apply(c.output ?? c.code);
-          const fixed = fixText(code, options, ruleList);
-          expect(fixed.output).toBe(expected);
-          expectParses(fixed.output);
-          expect(fixText(fixed.output, options, ruleList).output).toBe(fixed.output);
-          const unsafe = fixText(code, { ...options, unsafe: true }, ruleList);
-          expect(unsafe.output).toBe(variant.apply(c.unsafeOutput ?? c.output ?? c.code));
-          expectParses(unsafe.output);
-          expect(fixText(unsafe.output, { ...options, unsafe: true }, ruleList).output).toBe(unsafe.output);
-        });
+        it(`invalid #${index}${c.name ? ` ${c.name}` : ''} [${variant.name}]`, () => runInvalidCase(rule, c, variant));
       }
     }
   });
