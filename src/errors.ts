@@ -29,3 +29,11 @@ export class InputError extends WarmbuildError {
     super(line === undefined ? `${file}: ${detail}` : `${file}:${line}: ${detail}`);
   }
 }
+
+/** A rule broke the linter's contract (a fix kind `meta.fixable` does not allow, an unfilled placeholder): a bug, never the user's input. */
+export class RuleError extends Error {
+  constructor(readonly rule: string, detail: string) {
+    super(`rule ${rule}: ${detail}`);
+    this.name = 'RuleError';
+  }
+}

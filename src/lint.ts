@@ -4,7 +4,9 @@ import { envAt, goPathsAt } from './model/env.js';
 import { analyzeRun, type RunAnalysis } from './model/shell.js';
 import type { Span } from './model/text.js';
 import { rules as allRules } from './rules/index.js';
-import type { BuildContextFacts, FixKind, Keyword, Rule, RuleContext, Severity } from './rules/types.js';
+import { unusedIgnore } from './rules/unused-ignore/index.js';
+import type { BuildContextFacts, FixKind, Keyword, ReportDescriptor, Rule, RuleContext, Severity } from './rules/types.js';
+import { RuleError } from './errors.js';
 
 export type RuleSetting = Severity | 'off';
 
@@ -17,6 +19,13 @@ export interface CheckOptions {
 export interface FixOptions extends CheckOptions {
   /** Also apply suggestions: fixes that could change the image. */
   unsafe?: boolean;
+}
+
+export interface Suggestion {
+  messageId: string;
+  /** The suggestion's rendered message. */
+  title: string;
+  edits: Edit[];
 }
 
 export interface Finding {
@@ -33,7 +42,11 @@ export interface Finding {
   endColumn: number;
   span: Span;
   fix: FixKind | null;
+  /** What the fix does, as a quick-fix label; null without a fix. */
+  fixTitle: string | null;
   edits: Edit[];
+  /** Alternatives an editor may offer; `fix` never applies them. */
+  suggestions: Suggestion[];
 }
 
 export interface FixResult {
@@ -56,46 +69,108 @@ function configuredSeverity(rule: Rule, settings: Record<string, RuleSetting> | 
 
 const IGNORE_COMMENT = /^warmbuild\s+(global\s+)?ignore=([\w,\s-]+)$/i;
 
-interface Ignores {
-  global: Set<string>;
-  byInstruction: Map<Instruction, Set<string>>;
+/** One name in one ignore comment, and whether it suppressed a finding. */
+interface IgnoreEntry {
+  id: string;
+  comment: Span;
+  global: boolean;
+  /** The instruction a non-global ignore applies to; none when the comment is the last thing in the file. */
+  instruction?: Instruction;
+  used: boolean;
 }
 
-function collectIgnores(model: DockerfileModel): Ignores {
-  const ignores: Ignores = { global: new Set(), byInstruction: new Map() };
+function collectIgnores(model: DockerfileModel): IgnoreEntry[] {
+  const entries: IgnoreEntry[] = [];
   for (const comment of model.comments) {
     const m = IGNORE_COMMENT.exec(comment.text.trim());
     if (!m) continue;
-    const ids = m[2]!.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
-    if (m[1]) {
-      ids.forEach((id) => ignores.global.add(id));
-      continue;
+    const global = !!m[1];
+    const instruction = global ? undefined : model.instructions.find((i) => i.span.start > comment.span.start);
+    for (const id of m[2]!.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean)) {
+      entries.push({ id, comment: comment.span, global, ...(instruction ? { instruction } : {}), used: false });
     }
-    const next = model.instructions.find((i) => i.span.start > comment.span.start);
-    if (!next) continue;
-    const set = ignores.byInstruction.get(next) ?? new Set<string>();
-    ids.forEach((id) => set.add(id));
-    ignores.byInstruction.set(next, set);
   }
-  return ignores;
+  return entries;
 }
 
-function isIgnored(ignores: Ignores, model: DockerfileModel, rule: Rule, span: Span): boolean {
-  const keys = [rule.name, rule.code.toLowerCase()];
-  if (keys.some((k) => ignores.global.has(k))) return true;
+function isNamedBy(rule: Rule, id: string): boolean {
+  return id === rule.name || id === rule.code.toLowerCase();
+}
+
+/** Whether an ignore comment suppresses `rule` at `span`; every comment that does is marked used. */
+function suppress(ignores: IgnoreEntry[], model: DockerfileModel, rule: Rule, span: Span): boolean {
   const owner = model.instructions.find((i) => i.span.start <= span.start && span.start <= i.span.end);
-  const set = owner && ignores.byInstruction.get(owner);
-  return !!set && keys.some((k) => set.has(k));
+  let suppressed = false;
+  for (const entry of ignores) {
+    if (!isNamedBy(rule, entry.id) || !(entry.global || (owner && entry.instruction === owner))) continue;
+    entry.used = true;
+    suppressed = true;
+  }
+  return suppressed;
+}
+
+/** Fills `{{name}}` placeholders; a placeholder without a value is the rule's bug. */
+function render(rule: Rule, messageId: string, data: Record<string, string | number> | undefined): string {
+  const template = (rule.meta.messages as Record<string, string | undefined>)[messageId];
+  if (template === undefined) throw new RuleError(rule.name, `reported the unknown messageId "${messageId}"`);
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_match: string, key: string) => {
+    const value = data?.[key];
+    if (value === undefined) throw new RuleError(rule.name, `message "${messageId}" needs data.${key}`);
+    return String(value);
+  });
+}
+
+const ALLOWED_FIXES: Record<string, readonly FixKind[]> = { safe: ['safe'], suggestion: ['suggestion'], 'safe-or-suggestion': ['safe', 'suggestion'] };
+
+function toFinding(model: DockerfileModel, rule: Rule, severity: Severity, d: ReportDescriptor): Finding {
+  if (d.fix && !(ALLOWED_FIXES[rule.meta.fixable ?? ''] ?? []).includes(d.fix.kind)) {
+    throw new RuleError(rule.name, `offered a ${d.fix.kind} fix, which meta.fixable (${rule.meta.fixable}) does not allow`);
+  }
+  if (d.suggest?.length && !rule.meta.hasSuggestions) throw new RuleError(rule.name, 'offered suggestions without meta.hasSuggestions');
+  const fixTitle = d.fix ? (d.fix.title ?? rule.meta.fixTitles?.[d.messageId]) : undefined;
+  if (d.fix && fixTitle === undefined) throw new RuleError(rule.name, `a fix for message "${d.messageId}" has no title (meta.fixTitles)`);
+  const start = model.lines.positionAt(d.span.start);
+  const end = model.lines.positionAt(d.span.end);
+  return {
+    rule: rule.name,
+    code: rule.code,
+    severity,
+    messageId: d.messageId,
+    message: render(rule, d.messageId, d.data),
+    line: start.line,
+    column: start.column,
+    endLine: end.line,
+    endColumn: end.column,
+    span: d.span,
+    fix: d.fix ? d.fix.kind : null,
+    fixTitle: fixTitle ?? null,
+    edits: d.fix?.edits ?? [],
+    suggestions: (d.suggest ?? []).map((s) => ({ messageId: s.messageId, title: render(rule, s.messageId, s.data), edits: s.edits })),
+  };
+}
+
+/** unused-ignore's findings: names no rule knows, and ignores of rules that ran but reported nothing there. */
+function unusedIgnores(ignores: readonly IgnoreEntry[], ruleList: readonly Rule[], ran: ReadonlySet<Rule>): ReportDescriptor<'unknown' | 'unused'>[] {
+  return ignores.flatMap((entry): ReportDescriptor<'unknown' | 'unused'>[] => {
+    if (isNamedBy(unusedIgnore, entry.id) || entry.used) return [];
+    const rule = ruleList.find((r) => isNamedBy(r, entry.id)) ?? allRules.find((r) => isNamedBy(r, entry.id));
+    if (!rule) return [{ span: entry.comment, messageId: 'unknown', data: { name: entry.id } }];
+    if (!ran.has(rule)) return [];
+    const where = entry.global ? 'in this file' : entry.instruction ? `on line ${entry.instruction.line}` : 'after this comment';
+    return [{ span: entry.comment, messageId: 'unused', data: { rule: rule.name, where, name: entry.id } }];
+  });
 }
 
 /** Runs the rules over a parsed Dockerfile. Pure: same model and options, same findings. */
-export function lintModel(model: DockerfileModel, options: CheckOptions = {}): Finding[] {
+export function lintModel(model: DockerfileModel, options: CheckOptions = {}, ruleList: readonly Rule[] = allRules): Finding[] {
   const findings: Finding[] = [];
   const ignores = collectIgnores(model);
   const runs = new Map<Instruction, RunAnalysis>();
-  for (const rule of allRules) {
+  const ran = new Set<Rule>();
+  for (const rule of ruleList) {
     const configured = configuredSeverity(rule, options.rules);
     if (configured === 'off' || (configured === undefined && rule.meta.optIn)) continue;
+    ran.add(rule);
     const context: RuleContext = {
       model,
       facts: options.facts ?? {},
@@ -110,25 +185,8 @@ export function lintModel(model: DockerfileModel, options: CheckOptions = {}): F
         return analysis;
       },
       report: (d) => {
-        if (isIgnored(ignores, model, rule, d.span)) return;
-        const template = rule.meta.messages[d.messageId] ?? d.messageId;
-        const message = template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_match: string, key: string) => String(d.data?.[key] ?? ''));
-        const start = model.lines.positionAt(d.span.start);
-        const end = model.lines.positionAt(d.span.end);
-        findings.push({
-          rule: rule.name,
-          code: rule.code,
-          severity: configured ?? d.severity ?? rule.meta.severity,
-          messageId: d.messageId,
-          message,
-          line: start.line,
-          column: start.column,
-          endLine: end.line,
-          endColumn: end.column,
-          span: d.span,
-          fix: d.fix ? d.fix.kind : null,
-          edits: d.fix?.edits ?? [],
-        });
+        const finding = toFinding(model, rule, configured ?? d.severity ?? rule.meta.severity, d);
+        if (!suppress(ignores, model, rule, d.span)) findings.push(finding);
       },
     };
     const visitors = rule.create(context);
@@ -138,11 +196,18 @@ export function lintModel(model: DockerfileModel, options: CheckOptions = {}): F
     }
     visitors['Dockerfile:exit']?.();
   }
+  const configured = configuredSeverity(unusedIgnore, options.rules);
+  if (ran.has(unusedIgnore) && configured !== 'off') {
+    for (const d of unusedIgnores(ignores, ruleList, ran)) {
+      const finding = toFinding(model, unusedIgnore, configured ?? unusedIgnore.meta.severity, d);
+      if (!suppress(ignores, model, unusedIgnore, d.span)) findings.push(finding);
+    }
+  }
   return findings.sort((a, b) => a.span.start - b.span.start || a.code.localeCompare(b.code));
 }
 
-export function checkText(text: string, options: CheckOptions = {}): Finding[] {
-  return lintModel(parseDockerfile(text), options);
+export function checkText(text: string, options: CheckOptions = {}, ruleList: readonly Rule[] = allRules): Finding[] {
+  return lintModel(parseDockerfile(text), options, ruleList);
 }
 
 /** One fixer pass: every offered fix whose edits overlap no earlier pick, applied at once. */
@@ -156,13 +221,13 @@ export function fixPass(text: string, findings: readonly Finding[], unsafe: bool
  * Applies fixes in up to ten passes: each pass re-parses and applies what `fixPass` picks; the
  * fixer stops when nothing changes or a text repeats (a cycle).
  */
-export function fixText(text: string, options: FixOptions = {}): FixResult {
+export function fixText(text: string, options: FixOptions = {}, ruleList: readonly Rule[] = allRules): FixResult {
   let current = text;
   const seen = new Set([text]);
   let applied = 0;
   let passes = 0;
   let cycle = false;
-  let findings = checkText(current, options);
+  let findings = checkText(current, options, ruleList);
   while (passes < MAX_PASSES) {
     const pass = fixPass(current, findings, options.unsafe === true);
     if (pass.applied.length === 0 || pass.output === current) break;
@@ -174,7 +239,7 @@ export function fixText(text: string, options: FixOptions = {}): FixResult {
     seen.add(pass.output);
     current = pass.output;
     applied += pass.applied.length;
-    findings = checkText(current, options);
+    findings = checkText(current, options, ruleList);
   }
   return { output: current, changed: current !== text, applied, passes, cycle, remaining: findings };
 }

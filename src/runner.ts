@@ -3,26 +3,13 @@ import { defaultBuildContext, exists, findUpward, readText, writeAtomic } from '
 import { CONFIG_FILES, parseConfig, type Config, type FailLevel } from './config.js';
 import { collectContext } from './context/collect.js';
 import { InputError, WarmbuildError } from './errors.js';
-import { fixText, lintModel, type Finding, type FixResult, type RuleSetting } from './lint.js';
+import { fixText, lintModel, type RuleSetting } from './lint.js';
 import { parseDockerfile, type DockerfileModel } from './model/dockerfile.js';
 import { findSyntaxProblem } from './model/validate.js';
+import type { FileResult } from './results.js';
 import type { BuildContextFacts, Severity } from './rules/types.js';
 
-/** Runs check and fix over files: the edge between the pure linter and the file system. */
-
-export interface FileResult {
-  /** The path as given or discovered. */
-  path: string;
-  findings: Finding[];
-  /** Why the file could not be checked; such a file has no findings. */
-  error?: string;
-  /** The text the findings refer to (after fixing, for fix). */
-  source?: string;
-  failLevel: FailLevel;
-  /** The build context read, when it is not the Dockerfile's directory (found upwards, or --context). */
-  context?: string;
-  fix?: Pick<FixResult, 'applied' | 'passes' | 'cycle' | 'changed'> & { original: string };
-}
+// Runs check and fix over files: the edge between the pure linter and the file system.
 
 export interface RunOptions {
   /** An explicit config file; otherwise the nearest one above each Dockerfile. */

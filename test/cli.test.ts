@@ -74,6 +74,7 @@ describe('warmbuild check', () => {
     expect(report.files[0].findings[1]).toEqual({
       rule: 'go-build-cache',
       code: 'WB101',
+      messageId: 'missing',
       severity: 'warning',
       line: 6,
       column: 5,
@@ -82,6 +83,9 @@ describe('warmbuild check', () => {
       message: expect.stringContaining('/root/.cache/go-build'),
       fix: 'safe',
       docs: 'https://github.com/warmbuild/warmbuild/blob/main/src/rules/go-build-cache/README.md',
+      fixTitle: 'Mount a cache on GOCACHE',
+      edits: [{ range: [expect.any(Number), expect.any(Number)], text: expect.stringContaining('--mount=type=cache,target=/root/.cache/go-build') }],
+      suggestions: [],
     });
   });
 
@@ -364,7 +368,7 @@ describe('warmbuild rules', () => {
   it('lists the catalogue as JSON', async () => {
     const r = await cli(['rules', '--format', 'json']);
     const catalogue = JSON.parse(r.stdout);
-    expect(catalogue.rules.map((x: { code: string }) => x.code)).toEqual(['WB101', 'WB102', 'WB103', 'WB104', 'WB105', 'WB106', 'WB107', 'WB110', 'WB111', 'WB112', 'WB120', 'WB121', 'WB122', 'WB130', 'WB131']);
+    expect(catalogue.rules.map((x: { code: string }) => x.code)).toEqual(['WB101', 'WB102', 'WB103', 'WB104', 'WB105', 'WB106', 'WB107', 'WB110', 'WB111', 'WB112', 'WB120', 'WB121', 'WB122', 'WB130', 'WB131', 'WB000']);
     expect(catalogue.rules[0]).toMatchObject({ name: 'go-build-cache', severity: 'warning', fixable: 'safe-or-suggestion' });
   });
 });

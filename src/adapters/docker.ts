@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { WarmbuildError } from '../errors.js';
 
-/** The Docker edge: every process warmbuild starts against the engine goes through here. */
+// The Docker edge: every process warmbuild starts against the engine goes through here.
 
 export class EngineError extends WarmbuildError {}
 

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors.js';
 
-/** File-system edges of the CLI: discovery, reading, atomic writes. */
+// File-system edges of the CLI: discovery, reading, atomic writes.
 
 /** Version-control metadata and build outputs: what they hold is a copy or a dependency, never the project's own Dockerfile. */
 const SKIP_DIRS = new Set(['.git', '.hg', '.svn', 'node_modules', 'vendor', 'dist']);

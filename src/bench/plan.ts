@@ -4,7 +4,7 @@ import { insertAfter } from '../fix/helpers.js';
 import { parseDockerfile } from '../model/dockerfile.js';
 import { isGolangImage } from '../model/env.js';
 
-/** Pure planning for bench: what each build gets, which file to edit, what native runs. */
+// Pure planning for bench: what each build gets, which file to edit, what native runs.
 
 /** Build args the bench passes into every stage: declared right after each FROM, so RUNs see them. */
 export function withStageArgs(dockerfile: string, names: readonly string[]): string {

@@ -1,4 +1,4 @@
-/** Parses BuildKit's `--progress=rawjson` stream (one SolveStatus JSON object per line). Pure. */
+// Parses BuildKit's `--progress=rawjson` stream (one SolveStatus JSON object per line). Pure.
 
 export interface Step {
   /** The vertex name, e.g. `[build 4/6] RUN go build -o /app .` or `exporting to image`. */

@@ -1,6 +1,6 @@
 import type { BenchReport, Scenario, ScenarioResult } from './types.js';
 
-/** Pure renderers of a bench report: terminal table, Markdown for a PR comment, self-contained HTML. */
+// Pure renderers of a bench report: terminal table, Markdown for a PR comment, self-contained HTML.
 
 const LABEL: Record<Scenario, string> = { cold: 'cold', noop: 'no-op', edit: 'one-file edit', deps: 'dependency change' };
 

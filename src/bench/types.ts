@@ -1,4 +1,4 @@
-/** The versioned JSON written by `warmbuild bench --json` (documented in docs/bench.md). */
+// The versioned JSON written by `warmbuild bench --json` (documented in docs/bench.md).
 
 export type Scenario = 'cold' | 'noop' | 'edit' | 'deps';
 export const SCENARIOS: readonly Scenario[] = ['cold', 'noop', 'edit', 'deps'];

@@ -1,9 +1,7 @@
 import { mountFlag, type CacheIdentity } from './identity.js';
 
-/**
- * The helper builds that move cache contents through BuildKit itself: they mount the very same cache
- * and tar it to a build output, or untar a build-context file into it. Pure.
- */
+// The helper builds that move cache contents through BuildKit itself: they mount the very same cache
+// and tar it to a build output, or untar a build-context file into it. Pure.
 
 export const NONCE_ARG = 'WARMBUILD_NONCE';
 

@@ -1,7 +1,5 @@
-/**
- * Just enough of the tar format to trim a Go build cache archive: Go refreshes the mtime of cache
- * entries it uses, so the newest entries are the ones worth keeping. Pure.
- */
+// Just enough of the tar format to trim a Go build cache archive: Go refreshes the mtime of cache
+// entries it uses, so the newest entries are the ones worth keeping. Pure.
 
 interface Entry {
   header: Buffer;

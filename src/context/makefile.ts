@@ -1,10 +1,8 @@
 import { analyzeScript, lexShell, type GoInvocation } from '../model/shell.js';
 
-/**
- * Reads Makefiles well enough to tell what `make TARGET` runs: rules, recipes, plainly defined
- * variables (=, :=, ::=, ?=, +=), includes, prerequisites and recursive `$(MAKE) target`. Pure; it
- * never executes anything. `$(shell ...)` and other functions stay unexpanded.
- */
+// Reads Makefiles well enough to tell what `make TARGET` runs: rules, recipes, plainly defined
+// variables (=, :=, ::=, ?=, +=), includes, prerequisites and recursive `$(MAKE) target`. Pure; it
+// never executes anything. `$(shell ...)` and other functions stay unexpanded.
 
 export interface Makefile {
   variables: Map<string, string>;

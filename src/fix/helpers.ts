@@ -3,7 +3,7 @@ import type { Mount } from '../model/mounts.js';
 import type { ShellWord } from '../model/shell.js';
 import type { Edit } from './edits.js';
 
-/** Dockerfile-aware edit builders: every fix goes through these, so style rules live in one place. */
+// Dockerfile-aware edit builders: every fix goes through these, so style rules live in one place.
 
 /** Formats `key=value` mount fields, quoting a field as BuildKit's CSV reader expects when needed. */
 export function formatMount(fields: ReadonlyArray<readonly [string, string]>): string {

@@ -1,4 +1,4 @@
-/** The flags of a `go build` command line, as the go command reads them. Pure. */
+// The flags of a `go build` command line, as the go command reads them. Pure.
 
 export interface GoBuildFlags {
   tags: string[];

@@ -1,4 +1,4 @@
-/** Go build constraints (`//go:build` lines and file-name suffixes): which files a build compiles. Pure. */
+// Go build constraints (`//go:build` lines and file-name suffixes): which files a build compiles. Pure.
 
 /** Whether a //go:build expression holds when exactly the tags `has` accepts are set. */
 export function constraintHolds(expression: string, has: (tag: string) => boolean): boolean {

@@ -1,7 +1,7 @@
 import { InputError } from '../errors.js';
 import { minorOf, parseGoVersion, type GoVersion } from './version.js';
 
-/** A go.mod or go.work file: what the build needs to know of it. Pure. */
+// A go.mod or go.work file: what the build needs to know of it. Pure.
 
 export interface Replace {
   oldPath: string;

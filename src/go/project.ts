@@ -5,10 +5,8 @@ import type { BuildConfig } from './constraints.js';
 import { fileBuilds, inspectGoFile, type GoFile } from './source.js';
 import { compareGoVersions, parseGoVersion } from './version.js';
 
-/**
- * The project's Go reader: what a Go project builds, learnt from its files alone (no Go toolchain
- * needed). Pure: the files come from src/adapters/project.ts.
- */
+// The project's Go reader: what a Go project builds, learnt from its files alone (no Go toolchain
+// needed). Pure: the files come from src/adapters/project.ts.
 
 export interface ProjectFiles {
   /** Every file the walk saw, relative, with / separators (see GO_IGNORED_DIR for what it skips). */

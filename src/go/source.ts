@@ -1,7 +1,7 @@
 import path from 'node:path/posix';
 import { buildsOnLinux, constraintHolds, nameConstraintHolds, type BuildConfig } from './constraints.js';
 
-/** What one Go source file says about the build, read from its text without a Go toolchain. Pure. */
+// What one Go source file says about the build, read from its text without a Go toolchain. Pure.
 
 export interface GoFile {
   path: string;

@@ -1,4 +1,4 @@
-/** Go release versions (`1.25`, `1.25.3`, `go1.25.3`, `1.26rc1`) and their order. Pure. */
+// Go release versions (`1.25`, `1.25.3`, `go1.25.3`, `1.26rc1`) and their order. Pure.
 
 export interface GoVersion {
   major: number;

@@ -7,11 +7,9 @@ import { analyzeRun } from '../model/shell.js';
 import { LineIndex } from '../model/text.js';
 import { goBuildsOfMakefile, shellValue, type MakeBuilds } from './make.js';
 
-/**
- * How the project already builds its binaries: the go build flags of its Makefile targets, its
- * goreleaser config and its existing Dockerfile, and that Dockerfile's ENTRYPOINT. init keeps what they
- * say (tags, -ldflags, CGO_ENABLED, the entrypoint's flags) so the image runs the same program. Pure.
- */
+// How the project already builds its binaries: the go build flags of its Makefile targets, its
+// goreleaser config and its existing Dockerfile, and that Dockerfile's ENTRYPOINT. init keeps what they
+// say (tags, -ldflags, CGO_ENABLED, the entrypoint's flags) so the image runs the same program. Pure.
 
 export interface ProjectBuild {
   /** What said it, for comments and messages: `Makefile target runc`, `.goreleaser.yaml`. */

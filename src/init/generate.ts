@@ -5,7 +5,7 @@ import { PLAIN_PATH, type GoProject, type MainPackage } from '../go/project.js';
 import type { ExistingBuild } from './existing.js';
 import { planProgram } from './program.js';
 
-/** Writes the Dockerfile and .dockerignore an expert would write for the analysed project. Pure. */
+// Writes the Dockerfile and .dockerignore an expert would write for the analysed project. Pure.
 
 export interface InitOptions {
   /** Build only this binary. */

@@ -1,13 +1,11 @@
 import { expandMake, goCommandsOfMake, parseMakefile, type Makefile } from '../context/makefile.js';
 
-/**
- * What `make TARGET` passes to `go build`, for init to carry over: the one place init reads Makefiles.
- * The reader itself is src/context/makefile.ts; this file adds what init needs beyond it: conditionals
- * (`ifeq`/`ifneq`/`ifdef`/`ifndef`, evaluated with the variables known at that line), the make
- * functions build lines use (`$(if)`, `$(strip)`, `$(filter)`, ...), target-specific `export` lines, and
- * `$(shell ...)` values, which become markers (see `shellValue`) because only the build can run them.
- * Pure.
- */
+// What `make TARGET` passes to `go build`, for init to carry over: the one place init reads Makefiles.
+// The reader itself is src/context/makefile.ts; this file adds what init needs beyond it: conditionals
+// (`ifeq`/`ifneq`/`ifdef`/`ifndef`, evaluated with the variables known at that line), the make
+// functions build lines use (`$(if)`, `$(strip)`, `$(filter)`, ...), target-specific `export` lines, and
+// `$(shell ...)` values, which become markers (see `shellValue`) because only the build can run them.
+// Pure.
 
 export interface MakeGoBuild {
   /** The target whose recipe (or a prerequisite's) runs it. */

@@ -7,11 +7,9 @@ import { LineIndex } from '../model/text.js';
 import type { ExistingBuild, ProjectBuild, ProjectEntrypoint } from './existing.js';
 import { splitShellValues } from './make.js';
 
-/**
- * What keeps the program the same as the project's own build: per binary, the tags, linker flags and
- * CGO_ENABLED its Makefile, goreleaser config or Dockerfile use, the build args for values only a build
- * host knows (`$(shell git describe)`), the C libraries cgo links, and the entrypoint's flags. Pure.
- */
+// What keeps the program the same as the project's own build: per binary, the tags, linker flags and
+// CGO_ENABLED its Makefile, goreleaser config or Dockerfile use, the build args for values only a build
+// host knows (`$(shell git describe)`), the C libraries cgo links, and the entrypoint's flags. Pure.
 
 export interface BuildArg {
   name: string;

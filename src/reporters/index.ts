@@ -1,4 +1,4 @@
-import type { FileResult } from '../runner.js';
+import type { FileResult } from '../results.js';
 import { checkstyle, github, gitlab, json, sarif } from './machine.js';
 import { stylish } from './stylish.js';
 

@@ -1,17 +1,18 @@
 import { createHash } from 'node:crypto';
+import type { Edit } from '../fix/edits.js';
 import type { Finding } from '../lint.js';
 import { rules } from '../rules/index.js';
 import type { Severity } from '../rules/types.js';
-import type { FileResult } from '../runner.js';
+import type { FileResult } from '../results.js';
+import { REPOSITORY_URL, ruleDocsUrl as helpUri } from '../rules/define.js';
 
-/** Machine-readable reporters: each a pure function of the results. */
+// Machine-readable reporters: each a pure function of the results.
 
-export const REPOSITORY_URL = 'https://github.com/warmbuild/warmbuild';
-export const DOCS_BASE = `${REPOSITORY_URL}/blob/main/src/rules`;
+export { helpUri };
 
-/** The rule's README in the repository: every format links it. */
-export function helpUri(ruleName: string): string {
-  return `${DOCS_BASE}/${ruleName}/README.md`;
+/** An edit as ESLint's JSON writes a fix: offsets into the file's text (UTF-16 code units), end exclusive. */
+function jsonEdit(edit: Edit): { range: [number, number]; text: string } {
+  return { range: [edit.span.start, edit.span.end], text: edit.text };
 }
 
 /**
@@ -35,6 +36,7 @@ export const RULE_CLASS: Readonly<Record<string, { category: 'Security' | 'Perfo
   'checksum-off': { category: 'Security', securitySeverity: '6.5' },
   'targetarch-before-download': { category: 'Performance' },
   'cache-id-shared-across-projects': { category: 'Security', securitySeverity: '5.0' },
+  'unused-ignore': { category: 'Bug Risk' },
 };
 
 export function json(results: readonly FileResult[]): string {
@@ -46,6 +48,7 @@ export function json(results: readonly FileResult[]): string {
           findings: r.findings.map((f) => ({
             rule: f.rule,
             code: f.code,
+            messageId: f.messageId,
             severity: f.severity,
             line: f.line,
             column: f.column,
@@ -54,6 +57,9 @@ export function json(results: readonly FileResult[]): string {
             message: f.message,
             fix: f.fix,
             docs: helpUri(f.rule),
+            fixTitle: f.fixTitle,
+            edits: f.edits.map(jsonEdit),
+            suggestions: f.suggestions.map((s) => ({ messageId: s.messageId, title: s.title, edits: s.edits.map(jsonEdit) })),
           })),
         },
   );
@@ -99,7 +105,7 @@ export function sarif(results: readonly FileResult[], options: { toolVersion?: s
       id: r.code,
       name: r.name,
       shortDescription: { text: r.meta.description },
-      helpUri: helpUri(r.name),
+      helpUri: r.url,
       help: { text: `${r.meta.description} See ${helpUri(r.name)}`, markdown: `${r.meta.description} [Documentation](${helpUri(r.name)})` },
       defaultConfiguration: { level: r.meta.optIn ? 'none' : SARIF_LEVEL[r.meta.severity], ...(r.meta.optIn ? { enabled: false } : {}) },
       properties: securitySeverity ? { tags: ['security'], 'security-severity': securitySeverity } : { tags: [RULE_CLASS[r.name]?.category.toLowerCase() ?? 'performance'] },

@@ -1,4 +1,4 @@
-import type { FileResult } from '../runner.js';
+import type { FileResult } from '../results.js';
 import { helpUri } from './machine.js';
 
 export interface StylishOptions {

@@ -6,7 +6,7 @@ import { compiles, downloadsModules, goFlags, type GoInvocation } from '../model
 import type { Span } from '../model/text.js';
 import type { RuleContext } from './types.js';
 
-/** Go facts several rules share, so each rule states only its own decision. */
+// Go facts several rules share, so each rule states only its own decision.
 
 export function cacheMounts(run: Instruction): CacheMount[] {
   return run.mounts.filter(isCacheMount);

@@ -13,6 +13,7 @@ import { secretInArgEnv } from './secret-in-arg-env/index.js';
 import { secretMountRequired } from './secret-mount-required/index.js';
 import { targetarchBeforeDownload } from './targetarch-before-download/index.js';
 import { toolchainMismatch } from './toolchain-mismatch/index.js';
+import { unusedIgnore } from './unused-ignore/index.js';
 import type { Rule } from './types.js';
 
 /** The explicit registry; a test checks it against the rule folders. */
@@ -32,6 +33,7 @@ export const rules: readonly Rule[] = [
   checksumOff,
   targetarchBeforeDownload,
   cacheIdSharedAcrossProjects,
+  unusedIgnore,
 ];
 
 export function findRule(nameOrCode: string): Rule | undefined {

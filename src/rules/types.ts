@@ -28,7 +28,17 @@ export interface BuildContext {
   dockerignore?: string;
 }
 
-export interface RuleMeta {
+/** How a rule's README header and the rules table describe it, beyond what `fixable` says. */
+export interface RuleDocs {
+  /** The rules table's one-line "what". */
+  summary: string;
+  /** Shown after the default severity, e.g. "info without the build context". */
+  severityNote?: string;
+  /** The README header's "Fix:" text; default: the kind `fixable` names. */
+  fix?: string;
+}
+
+export interface RuleMeta<M extends string = string> {
   description: string;
   severity: Severity;
   /**
@@ -36,21 +46,42 @@ export interface RuleMeta {
    * on some setups, so that `check` after `fix` stays clean by default.
    */
   optIn?: boolean;
-  /** What kind of fix the rule can offer, if any. */
+  /** What kind of fix the rule can offer, if any; the linter refuses a fix of another kind. */
   fixable: FixKind | 'safe-or-suggestion' | null;
-  messages: Record<string, string>;
+  /** The rule offers extra suggestions (`suggest`); the linter refuses them otherwise. */
+  hasSuggestions?: boolean;
+  messages: Record<M, string>;
+  /** A fix's title (a quick-fix label), by the message it comes with; a report's own `fix.title` wins. */
+  fixTitles?: Partial<Record<NoInfer<M>, string>>;
+  docs: RuleDocs;
 }
 
-export interface ReportDescriptor {
+export interface FixDescriptor {
+  kind: FixKind;
+  edits: Edit[];
+  /** Default: `meta.fixTitles[messageId]`. */
+  title?: string;
+}
+
+/** An alternative edit an editor may offer; `fix` never applies it. Its title is its rendered message. */
+export interface SuggestionDescriptor<M extends string = string> {
+  messageId: M;
+  data?: Record<string, string | number>;
+  edits: Edit[];
+}
+
+export interface ReportDescriptor<M extends string = string> {
   span: Span;
   /** A finding less (or more) severe than the rule's default; a severity the user configured wins. */
   severity?: Severity;
-  messageId: string;
+  messageId: M;
+  /** Values for the message's `{{placeholders}}`; each must be given. */
   data?: Record<string, string | number>;
-  fix?: { kind: FixKind; edits: Edit[] };
+  fix?: FixDescriptor;
+  suggest?: SuggestionDescriptor<M>[];
 }
 
-export interface RuleContext {
+export interface RuleContext<M extends string = string> {
   readonly model: DockerfileModel;
   readonly facts: BuildContextFacts;
   env(instruction: Instruction): BuildEnv;
@@ -58,14 +89,20 @@ export interface RuleContext {
   goPaths(instruction: Instruction, overrides?: Record<string, string>): GoPaths;
   /** The commands a RUN executes (memoised). */
   run(instruction: Instruction): RunAnalysis;
-  report(descriptor: ReportDescriptor): void;
+  report(descriptor: ReportDescriptor<M>): void;
 }
 
 export type Visitors = { [K in Keyword]?: (instruction: Instruction) => void } & { 'Dockerfile:exit'?: () => void };
 
-export interface Rule {
+/** What a rule module writes; `defineRule` adds the docs URL. */
+export interface RuleDefinition<M extends string = string> {
   name: string;
   code: string;
-  meta: RuleMeta;
-  create(context: RuleContext): Visitors;
+  meta: RuleMeta<M>;
+  create(context: RuleContext<M>): Visitors;
+}
+
+export interface Rule<M extends string = string> extends RuleDefinition<M> {
+  /** Where the rule's README is published. */
+  readonly url: string;
 }

@@ -1,7 +1,8 @@
 import type { Instruction } from '../../model/dockerfile.js';
 import { compiles } from '../../model/shell.js';
 import { commandSpan, stampsVcs } from '../go-facts.js';
-import type { Rule, RuleContext } from '../types.js';
+import type { RuleContext } from '../types.js';
+import { defineRule } from '../define.js';
 
 const CONTEXT_ROOT = new Set(['.', './', '*', './*', '/']);
 
@@ -33,13 +34,14 @@ function partialGitExclusion(dockerignore: string): string | undefined {
   return patterns.find((p) => /^\/?\.git\/./.test(p));
 }
 
-export const buildvcs: Rule = {
+export const buildvcs = defineRule({
   name: 'buildvcs',
   code: 'WB111',
   meta: {
     description: 'Go stamps VCS information into binaries; with .git partly excluded, or no git in the builder, the build fails with "error obtaining VCS status".',
     severity: 'error',
     fixable: null,
+    docs: { summary: 'VCS stamping with `.git` partly excluded or no git in the builder', fix: 'none (two good choices; the message names both)' },
     messages: {
       partial: '`go {{command}}` stamps VCS information, but .dockerignore excludes part of .git ({{pattern}}): Go fails with "error obtaining VCS status". Add -buildvcs=false, or exclude .git entirely.',
       noGit: '`go {{command}}` stamps VCS information from the copied .git, but the builder image has no git: Go fails with "error obtaining VCS status". Add -buildvcs=false, exclude .git in .dockerignore, or install git.',
@@ -62,4 +64,4 @@ export const buildvcs: Rule = {
       },
     };
   },
-};
+});

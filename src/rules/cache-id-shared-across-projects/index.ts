@@ -1,7 +1,7 @@
 import { goCacheMounts } from '../go-facts.js';
-import type { Rule } from '../types.js';
+import { defineRule } from '../define.js';
 
-export const cacheIdSharedAcrossProjects: Rule = {
+export const cacheIdSharedAcrossProjects = defineRule({
   name: 'cache-id-shared-across-projects',
   code: 'WB131',
   meta: {
@@ -9,6 +9,7 @@ export const cacheIdSharedAcrossProjects: Rule = {
     severity: 'info',
     optIn: true,
     fixable: null,
+    docs: { summary: 'a Go cache mount without `id=` on a builder other projects share', fix: 'none (only you know the project\'s name)' },
     messages: {
       sharedId: 'This cache mount has no id=, so its id is its target ({{target}}): every project built on the same builder shares it. Go trusts its build cache, so a project can poison another project. On shared builders set id=<project>-{{kind}}, or build with --build-arg BUILDKIT_CACHE_MOUNT_NS=<project>.',
     },
@@ -25,4 +26,4 @@ export const cacheIdSharedAcrossProjects: Rule = {
       },
     };
   },
-};
+});

@@ -1,15 +1,17 @@
 import { setMountOptions } from '../../fix/helpers.js';
 import { isRootUser, numericUser } from '../../model/env.js';
 import { cacheMounts } from '../go-facts.js';
-import type { Rule } from '../types.js';
+import { defineRule } from '../define.js';
 
-export const cacheMountNonroot: Rule = {
+export const cacheMountNonroot = defineRule({
   name: 'cache-mount-nonroot',
   code: 'WB106',
   meta: {
     description: 'Go running as a non-root USER cannot write a cache mount that lacks uid/gid: BuildKit creates it owned by root.',
     severity: 'error',
     fixable: 'safe',
+    fixTitles: { numeric: 'Set uid and gid of the cache mount to the USER' },
+    docs: { summary: 'non-root Go with a root-owned cache mount: permission denied', fix: 'safe for a numeric `USER`' },
     messages: {
       numeric: 'Go runs as USER {{user}}, but this cache mount has no uid/gid, so BuildKit creates it owned by root: Go fails with "permission denied". Add uid={{uid}},gid={{gid}}.',
       named: 'Go runs as USER {{user}}, but this cache mount has no uid/gid, so BuildKit creates it owned by root: Go fails with "permission denied". Add uid=<uid of {{user}}>,gid=<its gid>, or use a numeric USER.',
@@ -35,4 +37,4 @@ export const cacheMountNonroot: Rule = {
       },
     };
   },
-};
+});

@@ -1,14 +1,16 @@
 import { setMountOptions } from '../../fix/helpers.js';
 import { goCacheDirs, goCacheMounts } from '../go-facts.js';
-import type { Rule } from '../types.js';
+import { defineRule } from '../define.js';
 
-export const cacheTargetMismatch: Rule = {
+export const cacheTargetMismatch = defineRule({
   name: 'cache-target-mismatch',
   code: 'WB103',
   meta: {
     description: 'A cache mount meant for GOCACHE or GOMODCACHE must target where Go really puts that cache in this RUN.',
     severity: 'warning',
     fixable: 'safe-or-suggestion',
+    fixTitles: { mismatch: 'Point the cache mount at where Go puts the cache' },
+    docs: { summary: 'a Go cache mount aimed where Go does not put its cache (ENV, HOME, USER)', fix: 'safe when the real location is certain, a suggestion otherwise' },
     messages: {
       mismatch: 'This cache mount targets {{target}}, but {{variable}} is {{actual}} here{{why}}: Go never uses the cache. Target {{actual}}.',
     },
@@ -39,7 +41,7 @@ export const cacheTargetMismatch: Rule = {
       },
     };
   },
-};
+});
 
 function reasonFor(setByEnv: boolean, user: string | undefined): string {
   if (setByEnv) return ' (set by ENV)';

@@ -1,5 +1,5 @@
 import type { Span } from '../../model/text.js';
-import type { Rule } from '../types.js';
+import { defineRule } from '../define.js';
 
 /** Why a Go environment setting turns module verification off, or undefined when it does not. */
 export function weakensVerification(name: string, value: string): string | undefined {
@@ -21,13 +21,14 @@ export function weakensVerification(name: string, value: string): string | undef
   }
 }
 
-export const checksumOff: Rule = {
+export const checksumOff = defineRule({
   name: 'checksum-off',
   code: 'WB122',
   meta: {
     description: 'Module checksum verification must stay on: turning it off lets a tampered module into the build.',
     severity: 'warning',
     fixable: null,
+    docs: { summary: '`GOSUMDB=off`, `GONOSUMDB=*`, `GOINSECURE`, `-mod=mod`, `-insecure`' },
     messages: {
       weakened: '{{why}}: a tampered or substituted module would build silently. Use GOPRIVATE/GONOSUMDB for your private module patterns only, and keep go.sum committed.',
     },
@@ -64,4 +65,4 @@ export const checksumOff: Rule = {
       },
     };
   },
-};
+});

@@ -2,17 +2,19 @@ import { insertBefore } from '../../fix/helpers.js';
 import type { Instruction } from '../../model/dockerfile.js';
 import { downloadsModules } from '../../model/shell.js';
 import { coveringMount, fetchesModules } from '../go-facts.js';
-import type { Rule } from '../types.js';
+import { defineRule } from '../define.js';
 
 const BROAD_SOURCES = new Set(['.', './', '*', './*', './.', '/']);
 
-export const copyBeforeModDownload: Rule = {
+export const copyBeforeModDownload = defineRule({
   name: 'copy-before-mod-download',
   code: 'WB104',
   meta: {
     description: 'Copy go.mod and go.sum and download modules before copying the whole context, so source edits keep the download layer cached.',
     severity: 'warning',
     fixable: 'suggestion',
+    fixTitles: { broadCopy: 'Copy go.mod and go.sum and download modules first' },
+    docs: { summary: '`COPY . .` before the module download, so every edit re-downloads', fix: 'suggestion only' },
     messages: {
       broadCopy: '{{keyword}} of the whole context before the stage downloads modules (line {{line}}): every source edit downloads all modules again. Copy go.mod and go.sum (and go.work, local replace dirs) first and run `go mod download`, or bind-mount them.',
     },
@@ -43,7 +45,7 @@ export const copyBeforeModDownload: Rule = {
       },
     };
   },
-};
+});
 
 function isBroadCopy(instruction: Instruction): boolean {
   if (instruction.keyword !== 'COPY' && instruction.keyword !== 'ADD') return false;

@@ -1,15 +1,17 @@
 import { addRunMount } from '../../fix/helpers.js';
 import { compiles } from '../../model/shell.js';
 import { cacheMounts, commandSpan, coveringMount, inFinalStage, goCacheMountValue, looksLikeBuildCache } from '../go-facts.js';
-import type { Rule } from '../types.js';
+import { defineRule } from '../define.js';
 
-export const goBuildCache: Rule = {
+export const goBuildCache = defineRule({
   name: 'go-build-cache',
   code: 'WB101',
   meta: {
     description: 'A RUN that compiles Go must mount a BuildKit cache on GOCACHE, or every build recompiles every package.',
     severity: 'warning',
     fixable: 'safe-or-suggestion',
+    fixTitles: { missing: 'Mount a cache on GOCACHE', missingUncertain: 'Mount a cache on the likely GOCACHE' },
+    docs: { summary: 'a RUN compiles Go without a cache mount on its effective GOCACHE', fix: 'safe when GOCACHE is certain, a suggestion otherwise' },
     messages: {
       missing: '`go {{command}}` compiles without a cache mount on GOCACHE ({{gocache}}): every build recompiles every package. Add --mount=type=cache,target={{gocache}}.',
       missingUncertain: '`go {{command}}` compiles without a cache mount on GOCACHE (probably {{gocache}}; the base image or a build arg could move it). Add --mount=type=cache,target={{gocache}}.',
@@ -42,4 +44,4 @@ export const goBuildCache: Rule = {
       },
     };
   },
-};
+});

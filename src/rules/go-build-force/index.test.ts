@@ -13,19 +13,19 @@ testRule(goBuildForce, {
     {
       name: 'go build -a',
       code: 'FROM golang:1.25\nRUN CGO_ENABLED=0 go build -a -installsuffix cgo -o /app .\n',
-      errors: [{ messageId: 'flag', line: 2, column: 28 }],
+      errors: [{ messageId: 'flag', line: 2, column: 28, endLine: 2, endColumn: 30, fix: 'safe' }],
       output: 'FROM golang:1.25\nRUN CGO_ENABLED=0 go build -installsuffix cgo -o /app .\n',
     },
     {
       name: 'on a continuation line',
       code: 'FROM golang:1.25\nRUN go install \\\n    -a \\\n    ./cmd/...\n',
-      errors: [{ messageId: 'flag', line: 3, column: 5 }],
+      errors: [{ messageId: 'flag', line: 3, column: 5, endLine: 3, endColumn: 7, fix: 'safe' }],
       output: 'FROM golang:1.25\nRUN go install \\\n \\\n    ./cmd/...\n',
     },
     {
       name: 'GOFLAGS in ENV: reported, not rewritten',
       code: 'FROM golang:1.25\nENV GOFLAGS="-a -trimpath"\n',
-      errors: [{ messageId: 'goflags', line: 2, column: 5 }],
+      errors: [{ messageId: 'goflags', line: 2, column: 5, fix: null }],
     },
   ],
 });

@@ -1,6 +1,6 @@
 import { removeWord } from '../../fix/helpers.js';
 import type { GoInvocation, ShellWord } from '../../model/shell.js';
-import type { Rule } from '../types.js';
+import { defineRule } from '../define.js';
 
 const FORCE_CAPABLE = new Set(['build', 'install', 'test', 'run', 'list', 'vet', 'generate']);
 
@@ -12,13 +12,15 @@ const VALUE_FLAGS = new Set([
   '-outputdir', '-trace', '-vet', '-fuzz', '-fuzztime', '-list', '-skip', '-benchtime', '-shuffle', '-f', '-reldir',
 ]);
 
-export const goBuildForce: Rule = {
+export const goBuildForce = defineRule({
   name: 'go-build-force',
   code: 'WB105',
   meta: {
     description: '`-a` forces Go to rebuild every package and defeats the build cache.',
     severity: 'warning',
     fixable: 'safe',
+    fixTitles: { flag: 'Remove -a' },
+    docs: { summary: '`-a` defeats the build cache', fix: 'safe (removes `-a` from the command line)' },
     messages: {
       flag: '`-a` forces `go {{command}}` to rebuild every package, defeating the build cache. Remove it: the cache already keys on every input, flags and toolchain included.',
       goflags: 'GOFLAGS contains `-a`, which forces every Go build to rebuild every package, defeating the build cache. Remove it.',
@@ -46,7 +48,7 @@ export const goBuildForce: Rule = {
       },
     };
   },
-};
+});
 
 function isForceFlag(word: string): boolean {
   return word === '-a' || word === '--a' || word === '-a=true' || word === '--a=true';

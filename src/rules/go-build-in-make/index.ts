@@ -5,7 +5,7 @@ import { addRunMount } from '../../fix/helpers.js';
 import { analyzeScript, compiles, lexShell, type GoInvocation, type SimpleCommand } from '../../model/shell.js';
 import type { BuildContext } from '../types.js';
 import { coveringMount, goCacheMountValue, inFinalStage, isGoBuilderStage, usesModules, vendorMode } from '../go-facts.js';
-import type { Rule } from '../types.js';
+import { defineRule } from '../define.js';
 
 const MAKEFILES = ['GNUmakefile', 'makefile', 'Makefile'];
 
@@ -32,13 +32,15 @@ function goCommandsOf(command: SimpleCommand, context: BuildContext, copied: (sc
   return script === undefined ? undefined : analyzeScript(lexShell(script, null)).go;
 }
 
-export const goBuildInMake: Rule = {
+export const goBuildInMake = defineRule({
   name: 'go-build-in-make',
   code: 'WB110',
   meta: {
     description: 'Go compiled by `make` or a script, as the build context shows, needs the same cache mounts as a direct `go build`.',
     severity: 'warning',
     fixable: 'safe-or-suggestion',
+    fixTitles: { compiles: 'Mount a cache on GOCACHE for the make or script RUN', downloads: 'Mount a cache on GOMODCACHE for the make or script RUN' },
+    docs: { summary: '`make` or a script compiles Go (per the build context) without the cache mounts', severityNote: 'info without the build context', fix: 'safe when GOCACHE is certain' },
     messages: {
       compiles: '`{{command}}` runs `go {{go}}` (per the build context) without a cache mount on GOCACHE ({{gocache}}): every build recompiles every package. Add --mount=type=cache,target={{gocache}}.',
       downloads: '`{{command}}` runs `go {{go}}` (per the build context), which downloads modules, without a cache mount on GOMODCACHE ({{dir}}). Add --mount=type=cache,target={{dir}}.',
@@ -92,4 +94,4 @@ export const goBuildInMake: Rule = {
       },
     };
   },
-};
+});

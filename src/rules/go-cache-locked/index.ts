@@ -1,14 +1,16 @@
 import { removeMountOption } from '../../fix/helpers.js';
 import { goCacheMounts } from '../go-facts.js';
-import type { Rule } from '../types.js';
+import { defineRule } from '../define.js';
 
-export const goCacheLocked: Rule = {
+export const goCacheLocked = defineRule({
   name: 'go-cache-locked',
   code: 'WB107',
   meta: {
     description: "Go's caches are safe for concurrent use; sharing=locked only serializes parallel builds.",
     severity: 'info',
     fixable: 'safe',
+    fixTitles: { locked: 'Remove sharing=locked' },
+    docs: { summary: '`sharing=locked` needlessly serializes parallel builds', fix: 'safe (removes the option)' },
     messages: {
       locked: "sharing=locked on the Go {{what}} serializes parallel builds, and Go's caches are already safe for concurrent use. Drop it (the default, shared, is right).",
     },
@@ -27,4 +29,4 @@ export const goCacheLocked: Rule = {
       },
     };
   },
-};
+});

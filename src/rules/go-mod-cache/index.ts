@@ -5,7 +5,8 @@ import type { CacheMount } from '../../model/mounts.js';
 import type { GoInvocation } from '../../model/shell.js';
 import { cacheMounts, commandSpan, coveringMount, fetchesModules, goCacheMountValue, looksLikeModCache, usesModules, vendorMode } from '../go-facts.js';
 import type { Edit } from '../../fix/edits.js';
-import type { FixKind, Rule, RuleContext } from '../types.js';
+import type { FixKind, RuleContext } from '../types.js';
+import { defineRule } from '../define.js';
 
 interface ModuleRun {
   run: Instruction;
@@ -24,13 +25,15 @@ interface Problem {
   filledBy?: Instruction;
 }
 
-export const goModCache: Rule = {
+export const goModCache = defineRule({
   name: 'go-mod-cache',
   code: 'WB102',
   meta: {
     description: 'Module downloads need a BuildKit cache mount on GOMODCACHE, the same one on every Go RUN of the stage.',
     severity: 'warning',
     fixable: 'safe-or-suggestion',
+    fixTitles: { missing: 'Mount a cache on GOMODCACHE on every Go RUN of the stage', shadow: 'Mount the module cache before the first download of the stage' },
+    docs: { summary: 'module downloads without a GOMODCACHE mount; a mount that shadows modules an earlier layer downloaded', fix: 'safe, a suggestion, or none with the reason' },
     messages: {
       missing: '`go {{command}}` downloads modules without a cache mount on GOMODCACHE ({{dir}}): every change to go.mod or go.sum downloads all modules again. Mount --mount=type=cache,target={{dir}} on every Go RUN of this stage.',
       missingBlocked: '`go {{command}}` downloads modules without a cache mount on GOMODCACHE ({{dir}}). Not fixed automatically: {{reason}}.',
@@ -92,7 +95,7 @@ export const goModCache: Rule = {
       },
     };
   },
-};
+});
 
 type Plan = { kind: FixKind; edits: Edit[] } | { reason: string };
 

@@ -1,4 +1,4 @@
-import type { Rule } from '../types.js';
+import { defineRule } from '../define.js';
 
 const CREDENTIAL_NAME = /(^|_)(TOKEN|PASSWORD|PASSWD|PASS|SECRET|NETRC|CREDENTIALS?|API_KEY|ACCESS_KEY)$/i;
 const USERINFO_URL = /\b[a-z][a-z0-9+.-]*:\/\/[^\s/@"'`]+@/i;
@@ -12,13 +12,14 @@ function credentialUses(script: string): string[] {
   return [...vars];
 }
 
-export const secretInArgEnv: Rule = {
+export const secretInArgEnv = defineRule({
   name: 'secret-in-arg-env',
   code: 'WB120',
   meta: {
     description: 'Credentials for private modules must come from a secret mount, never from ARG, ENV or the RUN line: those end up in the image or its history.',
     severity: 'error',
     fixable: null,
+    docs: { summary: 'private-module credentials in ARG, ENV, URLs or files of a layer', fix: 'none (the secret must be provided differently)' },
     messages: {
       userinfo: '{{name}} holds a URL with credentials: it is stored in the image{{where}}. Pass credentials with --mount=type=secret,id=netrc,target=/root/.netrc,required=true.',
       env: 'ENV {{name}} stores a credential in the image for every later layer and container. Use --mount=type=secret,id=netrc,target=/root/.netrc,required=true (or --mount=type=ssh) in the RUN that needs it.',
@@ -66,4 +67,4 @@ export const secretInArgEnv: Rule = {
       },
     };
   },
-};
+});

@@ -1,13 +1,15 @@
 import { setMountOptions } from '../../fix/helpers.js';
-import type { Rule } from '../types.js';
+import { defineRule } from '../define.js';
 
-export const secretMountRequired: Rule = {
+export const secretMountRequired = defineRule({
   name: 'secret-mount-required',
   code: 'WB121',
   meta: {
     description: 'A secret mount without required=true lets the step run silently without the secret.',
     severity: 'warning',
     fixable: 'suggestion',
+    fixTitles: { optional: 'Add required=true to the secret mount' },
+    docs: { summary: 'a secret mount without `required=true`', fix: 'suggestion (`required=true`)' },
     messages: {
       optional: 'This secret mount ({{id}}) is optional: when the secret is not passed, the step runs without it and fails later with a confusing error, or fetches from the wrong place. Add required=true.',
     },
@@ -27,4 +29,4 @@ export const secretMountRequired: Rule = {
       },
     };
   },
-};
+});

@@ -2,17 +2,19 @@ import type { Edit } from '../../fix/edits.js';
 import { insertAfter, removeInstruction } from '../../fix/helpers.js';
 import type { DockerfileModel, Instruction } from '../../model/dockerfile.js';
 import { downloadsModules } from '../../model/shell.js';
-import type { Rule } from '../types.js';
+import { defineRule } from '../define.js';
 
 const TARGET_ARGS = new Set(['TARGETOS', 'TARGETARCH', 'TARGETPLATFORM', 'TARGETVARIANT']);
 
-export const targetarchBeforeDownload: Rule = {
+export const targetarchBeforeDownload = defineRule({
   name: 'targetarch-before-download',
   code: 'WB130',
   meta: {
     description: 'In a --platform=$BUILDPLATFORM builder, declare TARGETOS/TARGETARCH after the module download, which is the same for every platform.',
     severity: 'warning',
     fixable: 'safe',
+    fixTitles: { early: 'Move the ARG below the module download' },
+    docs: { summary: '`ARG TARGETARCH` before the module download in a cross-compiling stage', fix: 'safe (moves the ARG below the download) when nothing before uses it' },
     messages: {
       early: 'ARG {{names}} is declared before the module download (line {{line}}): every target platform gets its own copy of that step and downloads again, although modules are platform independent. Declare it after the download.',
     },
@@ -36,7 +38,7 @@ export const targetarchBeforeDownload: Rule = {
       },
     };
   },
-};
+});
 
 /**
  * Moves the ARG below the download when that is certainly harmless: it declares only TARGET* names

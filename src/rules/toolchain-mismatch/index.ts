@@ -2,7 +2,8 @@ import { InputError } from '../../errors.js';
 import { parseGoMod, requiredGoVersion } from '../../go/gomod.js';
 import { isCertainlyOlder, parseGoVersion, type GoVersion } from '../../go/version.js';
 import type { Instruction } from '../../model/dockerfile.js';
-import type { Rule, RuleContext } from '../types.js';
+import type { RuleContext } from '../types.js';
+import { defineRule } from '../define.js';
 
 function requiredVersion(context: RuleContext): { version: GoVersion; text: string } | undefined {
   const files = context.facts.context?.files ?? {};
@@ -29,13 +30,14 @@ function imageGoVersion(from: Instruction): { version: GoVersion; image: string 
   return version && image ? { version, image } : undefined;
 }
 
-export const toolchainMismatch: Rule = {
+export const toolchainMismatch = defineRule({
   name: 'toolchain-mismatch',
   code: 'WB112',
   meta: {
     description: "The builder image's Go must satisfy go.mod with GOTOOLCHAIN=local; a toolchain download during the build is slow and unpinned.",
     severity: 'error',
     fixable: null,
+    docs: { summary: 'builder Go older than go.mod with GOTOOLCHAIN=local; toolchain downloads during the build' },
     messages: {
       tooOld: '{{image}} is older than {{required}}, and the golang images set GOTOOLCHAIN=local: the build fails. Use a newer image (e.g. ARG GO_VERSION with go.mod\'s version).',
       download: 'GOTOOLCHAIN={{value}} makes Go download a toolchain during the build when go.mod asks for a newer one: slow, and outside the image pin. Use a builder image that matches go.mod.',
@@ -72,4 +74,4 @@ export const toolchainMismatch: Rule = {
       },
     };
   },
-};
+});
