@@ -102,7 +102,9 @@ export function joinContinuations(source: string, span: Span, escapeChar: string
       }
     }
     const ch = source[i]!;
-    if (ch === escapeChar) {
+    // BuildKit's continuation: the escape char and blanks end the line, and the char before it is not
+    // the escape char too (`echo \\` at the end of a line ends the instruction).
+    if (ch === escapeChar && source[i - 1] !== escapeChar) {
       let j = i + 1;
       while (j < span.end && (source[j] === ' ' || source[j] === '\t')) j++;
       if (source[j] === '\n' || source[j] === '\r' || j >= span.end) {
