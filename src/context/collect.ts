@@ -56,7 +56,11 @@ export async function collectContext(model: DockerfileModel, contextDir: string,
     .stat(path.join(contextDir, '.git'))
     .then(() => true)
     .catch(() => false);
-  return { files, hasGit, ...(dockerignore !== undefined ? { dockerignore } : {}) };
+  const hasGoSum = await fs
+    .stat(path.join(contextDir, 'go.sum'))
+    .then((s) => s.isFile())
+    .catch(() => false);
+  return { files, hasGit, hasGoSum, ...(dockerignore !== undefined ? { dockerignore } : {}) };
 }
 
 /** Where a script a RUN invokes may live in the context: as written, and by its base name. */
@@ -79,6 +83,30 @@ export function makefileFlag(argv: readonly string[]): string | undefined {
 /** A make/shell glob (`*`, `?`) within one path element, as a RegExp. */
 export function globRegExp(glob: string): RegExp {
   return new RegExp(`^${glob.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
+}
+
+/**
+ * Whether .dockerignore keeps a context-relative path out of the context: the last pattern that
+ * matches it or a parent directory decides, `!` patterns re-include (Docker's rule).
+ */
+export function dockerignored(dockerignore: string | undefined, file: string): boolean {
+  let ignored = false;
+  for (const raw of (dockerignore ?? '').split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const negated = line.startsWith('!');
+    const pattern = path.posix.normalize((negated ? line.slice(1) : line).trim().replace(/^\/+/, '')).replace(/\/+$/, '');
+    const elements = pattern.split('/');
+    const parts = file.split('/');
+    const matches = (pi: number, fi: number): boolean => {
+      // A pattern that matches a parent directory keeps out everything below it.
+      if (pi === elements.length) return true;
+      if (elements[pi] === '**') return matches(pi + 1, fi) || (fi < parts.length && matches(pi, fi + 1));
+      return fi < parts.length && globRegExp(elements[pi]!).test(parts[fi]!) && matches(pi + 1, fi + 1);
+    };
+    if (matches(0, 0)) ignored = !negated;
+  }
+  return ignored;
 }
 
 async function expandGlob(root: string, pattern: string): Promise<string[]> {
