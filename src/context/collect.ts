@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { readContextFile } from '../adapters/fs.js';
 import type { DockerfileModel } from '../model/dockerfile.js';
 import { analyzeRun } from '../model/shell.js';
 import type { BuildContext } from '../rules/types.js';
@@ -17,8 +18,8 @@ export async function collectContext(model: DockerfileModel, contextDir: string,
     const clean = path.posix.normalize(rel.replace(/^\.?\/+/, ''));
     if (clean.startsWith('..') || clean === '.') return undefined;
     if (clean in files) return files[clean];
-    const text = await fs.readFile(path.join(contextDir, clean), 'utf8').catch(() => undefined);
-    if (text !== undefined && text.length < 1024 * 1024) files[clean] = text;
+    const text = await readContextFile(contextDir, clean);
+    if (text !== undefined) files[clean] = text;
     return text;
   };
   await read('go.mod');
@@ -49,7 +50,7 @@ export async function collectContext(model: DockerfileModel, contextDir: string,
   const ignoreCandidates = [dockerfilePath ? `${path.basename(dockerfilePath)}.dockerignore` : undefined, '.dockerignore'].filter((x): x is string => !!x);
   let dockerignore: string | undefined;
   for (const candidate of ignoreCandidates) {
-    dockerignore = await fs.readFile(path.join(dockerfilePath && candidate !== '.dockerignore' ? path.dirname(dockerfilePath) : contextDir, candidate), 'utf8').catch(() => undefined);
+    dockerignore = candidate === '.dockerignore' || !dockerfilePath ? await readContextFile(contextDir, candidate) : await readContextFile(path.dirname(dockerfilePath), candidate);
     if (dockerignore !== undefined) break;
   }
   const hasGit = await fs

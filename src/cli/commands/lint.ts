@@ -58,7 +58,8 @@ export const fix: Command = async (argv, io) => {
   const dryRun = values['dry-run'] === true;
   const results = await fixFiles(await targets(positionals), { ...runOptions(values), unsafe: values.unsafe === true, dryRun });
   for (const result of results) {
-    if (!result.fix?.changed) continue;
+    // A file whose write failed has an error instead of a fix: it is not among the fixed.
+    if (!result.fix?.changed || result.error) continue;
     if (dryRun) {
       io.stdout(createTwoFilesPatch(`a/${result.path.replace(/^\//, '')}`, `b/${result.path.replace(/^\//, '')}`, result.fix.original, result.source!, '', '', { context: 3 }).replace(/^=+\n/, ''));
     } else {
