@@ -61,6 +61,18 @@ interface Ignores {
   byInstruction: Map<Instruction, Set<string>>;
 }
 
+/** The first instruction that starts at or after `offset` (instructions are in file order): a binary search. */
+function firstInstructionFrom(model: DockerfileModel, offset: number): number {
+  let lo = 0;
+  let hi = model.instructions.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (model.instructions[mid]!.span.start < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 function collectIgnores(model: DockerfileModel): Ignores {
   const ignores: Ignores = { global: new Set(), byInstruction: new Map() };
   for (const comment of model.comments) {
@@ -71,7 +83,7 @@ function collectIgnores(model: DockerfileModel): Ignores {
       ids.forEach((id) => ignores.global.add(id));
       continue;
     }
-    const next = model.instructions.find((i) => i.span.start > comment.span.start);
+    const next = model.instructions[firstInstructionFrom(model, comment.span.start + 1)];
     if (!next) continue;
     const set = ignores.byInstruction.get(next) ?? new Set<string>();
     ids.forEach((id) => set.add(id));
@@ -83,7 +95,8 @@ function collectIgnores(model: DockerfileModel): Ignores {
 function isIgnored(ignores: Ignores, model: DockerfileModel, rule: Rule, span: Span): boolean {
   const keys = [rule.name, rule.code.toLowerCase()];
   if (keys.some((k) => ignores.global.has(k))) return true;
-  const owner = model.instructions.find((i) => i.span.start <= span.start && span.start <= i.span.end);
+  const candidate = model.instructions[firstInstructionFrom(model, span.start + 1) - 1];
+  const owner = candidate && span.start <= candidate.span.end ? candidate : undefined;
   const set = owner && ignores.byInstruction.get(owner);
   return !!set && keys.some((k) => set.has(k));
 }

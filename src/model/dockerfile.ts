@@ -8,6 +8,22 @@ import { LineIndex, detectEol, type Span } from './text.js';
 // dockerfile-ast is published as CommonJS; its named exports are only reachable through the default.
 const { DockerfileParser } = astModule;
 
+// dockerfile-ast recomputes an instruction's arguments on every call, about seven times per RUN while
+// parsing and converting, each time a position lookup per word: a 10 MB RUN took over a minute. They
+// never change after parsing, so each instruction keeps its first result (callers get a copy: some
+// shift the flags off it).
+const astInstruction = astModule.Instruction.prototype as unknown as { getRawArguments(this: object): unknown[] };
+const computeRawArguments = astInstruction.getRawArguments;
+const rawArguments = new WeakMap<object, unknown[]>();
+astInstruction.getRawArguments = function (this: object): unknown[] {
+  let args = rawArguments.get(this);
+  if (!args) {
+    args = computeRawArguments.call(this);
+    rawArguments.set(this, args);
+  }
+  return args.slice();
+};
+
 export interface Directive {
   name: string;
   value: string;
