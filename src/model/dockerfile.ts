@@ -289,7 +289,7 @@ function readDirectives(text: string, lines: LineIndex): Directive[] {
  * differently from BuildKit neutralised, offset for offset, so every span still points into the file.
  * dockerfile-ast reads every leading `# key=value` line as a directive (an `# escape=` below an
  * ordinary comment would change its escape char: the `=` of the line that ends BuildKit's directives
- * are blanked), and it continues a line ending in a doubled escape char, which BuildKit does not (the
+ * are blanked), it breaks lines at a lone \r (blanked), and it continues a line ending in a doubled escape char, which BuildKit does not (the
  * last one is replaced by a private-use character, which ends no line and continues none).
  */
 function astInput(text: string, lines: LineIndex, directives: readonly Directive[], escapeChar: string): string {
@@ -301,10 +301,12 @@ function astInput(text: string, lines: LineIndex, directives: readonly Directive
     if (/^\uFEFF?[ \t]*#/.test(content)) for (let i = content.indexOf('='); i >= 0; i = content.indexOf('=', i + 1)) replaced.set(start + i, ' ');
   }
   const e = escapeChar === '`' ? '`' : '\\\\';
-  for (const m of text.matchAll(new RegExp(`${e}{2}[ \\t]*(?=\\r|\\n|$)`, 'g'))) replaced.set(m.index + 1, '\uE000');
+  for (const m of text.matchAll(new RegExp(`${e}{2}[ \\t]*(?=\\r?\\n|$)`, 'g'))) replaced.set(m.index + 1, '\uE000');
   // After an escape char and blanks dockerfile-ast skips one character: an escape char there that
   // continues the line would be missed.
-  for (const m of text.matchAll(new RegExp(`${e}[ \\t]+(?=${e}[ \\t]*(\\r|\\n|$))`, 'g'))) replaced.set(m.index, '\uE000');
+  for (const m of text.matchAll(new RegExp(`${e}[ \\t]+(?=${e}[ \\t]*(\\r?\\n|$))`, 'g'))) replaced.set(m.index, '\uE000');
+  // dockerfile-ast breaks lines at a lone \r too; BuildKit does not.
+  for (const m of text.matchAll(/\r(?!\n)/g)) replaced.set(m.index, ' ');
   if (replaced.size === 0) return text;
   let input = '';
   let from = 0;

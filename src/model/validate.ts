@@ -16,6 +16,7 @@ export function findSyntaxProblem(model: DockerfileModel): SyntaxProblem | undef
   for (const instruction of model.instructions) {
     if (!KEYWORDS.has(instruction.keyword)) return { line: instruction.line, message: `unknown instruction: ${instruction.keyword}` };
     if (instruction.keyword === 'FROM' && instruction.args.length === 0) return { line: instruction.line, message: 'FROM requires an image' };
+    if (instruction.keyword === 'FROM' && instruction.args.length !== 1 && instruction.args.length !== 3) return { line: instruction.line, message: 'FROM requires either one or three arguments' };
   }
   const firstNonArg = model.instructions.find((i) => i.keyword !== 'ARG');
   if (firstNonArg && firstNonArg.keyword !== 'FROM') return { line: firstNonArg.line, message: `${firstNonArg.keyword} before the first FROM` };

@@ -39,6 +39,10 @@ const cases: Case[] = [
   { name: 'a repeated check directive is rejected', text: '# check=skip=all\n# check=skip=all\nFROM busybox\n', accepted: false },
   { name: 'a repeated directive after the directives end is a comment', text: '# escape=`\n\n# escape=`\nFROM busybox\n', accepted: true, instructions: 1 },
   { name: 'an empty # escape= is a comment', text: '# escape=\nFROM busybox\nRUN echo a \\\n  b\n', accepted: true, instructions: 2 },
+  { name: 'a lone carriage return breaks no line: a CR-only file is one FROM line', text: 'FROM busybox\rRUN echo hi\r', accepted: false },
+  { name: 'a lone carriage return inside a RUN is part of its line', text: 'FROM busybox\nRUN echo a \\\r  b\n', accepted: true, instructions: 2 },
+  { name: 'CRLF line breaks continue lines', text: 'FROM busybox\r\nRUN echo a \\\r\n  b\r\n', accepted: true, instructions: 2 },
+  { name: 'FROM takes one or three arguments', text: 'FROM busybox AS\n', accepted: false },
   { name: 'an escape directive of another character is rejected', text: '# escape=x\nFROM busybox\n', accepted: false },
   { name: 'an escape directive of two characters is rejected', text: '# escape=\\ x\nFROM busybox\n', accepted: false },
 ];
