@@ -181,7 +181,7 @@ export async function removeStaleTemps(link: string): Promise<void> {
     const m = entry.startsWith(prefix) ? /^(\d+)-[0-9a-f]+\.tmp$/.exec(entry.slice(prefix.length)) : null;
     const temp = path.join(path.dirname(file), entry);
     if (!m || pendingTemps.has(temp) || (Number(m[1]) !== process.pid && processAlive(Number(m[1])))) continue;
-    await fs.rm(temp, { force: true });
+    await fs.rm(temp, { force: true }).catch(() => undefined);
   }
 }
 
@@ -229,7 +229,7 @@ export async function writeAtomic(link: string, text: string): Promise<void> {
       await fs.rename(temp, file);
     });
   } catch (error) {
-    await fs.rm(temp, { force: true });
+    await fs.rm(temp, { force: true }).catch(() => undefined);
     throw error;
   } finally {
     pendingTemps.delete(temp);
