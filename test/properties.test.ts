@@ -14,6 +14,20 @@ const FUZZ_SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(proce
 const runs = (inSuite: number): fc.Parameters<unknown> => ({ numRuns: FUZZ_RUNS ?? inSuite, ...(FUZZ_SEED === undefined ? {} : { seed: FUZZ_SEED }) });
 const LONG_TIMEOUT = FUZZ_RUNS ? 3_600_000 : 120_000;
 
+/**
+ * fc.assert over a synchronous predicate, yielding to the event loop between inputs: a long run must
+ * not starve vitest's worker heartbeat.
+ */
+async function check<T>(arbitrary: fc.Arbitrary<T>, predicate: (value: T) => void, parameters: fc.Parameters<unknown>): Promise<void> {
+  await fc.assert(
+    fc.asyncProperty(arbitrary, async (value) => {
+      await new Promise((resolve) => setImmediate(resolve));
+      predicate(value);
+    }),
+    parameters as fc.Parameters<[T]>,
+  );
+}
+
 /** Error-level findings by rule: a fix must not add any. */
 function errorCounts(findings: readonly { code: string; severity: string }[]): Record<string, number> {
   const counts: Record<string, number> = {};
@@ -129,9 +143,10 @@ function checkPassLocality(text: string, unsafe: boolean): string {
 
 describe('fixer properties', () => {
   for (const unsafe of [false, true]) {
-    it(`fix${unsafe ? ' --unsafe' : ''}: edits stay local, idempotent, keeps comments, directives, BOM and line endings`, () => {
-      fc.assert(
-        fc.property(dockerfile, (text) => {
+    it(`fix${unsafe ? ' --unsafe' : ''}: edits stay local, idempotent, keeps comments, directives, BOM and line endings`, async () => {
+      await check(
+        dockerfile,
+        (text) => {
           // The runner never fixes a file BuildKit would reject; it reports it.
           if (findSyntaxProblem(parseDockerfile(text))) return;
           const once = fixText(text, { unsafe });
@@ -158,29 +173,31 @@ describe('fixer properties', () => {
           if (text.includes('\r\n')) expect(/(^|[^\r])\n/.test(once.output)).toBe(false);
           else expect(once.output.includes('\r')).toBe(false);
           expect(findSyntaxProblem(parseDockerfile(once.output))).toBeUndefined();
-        }),
+        },
         runs(300),
       );
     }, LONG_TIMEOUT);
   }
 
-  it('a clean file comes back identical', () => {
-    fc.assert(
-      fc.property(dockerfile, (text) => {
+  it('a clean file comes back identical', async () => {
+    await check(
+      dockerfile,
+      (text) => {
         const fixed = fixText(text, { unsafe: true }).output;
         const again = fixText(fixed, { unsafe: true });
         expect(again.changed).toBe(false);
         expect(again.output).toBe(fixed);
-      }),
+      },
       runs(100),
     );
   }, LONG_TIMEOUT);
 
-  it('never throws or hangs on arbitrary text up to 128 KiB', () => {
-    fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 4096 }), (text) => {
+  it('never throws or hangs on arbitrary text up to 128 KiB', async () => {
+    await check(
+      fc.string({ unit: 'binary', maxLength: 4096 }),
+      (text) => {
         fixText(text, { unsafe: true });
-      }),
+      },
       runs(200),
     );
     fc.assert(
