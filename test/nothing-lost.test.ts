@@ -1,5 +1,5 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -83,6 +83,14 @@ describe('special files and limits: only regular files are read', () => {
     symlinkSync('/dev/zero', link);
     const [result] = await checkFiles([link], { context: false });
     expect(result!.error).toBe(`${link}: a character device, not a regular file`);
+  });
+
+  it('check refuses a Dockerfile over the size cap instead of reading it', async () => {
+    const file = path.join(dir, 'Dockerfile');
+    writeFileSync(file, SLOW);
+    truncateSync(file, 65 * 1024 * 1024);
+    const [result] = await checkFiles([file], { context: false });
+    expect(result!.error).toBe(`${file}: larger than 64 MiB, not read`);
   });
 
   it('a go.mod that links to /dev/zero, or a FIFO Makefile, is not read from the context, and the rest is', async () => {

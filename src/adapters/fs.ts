@@ -71,7 +71,7 @@ function kindOf(stat: import('node:fs').Stats): string {
   if (stat.isCharacterDevice()) return 'a character device';
   if (stat.isBlockDevice()) return 'a block device';
   if (stat.isSocket()) return 'a socket';
-  return 'not a regular file';
+  return 'a special file';
 }
 
 /**
@@ -85,7 +85,8 @@ export async function readRegularFile(file: string, maxBytes = MAX_READ_BYTES): 
     try {
       const stat = await handle.stat();
       if (!stat.isFile()) throw new InputError(file, undefined, `${kindOf(stat)}, not a regular file`);
-      if (stat.size > maxBytes) throw new InputError(file, undefined, `larger than ${maxBytes} bytes`);
+      const tooLarge = (): InputError => new InputError(file, undefined, `larger than ${maxBytes / (1024 * 1024)} MiB, not read`);
+      if (stat.size > maxBytes) throw tooLarge();
       // Read to the end, not to the size stat gave: a growing file is still capped.
       const chunks: Buffer[] = [];
       let total = 0;
@@ -95,7 +96,7 @@ export async function readRegularFile(file: string, maxBytes = MAX_READ_BYTES): 
         if (bytesRead === 0) break;
         chunks.push(chunk.subarray(0, bytesRead));
         total += bytesRead;
-        if (total > maxBytes) throw new InputError(file, undefined, `larger than ${maxBytes} bytes`);
+        if (total > maxBytes) throw tooLarge();
       }
       return Buffer.concat(chunks, total);
     } finally {
@@ -142,7 +143,13 @@ const pendingTemps = new Set<string>();
 const TEMP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 function removePendingTemps(): void {
-  for (const temp of pendingTemps) rmSync(temp, { force: true });
+  for (const temp of pendingTemps) {
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+      // Best effort on the way out: the next run removes what is left.
+    }
+  }
   pendingTemps.clear();
 }
 
