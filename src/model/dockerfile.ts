@@ -289,8 +289,9 @@ function readDirectives(text: string, lines: LineIndex): Directive[] {
  * differently from BuildKit neutralised, offset for offset, so every span still points into the file.
  * dockerfile-ast reads every leading `# key=value` line as a directive (an `# escape=` below an
  * ordinary comment would change its escape char: the `=` of the line that ends BuildKit's directives
- * are blanked), it breaks lines at a lone \r (blanked), and it continues a line ending in a doubled escape char, which BuildKit does not (the
- * last one is replaced by a private-use character, which ends no line and continues none).
+ * are blanked), it breaks lines at a lone \r (blanked), and it continues a line ending in a doubled
+ * escape char, which BuildKit does not (the last one is replaced by a private-use character, which
+ * ends no line and continues none).
  */
 function astInput(text: string, lines: LineIndex, directives: readonly Directive[], escapeChar: string): string {
   const replaced = new Map<number, string>();
