@@ -79,18 +79,39 @@ interface IgnoreEntry {
   used: boolean;
 }
 
-function collectIgnores(model: DockerfileModel): IgnoreEntry[] {
-  const entries: IgnoreEntry[] = [];
+/** The first instruction that starts at or after `offset` (instructions are in file order): a binary search. */
+function firstInstructionFrom(model: DockerfileModel, offset: number): number {
+  let lo = 0;
+  let hi = model.instructions.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (model.instructions[mid]!.span.start < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+interface Ignores {
+  entries: IgnoreEntry[];
+  global: IgnoreEntry[];
+  byInstruction: Map<Instruction, IgnoreEntry[]>;
+}
+
+function collectIgnores(model: DockerfileModel): Ignores {
+  const ignores: Ignores = { entries: [], global: [], byInstruction: new Map() };
   for (const comment of model.comments) {
     const m = IGNORE_COMMENT.exec(comment.text.trim());
     if (!m) continue;
     const global = !!m[1];
-    const instruction = global ? undefined : model.instructions.find((i) => i.span.start > comment.span.start);
+    const instruction = global ? undefined : model.instructions[firstInstructionFrom(model, comment.span.start + 1)];
     for (const id of m[2]!.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean)) {
-      entries.push({ id, comment: comment.span, global, ...(instruction ? { instruction } : {}), used: false });
+      const entry: IgnoreEntry = { id, comment: comment.span, global, ...(instruction ? { instruction } : {}), used: false };
+      ignores.entries.push(entry);
+      if (global) ignores.global.push(entry);
+      else if (instruction) ignores.byInstruction.set(instruction, [...(ignores.byInstruction.get(instruction) ?? []), entry]);
     }
   }
-  return entries;
+  return ignores;
 }
 
 function isNamedBy(rule: Rule, id: string): boolean {
@@ -98,11 +119,12 @@ function isNamedBy(rule: Rule, id: string): boolean {
 }
 
 /** Whether an ignore comment suppresses `rule` at `span`; every comment that does is marked used. */
-function suppress(ignores: IgnoreEntry[], model: DockerfileModel, rule: Rule, span: Span): boolean {
-  const owner = model.instructions.find((i) => i.span.start <= span.start && span.start <= i.span.end);
+function suppress(ignores: Ignores, model: DockerfileModel, rule: Rule, span: Span): boolean {
+  const candidate = model.instructions[firstInstructionFrom(model, span.start + 1) - 1];
+  const owner = candidate && span.start <= candidate.span.end ? candidate : undefined;
   let suppressed = false;
-  for (const entry of ignores) {
-    if (!isNamedBy(rule, entry.id) || !(entry.global || (owner && entry.instruction === owner))) continue;
+  for (const entry of [...ignores.global, ...((owner && ignores.byInstruction.get(owner)) ?? [])]) {
+    if (!isNamedBy(rule, entry.id)) continue;
     entry.used = true;
     suppressed = true;
   }
@@ -150,8 +172,8 @@ function toFinding(model: DockerfileModel, rule: Rule, severity: Severity, d: Re
 }
 
 /** unused-ignore's findings: names no rule knows, and ignores of rules that ran but reported nothing there. */
-function unusedIgnores(ignores: readonly IgnoreEntry[], ruleList: readonly Rule[], ran: ReadonlySet<Rule>): ReportDescriptor<'unknown' | 'unused'>[] {
-  return ignores.flatMap((entry): ReportDescriptor<'unknown' | 'unused'>[] => {
+function unusedIgnores(ignores: Ignores, ruleList: readonly Rule[], ran: ReadonlySet<Rule>): ReportDescriptor<'unknown' | 'unused'>[] {
+  return ignores.entries.flatMap((entry): ReportDescriptor<'unknown' | 'unused'>[] => {
     if (isNamedBy(unusedIgnore, entry.id) || entry.used) return [];
     const rule = ruleList.find((r) => isNamedBy(r, entry.id)) ?? allRules.find((r) => isNamedBy(r, entry.id));
     if (!rule) return [{ span: entry.comment, messageId: 'unknown', data: { name: entry.id } }];

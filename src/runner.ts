@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { defaultBuildContext, exists, findUpward, readText, writeAtomic } from './adapters/fs.js';
+import { defaultBuildContext, exists, findUpward, readText, removeStaleTemps, writeAtomic } from './adapters/fs.js';
 import { CONFIG_FILES, parseConfig, type Config, type FailLevel } from './config.js';
 import { collectContext } from './context/collect.js';
-import { InputError, WarmbuildError } from './errors.js';
+import { WarmbuildError } from './errors.js';
 import { fixText, lintModel, type RuleSetting } from './lint.js';
 import { parseDockerfile, type DockerfileModel } from './model/dockerfile.js';
 import { findSyntaxProblem } from './model/validate.js';
@@ -38,11 +38,7 @@ class ConfigCache {
     if (!configFile) return { rules: {} };
     let config = this.byFile.get(configFile);
     if (!config) {
-      config = readText(configFile)
-        .catch(() => {
-          throw new InputError(configFile, undefined, 'cannot read the config file');
-        })
-        .then((text) => parseConfig(text, configFile));
+      config = readText(configFile).then((text) => parseConfig(text, configFile));
       this.byFile.set(configFile, config);
     }
     return config;
@@ -74,7 +70,8 @@ async function load(file: string, configs: ConfigCache, options: RunOptions): Pr
   try {
     text = options.texts?.get(file) ?? (await readText(file));
   } catch (error) {
-    return { error: error instanceof WarmbuildError ? error.message : `${file}: cannot read the file`, failLevel };
+    if (error instanceof WarmbuildError) return { error: error.message, failLevel };
+    throw error;
   }
   const model = parseDockerfile(text);
   const problem = findSyntaxProblem(model);
@@ -108,7 +105,18 @@ export async function checkFiles(files: readonly string[], options: RunOptions =
 export async function fixFiles(files: readonly string[], options: FixRunOptions = {}): Promise<FileResult[]> {
   return eachFile(files, options, async (file, loaded) => {
     const fixed = fixText(loaded.text, { ...loaded.options, unsafe: options.unsafe });
-    if (fixed.changed && !options.dryRun && !options.texts?.has(file)) await writeAtomic(file, fixed.output);
+    if (!options.dryRun && !options.texts?.has(file)) {
+      await removeStaleTemps(file);
+      if (fixed.changed) {
+        try {
+          await writeAtomic(file, fixed.output);
+        } catch (error) {
+          // The file keeps its old text (writes are all or nothing); the other files are still fixed.
+          if (!(error instanceof WarmbuildError)) throw error;
+          return { path: file, findings: [], error: `${error.message} (not fixed)`, failLevel: loaded.failLevel };
+        }
+      }
+    }
     return {
       path: file,
       findings: fixed.remaining,

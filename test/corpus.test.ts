@@ -6,6 +6,7 @@ import { checkText, fixPass, fixText } from '../src/lint.js';
 import { parseDockerfile } from '../src/model/dockerfile.js';
 import { findSyntaxProblem } from '../src/model/validate.js';
 import { hasDocker, pool, run } from './support/docker.js';
+import { withLocalImages } from './support/local-images.js';
 
 /** Real Dockerfiles from public Go projects: robustness, not expectations. */
 const CORPUS = path.resolve(import.meta.dirname, '..', '..', 'shared', 'corpus', 'dockerfiles');
@@ -31,6 +32,14 @@ describe.skipIf(files.length === 0)('corpus', () => {
         expect(once.cycle, file).toBe(false);
         expect(fixText(once.output, { unsafe }).output, `${file}: fix is not idempotent`).toBe(once.output);
         expect(findSyntaxProblem(parseDockerfile(once.output)), file).toEqual(findSyntaxProblem(parseDockerfile(original)));
+        // Every fix builds: no fix introduces an error-level finding (one the input had fewer of).
+        const errorCounts = (findings: readonly { code: string; severity: string }[]): Record<string, number> => {
+          const counts: Record<string, number> = {};
+          for (const f of findings) if (f.severity === 'error') counts[f.code] = (counts[f.code] ?? 0) + 1;
+          return counts;
+        };
+        const before = errorCounts(checkText(original));
+        for (const [code, count] of Object.entries(errorCounts(once.remaining))) expect(count, `${file}${unsafe ? ' (--unsafe)' : ''}: new ${code} errors`).toBeLessThanOrEqual(before[code] ?? 0);
         // Fixes only insert, except the removals and replacements the rules are documented to make.
         let current = original;
         for (let pass = 0; pass < 10; pass++) {
@@ -58,25 +67,25 @@ describe.skipIf(files.length === 0 || !hasDocker)('corpus in real BuildKit', () 
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
   /**
-   * BuildKit's own parser (built-in frontend; the syntax directive is blanked, since no frontend image
-   * can be pulled here) must not reject a fixed file for a reason it did not reject the original for.
+   * BuildKit's own reading, through the dispatch of every stage: base images the engine cannot have
+   * are replaced by local stand-ins and `# syntax=` removed (no frontend image can be pulled here),
+   * so a fixed file must not fail where the original did not, not even past image resolution.
    */
-  async function buildkitParseError(name: string, text: string): Promise<string | undefined> {
+  async function buildkitError(name: string, text: string): Promise<string | undefined> {
     const file = path.join(scratch, `${name}.Dockerfile`);
-    writeFileSync(file, text.replace(/^(\uFEFF?)#\s*syntax\s*=.*$/im, '$1#'));
+    writeFileSync(file, withLocalImages(text));
     const result = await run('docker', ['buildx', 'build', '--call=check,format=json', '-f', file, scratch], { cwd: scratch });
     const json = result.stdout.slice(result.stdout.indexOf('{'));
-    if (!json.startsWith('{')) return result.stderr.split('\n').find((l) => /parse error|unknown flag|mount/i.test(l));
-    const parsed = JSON.parse(json) as { buildError?: { message: string } };
-    const message = parsed.buildError?.message;
-    // Resolving base images fails here (no registry); that is not a parse error.
-    if (!message || /failed to resolve source metadata|failed to do request|pull access denied|not found/i.test(message)) return undefined;
-    return message;
+    if (!json.startsWith('{')) return result.stderr.split('\n').find((l) => /error/i.test(l)) ?? `exit ${result.code}`;
+    return (JSON.parse(json) as { buildError?: { message: string } }).buildError?.message;
   }
 
-  it('the BuildKit probe tells a broken mount from an unresolvable image', async () => {
-    expect(await buildkitParseError('probe-broken', 'FROM golang:1.25\nRUN --mount=type=cache,targt=/x go build .\n')).toMatch(/targt/);
-    expect(await buildkitParseError('probe-unresolvable', 'FROM example.invalid/nothing\nRUN --mount=type=cache,target=/x go build .\n')).toBeUndefined();
+  it('the BuildKit probe reaches dispatch: it tells a broken mount and an unset required variable from a missing image', async () => {
+    expect(await buildkitError('probe-broken', 'FROM golang:1.25\nRUN --mount=type=cache,targt=/x go build .\n')).toMatch(/targt/);
+    expect(await buildkitError('probe-unresolvable', 'FROM example.invalid/nothing AS build\nRUN --mount=type=cache,target=/x go build .\n')).toBeUndefined();
+    expect(await buildkitError('probe-syntax-escape', '# syntax=docker/dockerfile:1\n# escape=`\nFROM busybox\nRUN echo a `\n  b\n')).toBeUndefined();
+    // Found only when dispatching, after the base image resolved: a required variable is unset.
+    expect(await buildkitError('probe-dispatch', 'FROM example.invalid/nothing\nENV X="${UNSET:?must be set}"\n')).toMatch(/UNSET: must be set/);
   }, 60_000);
 
   it('every changed file is still accepted by BuildKit when the original was', async () => {
@@ -88,9 +97,9 @@ describe.skipIf(files.length === 0 || !hasDocker)('corpus in real BuildKit', () 
     const disagreements: string[] = [];
     await pool(changed, 4, async (file) => {
       const { original, fixed } = fixedByFile.get(file)!;
-      const afterFix = await buildkitParseError(`${file}-fixed`, fixed);
+      const afterFix = await buildkitError(`${file}-fixed`, fixed);
       if (!afterFix) return;
-      const before = await buildkitParseError(`${file}-original`, original);
+      const before = await buildkitError(`${file}-original`, original);
       if (before !== afterFix) disagreements.push(`${file}: ${afterFix}`);
     });
     expect(disagreements).toEqual([]);

@@ -1,15 +1,23 @@
 import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkText, fixText } from '../src/lint.js';
+import { collectContext } from '../src/context/collect.js';
+import { checkText, fixText, type CheckOptions } from '../src/lint.js';
 import { parseDockerfile } from '../src/model/dockerfile.js';
 
 /**
  * Multi-rule fixtures: real .Dockerfile files whose `# expect: CODE, ...` comments name the findings of
- * the next instruction, with golden outputs of `fix` (.fixed) and `fix --unsafe` (.unsafe).
+ * the next instruction, with golden outputs of `fix` (.fixed) and `fix --unsafe` (.unsafe), all with
+ * fixtures/project as the build context (test/integration/fixtures-build.test.ts builds them in it).
  * UPDATE_GOLDEN=1 rewrites the goldens (review them before committing).
  */
 const DIR = path.join(import.meta.dirname, 'fixtures');
+const FIXTURE_PROJECT = path.join(DIR, 'project');
+
+async function optionsFor(text: string): Promise<CheckOptions> {
+  const context = await collectContext(parseDockerfile(text), FIXTURE_PROJECT);
+  return { facts: { vendor: false, context } };
+}
 const inputs = readdirSync(DIR).filter((f) => f.endsWith('.Dockerfile') && !/\.(fixed|unsafe)\.Dockerfile$/.test(f));
 
 function expectations(text: string): Map<number, string[]> {
@@ -36,23 +44,24 @@ describe('fixtures', () => {
     const text = readFileSync(path.join(DIR, input), 'utf8');
     const base = input.replace(/\.Dockerfile$/, '');
 
-    it(`${input}: findings match the expectation comments`, () => {
+    it(`${input}: findings match the expectation comments`, async () => {
       const model = parseDockerfile(text);
       const actual = new Map<number, string[]>();
-      for (const f of checkText(text)) {
+      for (const f of checkText(text, await optionsFor(text))) {
         const owner = model.instructions.find((i) => i.span.start <= f.span.start && f.span.start <= i.span.end)!;
         actual.set(owner.line, [...(actual.get(owner.line) ?? []), f.code].sort());
       }
       expect(Object.fromEntries(actual)).toEqual(Object.fromEntries(expectations(text)));
     });
 
-    it(`${input}: fix and fix --unsafe match the goldens and are idempotent`, () => {
-      const fixed = fixText(text).output;
+    it(`${input}: fix and fix --unsafe match the goldens and are idempotent`, async () => {
+      const options = await optionsFor(text);
+      const fixed = fixText(text, options).output;
       golden(`${base}.fixed.Dockerfile`, fixed);
-      expect(fixText(fixed).output).toBe(fixed);
-      const unsafe = fixText(text, { unsafe: true }).output;
+      expect(fixText(fixed, options).output).toBe(fixed);
+      const unsafe = fixText(text, { ...options, unsafe: true }).output;
       golden(`${base}.unsafe.Dockerfile`, unsafe);
-      expect(fixText(unsafe, { unsafe: true }).output).toBe(unsafe);
+      expect(fixText(unsafe, { ...options, unsafe: true }).output).toBe(unsafe);
     });
   }
 });

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { constants as fsConstants, promises as fs, rmSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors.js';
 
-// File-system edges of the CLI: discovery, reading, atomic writes.
+// File-system edges of the CLI: discovery, reading (regular files only, capped), atomic writes.
 
 /** Version-control metadata and build outputs: what they hold is a copy or a dependency, never the project's own Dockerfile. */
 const SKIP_DIRS = new Set(['.git', '.hg', '.svn', 'node_modules', 'vendor', 'dist']);
@@ -95,9 +95,71 @@ export async function defaultBuildContext(dockerfile: string): Promise<string> {
   return marker === undefined ? start : path.dirname(marker);
 }
 
-/** Reads a file as UTF-8, refusing bytes that are not UTF-8 rather than silently replacing them. */
-export async function readText(file: string): Promise<string> {
-  const bytes = await fs.readFile(file);
+/** Files larger than this are refused rather than read: no Dockerfile or manifest is that big. */
+export const MAX_READ_BYTES = 64 * 1024 * 1024;
+
+/** The system's reason in an I/O error (`permission denied`), without Node's code and path decoration. */
+export function systemReason(error: unknown): string {
+  const e = error as NodeJS.ErrnoException;
+  const m = typeof e?.message === 'string' ? /^[A-Z0-9]+: ([^,]+)/.exec(e.message) : null;
+  return m ? m[1]! : e?.code ?? String(error);
+}
+
+function isIoError(error: unknown): error is NodeJS.ErrnoException {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string' && (error as NodeJS.ErrnoException).syscall !== undefined;
+}
+
+/** Runs an I/O step, turning the system's error into a one-line InputError about `file`. */
+async function io<T>(file: string, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    if (isIoError(error)) throw new InputError(file, undefined, systemReason(error));
+    throw error;
+  }
+}
+
+function kindOf(stat: import('node:fs').Stats): string {
+  if (stat.isDirectory()) return 'a directory';
+  if (stat.isFIFO()) return 'a FIFO';
+  if (stat.isCharacterDevice()) return 'a character device';
+  if (stat.isBlockDevice()) return 'a block device';
+  if (stat.isSocket()) return 'a socket';
+  return 'a special file';
+}
+
+/**
+ * The bytes of a regular file. Opened without blocking (a FIFO would otherwise wait for a writer
+ * forever) and checked on the open handle, so what is read is what was checked: FIFOs, devices and
+ * files over `maxBytes` are refused with an InputError saying why.
+ */
+export async function readRegularFile(file: string, maxBytes = MAX_READ_BYTES): Promise<Buffer> {
+  return io(file, async () => {
+    const handle = await fs.open(file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+    try {
+      const stat = await handle.stat();
+      if (!stat.isFile()) throw new InputError(file, undefined, `${kindOf(stat)}, not a regular file`);
+      const tooLarge = (): InputError => new InputError(file, undefined, `larger than ${maxBytes / (1024 * 1024)} MiB, not read`);
+      if (stat.size > maxBytes) throw tooLarge();
+      // Read to the end, not to the size stat gave: a growing file is still capped.
+      const chunks: Buffer[] = [];
+      let total = 0;
+      for (;;) {
+        const chunk = Buffer.alloc(Math.min(1024 * 1024, maxBytes + 1 - total));
+        const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+        if (bytesRead === 0) break;
+        chunks.push(chunk.subarray(0, bytesRead));
+        total += bytesRead;
+        if (total > maxBytes) throw tooLarge();
+      }
+      return Buffer.concat(chunks, total);
+    } finally {
+      await handle.close();
+    }
+  });
+}
+
+function decodeUtf8(file: string, bytes: Buffer): string {
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
@@ -105,20 +167,134 @@ export async function readText(file: string): Promise<string> {
   }
 }
 
+/** Reads a regular file as UTF-8, refusing bytes that are not UTF-8 rather than silently replacing them. */
+export async function readText(file: string): Promise<string> {
+  return decodeUtf8(file, await readRegularFile(file));
+}
+
+/** Context files the rules read are small; anything bigger is not what they look for. */
+const MAX_CONTEXT_FILE_BYTES = 1024 * 1024;
+
 /**
- * Writes through a temporary file in the same directory and renames it over the target, keeping the
- * mode. A symlink is followed, so the link stays a link and its target gets the new text.
+ * A file of a build context, by context-relative path: undefined when it is missing, is no regular
+ * file, is bigger than 1 MiB, is not UTF-8, or resolves (through symlinks) outside the context, which
+ * BuildKit would not follow either.
+ */
+export async function readContextFile(contextDir: string, rel: string): Promise<string | undefined> {
+  try {
+    const root = await fs.realpath(contextDir);
+    const real = await fs.realpath(path.join(root, rel));
+    if (real !== root && !real.startsWith(`${root}${path.sep}`)) return undefined;
+    return decodeUtf8(real, await readRegularFile(real, MAX_CONTEXT_FILE_BYTES));
+  } catch (error) {
+    if (error instanceof InputError || isIoError(error)) return undefined;
+    throw error;
+  }
+}
+
+const TEMP_MARK = '.warmbuild-';
+const pendingTemps = new Set<string>();
+const TEMP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+function removePendingTemps(): void {
+  for (const temp of pendingTemps) {
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+      // Best effort on the way out: the next run removes what is left.
+    }
+  }
+  pendingTemps.clear();
+}
+
+/** On a signal, the temporary files go before the process does, as the signal's default would end it. */
+function onSignal(signal: NodeJS.Signals): void {
+  removePendingTemps();
+  untrackSignals();
+  // With other handlers (bench's, cache's cleanup) the signal is theirs to act on.
+  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+}
+
+function trackSignals(): void {
+  if (pendingTemps.size > 0) return;
+  process.on('exit', removePendingTemps);
+  for (const signal of TEMP_SIGNALS) process.on(signal, onSignal);
+}
+
+function untrackSignals(): void {
+  process.off('exit', removePendingTemps);
+  for (const signal of TEMP_SIGNALS) process.off(signal, onSignal);
+}
+
+function tempPathFor(file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}${TEMP_MARK}${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+}
+
+/**
+ * Removes the temporary files an earlier run left next to `file` when it was killed (SIGKILL, power
+ * loss): those whose process is gone. Best effort: a directory that cannot be listed is left alone.
+ */
+export async function removeStaleTemps(link: string): Promise<void> {
+  const file = await fs.realpath(link).catch(() => link);
+  const prefix = `.${path.basename(file)}${TEMP_MARK}`;
+  const entries = await fs.readdir(path.dirname(file)).catch(() => [] as string[]);
+  for (const entry of entries) {
+    const m = entry.startsWith(prefix) ? /^(\d+)-[0-9a-f]+\.tmp$/.exec(entry.slice(prefix.length)) : null;
+    const temp = path.join(path.dirname(file), entry);
+    if (!m || pendingTemps.has(temp) || (Number(m[1]) !== process.pid && processAlive(Number(m[1])))) continue;
+    await fs.rm(temp, { force: true }).catch(() => undefined);
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Writes all or nothing: a temporary file in the same directory gets the text, the file's owner,
+ * group and mode, and is synced, then renamed over the target. A symlink is followed, so the link
+ * stays a link and its target gets the new text. The temporary file is removed on every failure and
+ * on every exit but SIGKILL; an owner that cannot be kept (not root, file of another user) fails the
+ * write rather than changing the owner. Errors are InputErrors naming the file.
  */
 export async function writeAtomic(link: string, text: string): Promise<void> {
   const file = await fs.realpath(link).catch(() => link);
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
-  const mode = (await fs.stat(file).catch(() => undefined))?.mode;
+  const existing = await fs.stat(file).catch(() => undefined);
+  if (existing && !existing.isFile()) throw new InputError(link, undefined, `${kindOf(existing)}, not a regular file`);
+  const temp = tempPathFor(file);
+  trackSignals();
+  pendingTemps.add(temp);
   try {
-    await fs.writeFile(temp, text, mode === undefined ? undefined : { mode });
-    await fs.rename(temp, file);
+    await io(link, async () => {
+      const handle = await fs.open(temp, 'wx', existing ? existing.mode & 0o7777 : 0o666);
+      try {
+        await handle.writeFile(text);
+        if (existing) {
+          if (existing.uid !== process.getuid?.() || existing.gid !== process.getgid?.()) {
+            await handle.chown(existing.uid, existing.gid).catch((error: unknown) => {
+              throw new InputError(link, undefined, `cannot keep its owner ${existing.uid}:${existing.gid} (${systemReason(error)}); not written`);
+            });
+          }
+          // The mode after chown: chown clears set-id bits, and open's mode was masked by the umask.
+          await handle.chmod(existing.mode & 0o7777);
+        }
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await fs.rename(temp, file);
+    });
   } catch (error) {
-    await fs.rm(temp, { force: true });
+    await fs.rm(temp, { force: true }).catch(() => undefined);
     throw error;
+  } finally {
+    pendingTemps.delete(temp);
+    if (pendingTemps.size === 0) untrackSignals();
   }
 }
 

@@ -70,7 +70,21 @@ function isEntryPoint(): boolean {
   }
 }
 
+/**
+ * A reader that stops early (`warmbuild check | head`) closes the pipe: the rest of the output is
+ * dropped quietly and the exit code stays the command's. Any other failure to write stdout (a full
+ * disk) loses the report: one line on stderr, exit code 2.
+ */
+function onStdoutError(error: NodeJS.ErrnoException): void {
+  if (error.code === 'EPIPE') return;
+  process.stdout.off('error', onStdoutError);
+  process.stdout.on('error', () => {});
+  process.stderr.write(`warmbuild: cannot write the output: ${error.code === 'ENOSPC' ? 'no space left on device' : error.message}\n`);
+  process.exit(2);
+}
+
 if (isEntryPoint()) {
+  process.stdout.on('error', onStdoutError);
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

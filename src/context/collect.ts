@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { readContextFile } from '../adapters/fs.js';
 import type { DockerfileModel } from '../model/dockerfile.js';
 import { analyzeRun } from '../model/shell.js';
 import type { BuildContext } from '../rules/types.js';
@@ -18,8 +19,8 @@ export async function collectContext(model: DockerfileModel, contextDir: string,
     const clean = path.posix.normalize(rel.replace(/^\.?\/+/, ''));
     if (clean.startsWith('..') || clean === '.') return undefined;
     if (clean in files) return files[clean];
-    const text = await fs.readFile(path.join(contextDir, clean), 'utf8').catch(() => undefined);
-    if (text !== undefined && text.length < 1024 * 1024) files[clean] = text;
+    const text = await readContextFile(contextDir, clean);
+    if (text !== undefined) files[clean] = text;
     return text;
   };
   await read('go.mod');
@@ -50,14 +51,18 @@ export async function collectContext(model: DockerfileModel, contextDir: string,
   const ignoreCandidates = [dockerfilePath ? `${path.basename(dockerfilePath)}.dockerignore` : undefined, '.dockerignore'].filter((x): x is string => !!x);
   let dockerignore: string | undefined;
   for (const candidate of ignoreCandidates) {
-    dockerignore = await fs.readFile(path.join(dockerfilePath && candidate !== '.dockerignore' ? path.dirname(dockerfilePath) : contextDir, candidate), 'utf8').catch(() => undefined);
+    dockerignore = candidate === '.dockerignore' || !dockerfilePath ? await readContextFile(contextDir, candidate) : await readContextFile(path.dirname(dockerfilePath), candidate);
     if (dockerignore !== undefined) break;
   }
   const hasGit = await fs
     .stat(path.join(contextDir, '.git'))
     .then(() => true)
     .catch(() => false);
-  return { files, hasGit, ...(dockerignore !== undefined ? { dockerignore } : {}) };
+  const hasGoSum = await fs
+    .stat(path.join(contextDir, 'go.sum'))
+    .then((s) => s.isFile())
+    .catch(() => false);
+  return { files, hasGit, hasGoSum, ...(dockerignore !== undefined ? { dockerignore } : {}) };
 }
 
 /**
@@ -83,6 +88,30 @@ export function makefileFlag(argv: readonly string[]): string | undefined {
 /** A make/shell glob (`*`, `?`) within one path element, as a RegExp. */
 export function globRegExp(glob: string): RegExp {
   return new RegExp(`^${glob.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
+}
+
+/**
+ * Whether .dockerignore keeps a context-relative path out of the context: the last pattern that
+ * matches it or a parent directory decides, `!` patterns re-include (Docker's rule).
+ */
+export function dockerignored(dockerignore: string | undefined, file: string): boolean {
+  let ignored = false;
+  for (const raw of (dockerignore ?? '').split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const negated = line.startsWith('!');
+    const pattern = path.posix.normalize((negated ? line.slice(1) : line).trim().replace(/^\/+/, '')).replace(/\/+$/, '');
+    const elements = pattern.split('/');
+    const parts = file.split('/');
+    const matches = (pi: number, fi: number): boolean => {
+      // A pattern that matches a parent directory keeps out everything below it.
+      if (pi === elements.length) return true;
+      if (elements[pi] === '**') return matches(pi + 1, fi) || (fi < parts.length && matches(pi, fi + 1));
+      return fi < parts.length && globRegExp(elements[pi]!).test(parts[fi]!) && matches(pi + 1, fi + 1);
+    };
+    if (matches(0, 0)) ignored = !negated;
+  }
+  return ignored;
 }
 
 async function expandGlob(root: string, pattern: string): Promise<string[]> {

@@ -8,6 +8,22 @@ import { LineIndex, detectEol, type Span } from './text.js';
 // dockerfile-ast is published as CommonJS; its named exports are only reachable through the default.
 const { DockerfileParser } = astModule;
 
+// dockerfile-ast recomputes an instruction's arguments on every call, about seven times per RUN while
+// parsing and converting, each time a position lookup per word: a 10 MB RUN took over a minute. They
+// never change after parsing, so each instruction keeps its first result (callers get a copy: some
+// shift the flags off it).
+const astInstruction = astModule.Instruction.prototype as unknown as { getRawArguments(this: object): unknown[] };
+const computeRawArguments = astInstruction.getRawArguments;
+const rawArguments = new WeakMap<object, unknown[]>();
+astInstruction.getRawArguments = function (this: object): unknown[] {
+  let args = rawArguments.get(this);
+  if (!args) {
+    args = computeRawArguments.call(this);
+    rawArguments.set(this, args);
+  }
+  return args.slice();
+};
+
 export interface Directive {
   name: string;
   value: string;
@@ -37,6 +53,8 @@ export interface Heredoc {
   name: string;
   /** The body between the opening line and the delimiter, or null when empty. */
   contentSpan: Span | null;
+  /** Whether a delimiter line ends it before the end of the file (BuildKit rejects the file otherwise). */
+  terminated: boolean;
 }
 
 export interface Instruction {
@@ -90,6 +108,7 @@ export interface DockerfileModel {
   bom: boolean;
   eol: '\r\n' | '\n' | '\r';
   escapeChar: string;
+  /** The parser directives BuildKit reads, up to and including a repeated one (which BuildKit rejects). */
   directives: Directive[];
   /** Offset just after the parser directives' block (0 without directives). */
   directivesEnd: number;
@@ -101,22 +120,24 @@ export interface DockerfileModel {
 }
 
 export function parseDockerfile(text: string): DockerfileModel {
-  const ast: AstDockerfile = DockerfileParser.parse(text);
   const lines = new LineIndex(text);
+  const directives = readDirectives(text, lines);
+  const escapeChar = directives.find((d) => d.name === 'escape')?.value === '`' ? '`' : '\\';
+  const ast: AstDockerfile = DockerfileParser.parse(astInput(text, lines, directives, escapeChar));
   const span = (range: Range): Span => ({
     start: lines.offsetAt(range.start.line, range.start.character),
     end: lines.offsetAt(range.end.line, range.end.character),
   });
 
-  const directives = readDirectives(text, lines);
   const lastDirective = directives[directives.length - 1];
   const directivesEnd = lastDirective ? lines.lineStart(lines.lineOf(lastDirective.span.end) + 1) : 0;
-  const comments: Comment[] = ast.getComments().map((c) => ({ text: c.getContent(), span: span(c.getRange()), line: c.getRange().start.line + 1 }));
+  const commentText = (s: Span): string => text.slice(s.start, s.end).replace(/^\uFEFF?[ \t]*#[ \t]*/, '').trimEnd();
+  const comments: Comment[] = ast.getComments().map((c) => ({ text: commentText(span(c.getRange())), span: span(c.getRange()), line: c.getRange().start.line + 1 }));
   // dockerfile-ast takes any leading `# key=value` line for a directive; BuildKit only knows three.
   for (const d of ast.getDirectives()) {
     const directiveSpan = span(d.getRange());
     if (directives.some((known) => known.span.start === directiveSpan.start)) continue;
-    comments.push({ text: text.slice(directiveSpan.start, directiveSpan.end).replace(/^\uFEFF?\s*#\s?/, ''), span: directiveSpan, line: d.getRange().start.line + 1 });
+    comments.push({ text: commentText(directiveSpan), span: directiveSpan, line: d.getRange().start.line + 1 });
   }
   comments.sort((a, b) => a.span.start - b.span.start);
 
@@ -125,7 +146,7 @@ export function parseDockerfile(text: string): DockerfileModel {
     lines,
     bom: text.charCodeAt(0) === 0xfeff,
     eol: detectEol(text),
-    escapeChar: ast.getEscapeCharacter(),
+    escapeChar,
     directives,
     directivesEnd,
     instructions: [],
@@ -155,7 +176,7 @@ export function parseDockerfile(text: string): DockerfileModel {
     if (typeof anyNode.getHeredocs === 'function') {
       for (const h of (anyNode.getHeredocs as () => import('dockerfile-ast').Heredoc[]).call(node)) {
         const content = h.getContentRange();
-        heredocs.push({ name: h.getName(), contentSpan: content ? span(content) : null });
+        heredocs.push({ name: h.getName(), contentSpan: content ? span(content) : null, terminated: h.getDelimiterRange() !== null });
       }
     }
     const properties: Property[] = [];
@@ -238,20 +259,63 @@ export function parseDockerfile(text: string): DockerfileModel {
   return model;
 }
 
-const DIRECTIVE = /^[ \t]*#[ \t]*([a-zA-Z][a-zA-Z0-9]*)[ \t]*=[ \t]*(.*?)[ \t]*$/;
+// BuildKit's directive syntax (frontend/dockerfile/parser/directives.go): a value of at least one
+// character, so `# escape=` is a comment; Go's \s is [\t\n\f\r ].
+const DIRECTIVE = /^#[\t\n\f\r ]*([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)[\t\n\f\r ]*$/;
 const KNOWN_DIRECTIVES = new Set(['syntax', 'escape', 'check']);
 
-/** Parser directives as BuildKit reads them: leading `# name=value` lines of known names, until the first other line. */
+/**
+ * Parser directives as BuildKit reads them: leading `# name=value` lines of the three known names,
+ * until the first other line (a comment that is not one, an unknown name, a blank line). A repeated
+ * name is kept, as the last directive, for the validator to reject as BuildKit does.
+ */
 function readDirectives(text: string, lines: LineIndex): Directive[] {
   const directives: Directive[] = [];
   for (let line = 0; line < lines.lineStarts.length; line++) {
-    const start = lines.lineStart(line) + (line === 0 && text.charCodeAt(0) === 0xfeff ? 1 : 0);
+    let start = lines.lineStart(line) + (line === 0 && text.charCodeAt(0) === 0xfeff ? 1 : 0);
     const end = lines.lineContentEnd(line);
+    while (start < end && /\s/.test(text[start]!)) start++;
     const m = DIRECTIVE.exec(text.slice(start, end));
-    if (!m || !KNOWN_DIRECTIVES.has(m[1]!.toLowerCase()) || directives.some((d) => d.name === m[1]!.toLowerCase())) break;
-    directives.push({ name: m[1]!.toLowerCase(), value: m[2]!, span: { start, end } });
+    if (!m || !KNOWN_DIRECTIVES.has(m[1]!.toLowerCase())) break;
+    const name = m[1]!.toLowerCase();
+    directives.push({ name, value: m[2]!, span: { start, end } });
+    if (directives.filter((d) => d.name === name).length > 1) break;
   }
   return directives;
+}
+
+/**
+ * The text dockerfile-ast parses: the file with the places where dockerfile-ast would read it
+ * differently from BuildKit neutralised, offset for offset, so every span still points into the file.
+ * dockerfile-ast reads every leading `# key=value` line as a directive (an `# escape=` below an
+ * ordinary comment would change its escape char: the `=` of the line that ends BuildKit's directives
+ * are blanked), it breaks lines at a lone \r (blanked), and it continues a line ending in a doubled
+ * escape char, which BuildKit does not (the last one is replaced by a private-use character, which
+ * ends no line and continues none).
+ */
+function astInput(text: string, lines: LineIndex, directives: readonly Directive[], escapeChar: string): string {
+  const replaced = new Map<number, string>();
+  const endLine = directives.length;
+  if (endLine < lines.lineStarts.length) {
+    const start = lines.lineStart(endLine);
+    const content = text.slice(start, lines.lineContentEnd(endLine));
+    if (/^\uFEFF?[ \t]*#/.test(content)) for (let i = content.indexOf('='); i >= 0; i = content.indexOf('=', i + 1)) replaced.set(start + i, ' ');
+  }
+  const e = escapeChar === '`' ? '`' : '\\\\';
+  for (const m of text.matchAll(new RegExp(`${e}{2}[ \\t]*(?=\\r?\\n|$)`, 'g'))) replaced.set(m.index + 1, '\uE000');
+  // After an escape char and blanks dockerfile-ast skips one character: an escape char there that
+  // continues the line would be missed.
+  for (const m of text.matchAll(new RegExp(`${e}[ \\t]+(?=${e}[ \\t]*(\\r?\\n|$))`, 'g'))) replaced.set(m.index, '\uE000');
+  // dockerfile-ast breaks lines at a lone \r too; BuildKit does not.
+  for (const m of text.matchAll(/\r(?!\n)/g)) replaced.set(m.index, ' ');
+  if (replaced.size === 0) return text;
+  let input = '';
+  let from = 0;
+  for (const at of [...replaced.keys()].sort((a, b) => a - b)) {
+    input += text.slice(from, at) + replaced.get(at)!;
+    from = at + 1;
+  }
+  return input + text.slice(from);
 }
 
 /** The argv of an exec-form JSON array (continuations joined), or null when the text is not one. */

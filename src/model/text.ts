@@ -11,7 +11,10 @@ export interface Position {
   column: number;
 }
 
-/** Maps between offsets and positions, splitting lines the way Dockerfile parsers do (\r\n, \n or \r). */
+/**
+ * Maps between offsets and positions, splitting lines as BuildKit does: at \n (a \r before it belongs to
+ * the line break); a lone \r is no line break to BuildKit's scanner.
+ */
 export class LineIndex {
   readonly lineStarts: number[];
 
@@ -19,12 +22,7 @@ export class LineIndex {
     const starts = [0];
     for (let i = 0; i < text.length; i++) {
       const ch = text.charCodeAt(i);
-      if (ch === 13) {
-        if (text.charCodeAt(i + 1) === 10) i++;
-        starts.push(i + 1);
-      } else if (ch === 10) {
-        starts.push(i + 1);
-      }
+      if (ch === 10) starts.push(i + 1);
     }
     this.lineStarts = starts;
   }
@@ -91,7 +89,7 @@ export function joinContinuations(source: string, span: Span, escapeChar: string
       atLineStart = false;
       let j = i;
       while (j < span.end && (source[j] === ' ' || source[j] === '\t')) j++;
-      if (source[j] === '#' || source[j] === '\n' || source[j] === '\r') {
+      if (source[j] === '#' || isBreak(source, j)) {
         // BuildKit drops comment and empty lines inside a continued instruction.
         const eol = skipLine(source, j, span.end);
         if (eol > j || source[j] === '#') {
@@ -102,10 +100,12 @@ export function joinContinuations(source: string, span: Span, escapeChar: string
       }
     }
     const ch = source[i]!;
-    if (ch === escapeChar) {
+    // BuildKit's continuation: the escape char and blanks end the line, and the char before it is not
+    // the escape char too (`echo \\` at the end of a line ends the instruction).
+    if (ch === escapeChar && source[i - 1] !== escapeChar) {
       let j = i + 1;
       while (j < span.end && (source[j] === ' ' || source[j] === '\t')) j++;
-      if (source[j] === '\n' || source[j] === '\r' || j >= span.end) {
+      if (isBreak(source, j) || j >= span.end) {
         i = skipBreak(source, j);
         atLineStart = true;
         continue;
@@ -119,20 +119,24 @@ export function joinContinuations(source: string, span: Span, escapeChar: string
   return { text, offsets };
 }
 
+function isBreak(source: string, i: number): boolean {
+  return source[i] === '\n' || (source[i] === '\r' && source[i + 1] === '\n');
+}
+
 function skipBreak(source: string, i: number): number {
   if (source[i] === '\r' && source[i + 1] === '\n') return i + 2;
-  if (source[i] === '\r' || source[i] === '\n') return i + 1;
+  if (source[i] === '\n') return i + 1;
   return i;
 }
 
 function skipLine(source: string, i: number, end: number): number {
   let j = i;
-  while (j < end && source[j] !== '\n' && source[j] !== '\r') j++;
+  while (j < end && !isBreak(source, j)) j++;
   return skipBreak(source, j);
 }
 
+/** The file's line break, for inserted lines: \r\n or \n (a lone \r breaks no line for BuildKit). */
 export function detectEol(text: string): '\r\n' | '\n' | '\r' {
-  const i = text.search(/\r\n|\n|\r/);
-  if (i < 0) return '\n';
-  return text[i] === '\r' ? (text[i + 1] === '\n' ? '\r\n' : '\r') : '\n';
+  const i = text.indexOf('\n');
+  return i > 0 && text[i - 1] === '\r' ? '\r\n' : '\n';
 }

@@ -16,10 +16,17 @@ export function findSyntaxProblem(model: DockerfileModel): SyntaxProblem | undef
   for (const instruction of model.instructions) {
     if (!KEYWORDS.has(instruction.keyword)) return { line: instruction.line, message: `unknown instruction: ${instruction.keyword}` };
     if (instruction.keyword === 'FROM' && instruction.args.length === 0) return { line: instruction.line, message: 'FROM requires an image' };
+    if (instruction.keyword === 'FROM' && instruction.args.length !== 1 && instruction.args.length !== 3) return { line: instruction.line, message: 'FROM requires either one or three arguments' };
   }
   const firstNonArg = model.instructions.find((i) => i.keyword !== 'ARG');
   if (firstNonArg && firstNonArg.keyword !== 'FROM') return { line: firstNonArg.line, message: `${firstNonArg.keyword} before the first FROM` };
   if (model.instructions.length === 0) return { line: 1, message: 'the file has no instructions' };
+  const repeated = model.directives.find((d, i) => model.directives.findIndex((other) => other.name === d.name) < i);
+  if (repeated) return { line: model.lines.positionAt(repeated.span.start).line, message: `only one ${repeated.name} parser directive can be used` };
+  for (const instruction of model.instructions) {
+    const withHeredocs = instruction.trigger ?? instruction;
+    if (withHeredocs.heredocs.some((h) => !h.terminated)) return { line: instruction.line, message: 'unterminated heredoc' };
+  }
   const escape = model.directives.find((d) => d.name === 'escape');
   if (escape && escape.value !== '\\' && escape.value !== '`') return { line: model.lines.positionAt(escape.span.start).line, message: `invalid escape directive: ${escape.value}` };
   return undefined;

@@ -188,8 +188,20 @@ export function gitlab(results: readonly FileResult[]): string {
   return `${JSON.stringify(issues, null, 2)}\n`;
 }
 
+/**
+ * An XML 1.0 attribute value: markup escaped, tab and line breaks as character references (a parser
+ * would otherwise normalise them to spaces), and the characters XML 1.0 cannot carry at all (other
+ * C0 controls, lone surrogates, U+FFFE/U+FFFF) written as visible `\uXXXX` text.
+ */
 function xml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;')
+    .replace(/[\t\n\r]/g, (c) => `&#${c.charCodeAt(0)};`)
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 export function checkstyle(results: readonly FileResult[]): string {

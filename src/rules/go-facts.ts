@@ -54,14 +54,21 @@ export function fetchesModules(context: RuleContext, run: Instruction, go: GoInv
   return !layerHasModules;
 }
 
-/** The mount value for a Go cache at `dir`, owned by the RUN's user when that user is not root. */
-export function goCacheMountValue(dir: string, env: BuildEnv): string {
+/**
+ * The mount value for a Go cache at `dir`, owned by the RUN's user when that user is not root; none
+ * for a named non-root user, whose uid the Dockerfile does not tell: BuildKit would create the cache
+ * owned by root and Go could not write it (cache-mount-nonroot's error).
+ */
+export function goCacheMountValue(dir: string, env: BuildEnv): string | undefined {
   const fields: Array<[string, string]> = [
     ['type', 'cache'],
     ['target', dir],
   ];
-  const owner = isRootUser(env) ? undefined : numericUser(env.user);
-  if (owner) fields.push(['uid', owner.uid], ['gid', owner.gid]);
+  if (!isRootUser(env)) {
+    const owner = numericUser(env.user);
+    if (!owner) return undefined;
+    fields.push(['uid', owner.uid], ['gid', owner.gid]);
+  }
   return formatMount(fields);
 }
 

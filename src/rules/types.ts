@@ -24,6 +24,8 @@ export interface BuildContext {
   files: Readonly<Record<string, string>>;
   /** The context has a .git directory. */
   hasGit: boolean;
+  /** The context has a go.sum at its root (a module without dependencies has none). */
+  hasGoSum?: boolean;
   /** The .dockerignore that applies, if any. */
   dockerignore?: string;
 }

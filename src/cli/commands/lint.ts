@@ -113,7 +113,8 @@ export const fix = defineCommand({
         io.stdout(result.source ?? texts.get(stdinName)!);
         continue;
       }
-      if (!result.fix?.changed) continue;
+      // A file whose write failed has an error instead of a fix: it is not among the fixed.
+      if (!result.fix?.changed || result.error) continue;
       if (dryRun) {
         io.stdout(createTwoFilesPatch(`a/${result.path.replace(/^\//, '')}`, `b/${result.path.replace(/^\//, '')}`, result.fix.original, result.source!, '', '', { context: 3 }).replace(/^=+\n/, ''));
       } else {

@@ -119,6 +119,11 @@ testRule(goBuildCache, {
       unsafeOutput: `FROM alpine:3.20\nRUN ${MOUNT} apk add go && go build .\n`,
     },
     {
+      name: 'every fix builds: a named non-root USER gets no root-owned cache mount',
+      code: 'FROM golang:1.25 AS build\nUSER app\nENV HOME=/home/app\nRUN go build -o /tmp/app .\nFROM scratch\n',
+      errors: [{ messageId: 'namedUser', line: 4, column: 5, message: 'uid=<uid of app>' }],
+    },
+    {
       name: 'GOCACHE from an ARG without default: no fix',
       code: 'FROM golang:1.25\nARG CACHE\nENV GOCACHE=$CACHE\nRUN go build .\n',
       errors: [{ messageId: 'unknown', line: 4, column: 5 }],

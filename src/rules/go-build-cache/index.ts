@@ -16,6 +16,7 @@ export const goBuildCache = defineRule({
       missing: '`go {{command}}` compiles without a cache mount on GOCACHE ({{gocache}}): every build recompiles every package. Add --mount=type=cache,target={{gocache}}.',
       missingUncertain: '`go {{command}}` compiles without a cache mount on GOCACHE (probably {{gocache}}; the base image or a build arg could move it). Add --mount=type=cache,target={{gocache}}.',
       unknown: '`go {{command}}` compiles without a cache mount on GOCACHE, whose location the Dockerfile does not determine: set ENV GOCACHE and mount a cache there.',
+      namedUser: '`go {{command}}` compiles without a cache mount on GOCACHE ({{gocache}}). Not fixed automatically: Go runs as USER {{user}}, whose uid the Dockerfile does not tell; add --mount=type=cache,target={{gocache}},uid=<uid of {{user}}>,gid=<its gid>, or use a numeric USER.',
     },
   },
   create(context) {
@@ -35,11 +36,16 @@ export const goBuildCache = defineRule({
           context.report({ span, messageId: 'unknown', data: { command } });
           return;
         }
+        const mount = goCacheMountValue(gocache, env);
+        if (!mount) {
+          context.report({ span, messageId: 'namedUser', data: { command, gocache, user: env.user ?? '' } });
+          return;
+        }
         context.report({
           span,
           messageId: paths.gocache.certain ? 'missing' : 'missingUncertain',
           data: { command, gocache },
-          fix: { kind: paths.gocache.certain && !inFinalStage(context, run) ? 'safe' : 'suggestion', edits: [addRunMount(context.model, run, goCacheMountValue(gocache, env))] },
+          fix: { kind: paths.gocache.certain && !inFinalStage(context, run) ? 'safe' : 'suggestion', edits: [addRunMount(context.model, run, mount)] },
         });
       },
     };

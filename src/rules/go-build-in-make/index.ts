@@ -72,13 +72,15 @@ export const goBuildInMake = defineRule({
           context.report({ span, severity: 'info', messageId: 'unknown', data: { command: label, gocache: gocache ?? '$GOCACHE' } });
           return;
         }
+        const gocacheMount = gocache === undefined ? undefined : goCacheMountValue(gocache, env);
+        const gomodcacheMount = gomodcache === undefined ? undefined : goCacheMountValue(gomodcache, env);
         const compile = known.flatMap((f) => f.go!).find(compiles);
         if (compile && !hasBuildCache && !directCompile) {
           context.report({
             span,
             messageId: 'compiles',
             data: { command: label, go: compile.subcommand, gocache: gocache ?? '$GOCACHE' },
-            fix: gocache ? { kind: paths.gocache.certain && !inFinalStage(context, run) ? 'safe' : 'suggestion', edits: [addRunMount(context.model, run, goCacheMountValue(gocache, env))] } : undefined,
+            fix: gocacheMount ? { kind: paths.gocache.certain && !inFinalStage(context, run) ? 'safe' : 'suggestion', edits: [addRunMount(context.model, run, gocacheMount)] } : undefined,
           });
         }
         const fetch = known.flatMap((f) => f.go!).find((g) => usesModules(g) && !vendorMode(context, run, g));
@@ -88,7 +90,7 @@ export const goBuildInMake = defineRule({
             messageId: 'downloads',
             data: { command: label, go: fetch.subcommand, dir: gomodcache ?? '$GOMODCACHE' },
             // Suggestion only: whether the rest of the stage relies on modules in the layer is not visible here.
-            fix: gomodcache ? { kind: 'suggestion', edits: [addRunMount(context.model, run, goCacheMountValue(gomodcache, env))] } : undefined,
+            fix: gomodcacheMount ? { kind: 'suggestion', edits: [addRunMount(context.model, run, gomodcacheMount)] } : undefined,
           });
         }
       },

@@ -43,6 +43,17 @@ testRule(goModCache, {
       output: `FROM golang:1.25 AS build\nENV GOPATH=/gopath\nRUN --mount=type=cache,target=/gopath/pkg/mod go install example.com/tool@v1.2.3\n${RUNTIME}`,
     },
     {
+      name: 'every fix builds: a named non-root USER gets no root-owned module cache mount',
+      code: `FROM golang:1.25 AS build\nUSER app\nRUN go mod download\n${RUNTIME}`,
+      errors: [{ messageId: 'missingBlocked', line: 3, column: 5, message: 'USER app' }],
+    },
+    {
+      name: 'a numeric USER gets the mount with its uid and gid',
+      code: `FROM golang:1.25 AS build\nUSER 1000:1000\nRUN go mod download\n${RUNTIME}`,
+      errors: [{ messageId: 'missing', line: 3, column: 5 }],
+      output: `FROM golang:1.25 AS build\nUSER 1000:1000\nRUN --mount=type=cache,target=/go/pkg/mod,uid=1000,gid=1000 go mod download\n${RUNTIME}`,
+    },
+    {
       name: 'a later make may need the modules: nothing changes',
       code: `FROM golang:1.25 AS build\nRUN go mod download\nRUN make build\n${RUNTIME}`,
       errors: [{ messageId: 'missingBlocked', line: 2, column: 5, message: 'line 3 runs a script or make' }],

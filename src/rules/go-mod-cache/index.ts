@@ -112,7 +112,9 @@ function planStageFix(context: RuleContext, stage: Stage, moduleRuns: ModuleRun[
   if (opaque) return { reason: `line ${opaque.line} runs a script or make that may need the modules in the layer` };
   const dependent = dependentNeedingModules(context, stage, lacking.map((r) => r.dir.value!));
   if (dependent) return { reason: `line ${dependent.line} builds on this stage and may need the modules in its layer` };
-  const edits = lacking.map((r) => addRunMount(model, r.run, goCacheMountValue(r.dir.value!, context.env(r.run))));
+  const named = lacking.find((r) => goCacheMountValue(r.dir.value!, context.env(r.run)) === undefined);
+  if (named) return { reason: `line ${named.run.line} runs as USER ${context.env(named.run).user}, whose uid the Dockerfile does not tell: use a numeric USER` };
+  const edits = lacking.map((r) => addRunMount(model, r.run, goCacheMountValue(r.dir.value!, context.env(r.run))!));
   const finalStage = stage === model.stages[model.stages.length - 1];
   const certain = lacking.every((r) => r.dir.certain);
   return { kind: certain && !finalStage ? 'safe' : 'suggestion', edits };
