@@ -158,8 +158,8 @@ export class DirectoryStore implements Store {
     return {
       previous,
       staging,
-      commit: async (manifest, written, stale) => {
-        for (const file of written) await fs.rename(path.join(staging, file), path.join(dir, file));
+      commit: async (manifest, archives, written, stale) => {
+        for (const file of written) await fs.rename(path.join(archives, file), path.join(dir, file));
         const temp = path.join(dir, `.${MANIFEST}.${randomBytes(6).toString('hex')}.tmp`);
         await fs.writeFile(temp, manifestText(manifest), { flag: 'wx' });
         // rename replaces a planted symlink itself, never what it points to.
@@ -190,10 +190,11 @@ export class ImageStore implements Store {
     return {
       previous: undefined,
       staging,
-      commit: async (manifest) => {
+      commit: async (manifest, archives) => {
         try {
-          await fs.writeFile(path.join(staging, MANIFEST), manifestText(manifest));
-          const pushed = await helperBuild({ builder: this.builder, dockerfile: 'FROM scratch\nCOPY . /\n', context: staging, output: `type=image,name=${this.ref},push=true`, signal });
+          await fs.mkdir(archives, { recursive: true });
+          await fs.writeFile(path.join(archives, MANIFEST), manifestText(manifest));
+          const pushed = await helperBuild({ builder: this.builder, dockerfile: 'FROM scratch\nCOPY . /\n', context: archives, output: `type=image,name=${this.ref},push=true`, signal });
           if (pushed.code !== 0) throw new EngineError(`pushing ${this.ref} failed: ${pushed.stderr.trim().split('\n').slice(-3).join(' ')}`);
           // The docker driver also keeps the pushed image locally: the registry is the store, not this disk.
           if (await this.removeLocalCopy()) await removeImage(this.ref);

@@ -93,14 +93,18 @@ function marker(nonce: string, file: string): string {
   return `: warmbuild-${nonce} ${file};`;
 }
 
+/** Where the archives are in the export build's local output. */
+export const EXPORT_OUTPUT_DIR = 'out';
+
 export function exportDockerfile(helperImage: string, nonce: string, jobs: readonly ExportJob[]): string {
   const lines = [`FROM --platform=$BUILDPLATFORM ${helperImage} AS export`];
   for (const j of jobs) {
     const args = [j.file, String(j.maxBytes ?? 0), String(j.cutoff ?? 0), j.expected ?? '', j.keepFile ? `/warmbuild/context/${j.keepFile}` : ''].map(shellQuote).join(' ');
     lines.push(`RUN --mount=type=bind,target=/warmbuild/context ${mountFlag(j.use.identity, CACHE)} ${marker(nonce, j.file)} sh /warmbuild/context/export.sh ${args}`);
   }
-  // The stage name carries the nonce so that the COPY's record can be pruned too.
-  lines.push(`FROM scratch AS out-${nonce}`, 'COPY --from=export /out/ /');
+  // The output is this stage itself, emptied of the helper image by one rm (loaded before it deletes
+  // anything): a COPY to a scratch stage would write every archive once more inside BuildKit.
+  lines.push(`RUN ${marker(nonce, 'cleanup')} cd / && rm -rf $(ls -A / | grep -vx -e out -e proc -e sys -e dev) 2>/dev/null; true`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -6,7 +6,7 @@ import { DirectoryStore, IMAGE_STORE, ImageStore, readManifestText, readOptional
 import { InputError } from '../errors.js';
 import { parseDockerfile } from '../model/dockerfile.js';
 import { goSumModules } from './gosum.js';
-import { EXPORT_SCRIPT, exportDockerfile, IMPORT_SCRIPT, importDockerfile, parseHelperProgress, type ExportJob, type ImportJob } from './helper.js';
+import { EXPORT_OUTPUT_DIR, EXPORT_SCRIPT, exportDockerfile, IMPORT_SCRIPT, importDockerfile, parseHelperProgress, type ExportJob, type ImportJob } from './helper.js';
 import { archiveName, cacheUsesOf, type CacheFilter, type CacheUse, type SkippedMount } from './identity.js';
 import { decideImport, findEntry, mergeManifest, parseManifest, staleFiles, type ManifestEntry } from './manifest.js';
 import { human, type CacheReport, type MountReport } from './report.js';
@@ -136,7 +136,7 @@ export async function exportCaches(options: ExportOptions): Promise<CacheReport>
       }
       if (outcome?.status !== 'exported') throw new EngineError(`the export build did not write ${job.file}`);
       const hashing = process.hrtime.bigint();
-      const summary = await summarizeArchive(path.join(session.staging, job.file), signal);
+      const summary = await summarizeArchive(path.join(session.staging, EXPORT_OUTPUT_DIR, job.file), signal);
       entries.push({
         file: job.file,
         identity: job.use.identity,
@@ -156,7 +156,7 @@ export async function exportCaches(options: ExportOptions): Promise<CacheReport>
       report.mounts.push({ ...base, status: 'exported', files: summary.files, bytes: summary.bytes, seconds: (outcome.seconds ?? 0) + elapsed(hashing), ...(outcome.dropped ? { dropped: outcome.dropped } : {}) });
     }
     const manifest = mergeManifest(session.previous, entries);
-    await session.commit(manifest, written, staleFiles(session.previous, manifest));
+    await session.commit(manifest, path.join(session.staging, EXPORT_OUTPUT_DIR), written, staleFiles(session.previous, manifest));
     committed = true;
     return { ...report, seconds: elapsed(started) };
   } finally {

@@ -18,8 +18,8 @@ export interface ExportSession {
   previous: CacheManifest | undefined;
   /** Where the helper build writes its archives. */
   staging: string;
-  /** Moves `written` (files in staging) into the store, writes the manifest, deletes `stale`. */
-  commit(manifest: CacheManifest, written: readonly string[], stale: readonly string[]): Promise<void>;
+  /** Moves `written` (files in `archives`, a directory inside staging) into the store, writes the manifest, deletes `stale`. */
+  commit(manifest: CacheManifest, archives: string, written: readonly string[], stale: readonly string[]): Promise<void>;
   /** Removes the staging directory; the store is left as it was. */
   abort(): Promise<void>;
 }

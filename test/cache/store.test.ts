@@ -60,8 +60,9 @@ describe('export writes only into an empty directory or a warmbuild store', () =
     writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifestWith(['old.tar', 'kept.tar'])));
     for (const f of ['old.tar', 'kept.tar', 'user.tar']) writeFileSync(path.join(dir, f), f);
     const session = await new DirectoryStore(dir).beginExport();
-    writeFileSync(path.join(session.staging, 'new.tar'), 'new');
-    await session.commit(manifestWith(['kept.tar', 'new.tar']), ['new.tar'], ['old.tar']);
+    mkdirSync(path.join(session.staging, 'out'));
+    writeFileSync(path.join(session.staging, 'out', 'new.tar'), 'new');
+    await session.commit(manifestWith(['kept.tar', 'new.tar']), path.join(session.staging, 'out'), ['new.tar'], ['old.tar']);
     expect(readdirSync(dir).sort()).toEqual(['kept.tar', 'manifest.json', 'new.tar', 'user.tar']);
   });
 
