@@ -28,11 +28,11 @@ function kindOf(stat: Stats): string {
  * Opens a store file for reading only if it is a regular file right now: lstat first, then
  * O_NOFOLLOW|O_NONBLOCK (a FIFO or symlink swapped in after the lstat is refused, never waited on).
  */
-async function openRegular(file: string, maxBytes: number): Promise<{ handle: fs.FileHandle; size: number } | string> {
+async function openRegular(file: string, maxBytes: number, limit = `the ${maxBytes} the manifest allows`): Promise<{ handle: fs.FileHandle; size: number } | string> {
   const stat = await fs.lstat(file).catch(() => undefined);
   if (!stat) return 'is missing';
   if (!stat.isFile()) return `is ${kindOf(stat)}, not a regular file`;
-  if (stat.size > maxBytes) return `is ${stat.size} bytes, more than the ${maxBytes} the manifest allows`;
+  if (stat.size > maxBytes) return `is ${stat.size} bytes, more than ${limit}`;
   const handle = await fs.open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch(() => undefined);
   if (!handle) return 'cannot be opened';
   const now = await handle.stat();
@@ -46,7 +46,7 @@ async function openRegular(file: string, maxBytes: number): Promise<{ handle: fs
 /** The manifest's text, undefined when the store has none, or why it was refused. */
 export async function readManifestText(dir: string): Promise<{ text: string } | { refused: string } | undefined> {
   const file = path.join(dir, MANIFEST);
-  const opened = await openRegular(file, MAX_MANIFEST_BYTES);
+  const opened = await openRegular(file, MAX_MANIFEST_BYTES, 'the 4 MiB a manifest may have');
   if (opened === 'is missing') return undefined;
   if (typeof opened === 'string') return { refused: `${MANIFEST} ${opened}` };
   try {
@@ -120,7 +120,7 @@ export async function writeFiles(dir: string, files: Record<string, string>): Pr
 
 /** Reads an optional small text file (go.sum); '' when it is absent or not a regular file. */
 export async function readOptional(file: string): Promise<string> {
-  const opened = await openRegular(file, 64 * 1024 * 1024);
+  const opened = await openRegular(file, 64 * 1024 * 1024, '64 MiB');
   if (typeof opened === 'string') return '';
   try {
     return await opened.handle.readFile({ encoding: 'utf8' });
