@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,6 +23,7 @@ import { startRegistry } from '../support/registry.js';
  */
 
 const EXAMPLE = path.resolve(import.meta.dirname, '..', '..', 'examples', 'hello-world');
+const CLI = path.resolve(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js');
 const registry = hasDocker ? await startRegistry() : undefined;
 if (hasDocker && !registry) {
   if (process.env.WARMBUILD_REQUIRE_DOCKER === '1') throw new Error('docker-registry is not installed: .ci/run installs it');
@@ -271,6 +272,22 @@ for (const builder of testBuilders()) {
         proxy.server.close();
       }
     }, 900_000);
+
+    it('SIGTERM (a CI cancel) stops the export, exits 143 and leaves neither staged files nor a manifest', async () => {
+      const warm = namespace('warm');
+      await buildIn(warm);
+      const store = path.join(scratch, 'cancelled');
+      const child = spawn('node', [CLI, 'cache', 'export', ...cacheArgs(warm), '--to', store], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+      // The staging directory exists from before the helper build starts until the archives are committed.
+      while (!existsSync(store) || !readdirSync(store).some((n) => n.startsWith('.warmbuild-staging-'))) await new Promise((r) => setTimeout(r, 10));
+      child.kill('SIGTERM');
+      expect(await exited, stderr).toBe(143);
+      expect(stderr).toMatch(/interrupted \(SIGTERM\); the helper build was stopped and staged files removed/);
+      expect(readdirSync(store)).toEqual([]);
+    }, 300_000);
 
     it('the marker cache mount created before the suite survives it', async () => {
       await pruneCacheMounts(builder, prefix);

@@ -100,7 +100,8 @@ export const cache: Command = async (argv, io) => {
     // Cache trouble never fails a build.
     return 0;
   } catch (error) {
-    if (error instanceof AbortedError) {
+    // A signal can also land while an archive is being hashed: any error after one is the interruption.
+    if (error instanceof AbortedError || caught !== undefined) {
       io.stderr(`warmbuild cache: interrupted${caught ? ` (${caught})` : ''}; the helper build was stopped and staged files removed\n`);
       return caught ? SIGNALS[caught] : 130;
     }
