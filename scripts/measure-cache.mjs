@@ -2,8 +2,9 @@
 // Measures what `warmbuild cache` buys on a fresh CI runner, on one project, side by side in each run:
 //   cold build, warm-local one-file-edit rebuild, export, import on a "fresh runner", restored
 //   one-file-edit rebuild; plus the store's size and each step's peak RSS.
-// A fresh runner is a BUILDKIT_CACHE_MOUNT_NS namespace nobody used before: its cache mounts are empty
-// and no RUN with a cache mount comes from the layer cache. Nothing of anyone else's is deleted: at the
+// A fresh runner is a BUILDKIT_CACHE_MOUNT_NS namespace nobody used before: its cache mounts are empty,
+// and with default cache ids (what `warmbuild fix` writes) no RUN with a cache mount comes from the
+// layer cache (BuildKit keeps those ids in the layer key). Nothing of anyone else's is deleted: at the
 // end only the cache mounts of this script's own namespaces are pruned.
 // Usage: node scripts/measure-cache.mjs [project-dir] [--dockerfile F] [--edit PATH] [--runs N] [--builder NAME]
 import { spawnSync } from 'node:child_process';

@@ -17,8 +17,9 @@ import { startRegistry } from '../support/registry.js';
 /**
  * `warmbuild cache` on real BuildKit. A fresh CI runner is simulated without deleting anything: the
  * warm machine builds in one BUILDKIT_CACHE_MOUNT_NS namespace, the "fresh runner" imports into and
- * builds in a namespace nobody used before (its cache mounts are empty and, since the namespace is
- * part of every mount's id, no RUN with a cache mount can come from the layer cache). Every
+ * builds in a namespace nobody used before: its cache mounts are empty, and every measured rebuild
+ * follows an edit, so its compile step runs (a RUN with default cache ids would not come from the
+ * layer cache in a new namespace anyway; one with explicit ids could, see docs/cache.md). Every
  * namespace starts with the suite's own prefix; cleanup prunes cache mounts with that prefix only.
  */
 
