@@ -188,6 +188,7 @@ export async function importCaches(options: ImportOptions): Promise<CacheReport>
   const nonce = randomBytes(8).toString('hex');
   let opened: Awaited<ReturnType<Store['open']>> | undefined;
   let context: string | undefined;
+  let helperRan = false;
   try {
     opened = await storeFor(options.from, options.builder).open(signal);
     if ('missing' in opened) return done(`${opened.missing}: nothing restored; the build runs cold`);
@@ -234,6 +235,7 @@ export async function importCaches(options: ImportOptions): Promise<CacheReport>
     context = await scratchDir('warmbuild-helper-');
     await writeFiles(context, { 'import.sh': IMPORT_SCRIPT });
     options.progress(`restoring ${jobs.length} cache${jobs.length === 1 ? '' : 's'} from ${options.from}`);
+    helperRan = true;
     const built = await helperBuild({
       builder: options.builder,
       dockerfile: importDockerfile(options.helperImage, nonce, jobs),
@@ -265,6 +267,6 @@ export async function importCaches(options: ImportOptions): Promise<CacheReport>
   } finally {
     if (context) await removeDir(context);
     if (opened && 'dir' in opened) await opened.close();
-    await pruneLayerRecords(`warmbuild-${nonce}`, options.builder).catch(() => undefined);
+    if (helperRan) await pruneLayerRecords(`warmbuild-${nonce}`, options.builder).catch(() => undefined);
   }
 }

@@ -108,3 +108,30 @@ describe('import reads only regular files within the manifest\'s sizes', () => {
     expect(await verifyArchive(dir, 'k.tar', expected)).toMatchObject({ files: 1, bytes: archive.length, sha256: expected.sha256 });
   });
 });
+
+describe('import decides before it restores anything', () => {
+  async function importFrom(entry: Partial<CacheManifest['entries'][number]>, extra: string[]): Promise<{ code: number; stderr: string; stdout: string }> {
+    const dir = scratch();
+    writeFileSync(path.join(dir, 'Dockerfile'), 'FROM golang:1.25-trixie\nRUN --mount=type=cache,target=/root/.cache/go-build go build .\n');
+    const store = path.join(dir, 'store');
+    mkdirSync(store);
+    const base = manifestWith(['k.tar']).entries[0]!;
+    writeFileSync(path.join(store, 'manifest.json'), JSON.stringify({ tool: 'warmbuild', version: 2, entries: [{ ...base, identity: { id: '/root/.cache/go-build' }, target: '/root/.cache/go-build', kind: 'gocache', goVersion: '1.25', bytes: 5 * 1024 * 1024, ...entry }] }));
+    let stderr = '';
+    let stdout = '';
+    const code = await main(['cache', 'import', '--dockerfile', path.join(dir, 'Dockerfile'), '--from', store, '--json', '-', ...extra], { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), isTTY: false });
+    return { code, stderr, stdout };
+  }
+
+  it('skips, and says so, when the store is bigger than the user\'s --max-size', async () => {
+    const r = await importFrom({}, ['--max-size', '1MB']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).mounts[0]).toMatchObject({ status: 'skipped', reason: 'the store holds 5.0 MiB, over the --max-size of 1.0 MiB' });
+    expect(r.stderr).toMatch(/restored 0 of 1 cache.*; 1 skipped/);
+  });
+
+  it('skips a Go build cache written by another Go version', async () => {
+    const r = await importFrom({ goVersion: '1.24' }, []);
+    expect(JSON.parse(r.stdout).mounts[0]).toMatchObject({ status: 'skipped', reason: 'written by Go 1.24, the Dockerfile builds with Go 1.25: Go would not use it' });
+  });
+});
