@@ -158,6 +158,10 @@ export class DirectoryStore implements Store {
     return {
       previous,
       staging,
+      holds: async (file, bytes) => {
+        const stat = await fs.lstat(path.join(dir, file)).catch(() => undefined);
+        return stat?.isFile() === true && stat.size === bytes;
+      },
       commit: async (manifest, archives, written, stale) => {
         for (const file of written) await fs.rename(path.join(archives, file), path.join(dir, file));
         const temp = path.join(dir, `.${MANIFEST}.${randomBytes(6).toString('hex')}.tmp`);
@@ -190,6 +194,7 @@ export class ImageStore implements Store {
     return {
       previous: undefined,
       staging,
+      holds: async () => false,
       commit: async (manifest, archives) => {
         try {
           await fs.mkdir(archives, { recursive: true });

@@ -99,18 +99,20 @@ export async function exportCaches(options: ExportOptions): Promise<CacheReport>
   let committed = false;
   try {
     const modules = goSum ? goSumModules(goSum) : [];
-    const jobs: ExportJob[] = uses.map((use) => {
+    const jobs: ExportJob[] = [];
+    for (const use of uses) {
       const file = archiveName(use);
       const previous = findEntry(session.previous, use);
-      return {
+      const intact = previous !== undefined && previous.file === file && (await session.holds(file, previous.bytes));
+      jobs.push({
         use,
         file,
         ...(use.kind === 'gocache' && options.maxSize !== undefined ? { maxBytes: options.maxSize } : {}),
         ...(use.kind === 'gocache' && options.maxAgeSeconds !== undefined ? { cutoff: Math.floor(Date.now() / 1000) - options.maxAgeSeconds } : {}),
-        ...(previous && previous.file === file ? { expected: previous.fingerprint } : {}),
+        ...(intact ? { expected: previous.fingerprint } : {}),
         ...(use.kind === 'gomodcache' && modules.length > 0 && options.trimModules !== false ? { keepFile: `${file}.keep` } : {}),
-      };
-    });
+      });
+    }
     await writeFiles(context, { 'export.sh': EXPORT_SCRIPT, ...Object.fromEntries(jobs.filter((j) => j.keepFile).map((j) => [j.keepFile!, `${modules.join('\n')}\n`])) });
     options.progress(`exporting ${uses.length} cache mount${uses.length === 1 ? '' : 's'} to ${options.to}`);
     const built = await helperBuild({

@@ -18,6 +18,8 @@ export interface ExportSession {
   previous: CacheManifest | undefined;
   /** Where the helper build writes its archives. */
   staging: string;
+  /** Whether the store still holds `file` at `bytes` (an entry whose file is gone must be written again). */
+  holds(file: string, bytes: number): Promise<boolean>;
   /** Moves `written` (files in `archives`, a directory inside staging) into the store, writes the manifest, deletes `stale`. */
   commit(manifest: CacheManifest, archives: string, written: readonly string[], stale: readonly string[]): Promise<void>;
   /** Removes the staging directory; the store is left as it was. */

@@ -60,6 +60,10 @@ describe('export writes only into an empty directory or a warmbuild store', () =
     writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifestWith(['old.tar', 'kept.tar'])));
     for (const f of ['old.tar', 'kept.tar', 'user.tar']) writeFileSync(path.join(dir, f), f);
     const session = await new DirectoryStore(dir).beginExport();
+    // an entry is skipped as unchanged only while its archive is still there, whole
+    expect(await session.holds('kept.tar', 'kept.tar'.length)).toBe(true);
+    expect(await session.holds('kept.tar', 1)).toBe(false);
+    expect(await session.holds('gone.tar', 1)).toBe(false);
     mkdirSync(path.join(session.staging, 'out'));
     writeFileSync(path.join(session.staging, 'out', 'new.tar'), 'new');
     await session.commit(manifestWith(['kept.tar', 'new.tar']), path.join(session.staging, 'out'), ['new.tar'], ['old.tar']);
