@@ -7,7 +7,7 @@ import { TarRefusal, TarScanner, type TarSummary } from '../cache/tar.js';
 import { MAX_MANIFEST_BYTES, parseManifest, type CacheManifest } from '../cache/manifest.js';
 import type { ExportSession, OpenedStore, Store } from '../cache/store.js';
 import { InputError } from '../errors.js';
-import { EngineError, helperBuild, removeImage } from './docker.js';
+import { EngineError, helperBuild, pruneLayerRecords, removeImage } from './docker.js';
 
 /** The file-system side of cache stores: the only code that reads or writes a store's files. */
 
@@ -226,6 +226,14 @@ export class ImageStore implements Store {
     } finally {
       await removeDir(empty);
     }
-    return { dir, close: () => removeDir(dir) };
+    return {
+      dir,
+      close: async () => {
+        await removeDir(dir);
+        // The pull leaves a record of the store image in the builder: the store is the registry, not this builder.
+        // (buildx filter values cannot hold spaces: the escaped reference alone matches "pulled from REF@digest")
+        await pruneLayerRecords(this.ref.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), this.builder).catch(() => undefined);
+      },
+    };
   }
 }

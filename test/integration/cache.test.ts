@@ -120,6 +120,10 @@ for (const builder of testBuilders()) {
 
     it.skipIf(!registry || builder.name !== undefined)('through an OCI image in a real registry on 127.0.0.1', async () => {
       expect(await roundTrip(`docker-image://${registry!.host}/warmbuild/cache:${prefix}`)).toEqual(['example.com/hello']);
+      // the registry is the store: neither the engine nor the builder keeps a copy of the store image
+      const left = await run('docker', ['buildx', 'du', ...b, '--verbose', '--filter', `description~=warmbuild/cache:${prefix}`]);
+      expect(left.stdout).not.toMatch(/Description/);
+      expect((await run('docker', ['images', '-q', `${registry!.host}/warmbuild/cache:${prefix}`])).stdout.trim()).toBe('');
     }, 600_000);
 
     it('export skips what did not change since the store was written', async () => {
