@@ -399,7 +399,7 @@ describe('CLI errors: one line, exit 2, no usage dump', () => {
     ['help for an unknown command', ['help', 'chek'], `unknown command "chek" (did you mean "check"?); run 'warmbuild --help' for the list`],
     ['help with two names', ['help', 'check', 'fix'], 'help takes one command name'],
     ['cache option typo', ['cache', 'export', '--too', 'dir'], 'cache: unknown option --too (did you mean --to?)'],
-    ['cache without a subcommand', ['cache'], 'usage: warmbuild cache export|import [--dockerfile F] [--builder NAME] --to DEST | --from SRC'],
+    ['cache without a subcommand', ['cache'], 'usage: warmbuild cache export --to DIR|docker-image://REF | import --from DIR|docker-image://REF [--dockerfile F] [--builder NAME] [--platform P[,P]] [--max-size SIZE] [--max-age AGE] [--timeout SECONDS] [--json PATH|-]'],
     ['cache export without --to', ['cache', 'export'], 'cache export needs --to DIR or --to docker-image://REF'],
   ];
   it.each(cases)('%s', async (_name, args, message) => {

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { WarmbuildError } from '../errors.js';
 
-// The Docker edge: every process warmbuild starts against the engine goes through here.
+// The Docker edge: every process warmbuild starts against the engine goes through here. Every buildx
+// call names its builder: `--builder`, else BUILDX_BUILDER, else buildx's current builder.
 
 export class EngineError extends WarmbuildError {}
 
@@ -18,11 +19,27 @@ export interface ProcessResult {
   seconds: number;
 }
 
-export function exec(cmd: string, args: readonly string[], options: { signal?: AbortSignal; env?: NodeJS.ProcessEnv; onStderr?: (chunk: string) => void } = {}): Promise<ProcessResult> {
+export class TimeoutError extends WarmbuildError {}
+
+export interface ExecOptions {
+  signal?: AbortSignal;
+  env?: NodeJS.ProcessEnv;
+  onStderr?: (chunk: string) => void;
+  /** Written to the process's stdin (a Dockerfile for `-f -`). */
+  input?: string;
+}
+
+/** Rejects with AbortedError when `signal` aborts (TimeoutError when it aborted for a timeout); the process gets SIGINT, then SIGKILL. */
+export function exec(cmd: string, args: readonly string[], options: ExecOptions = {}): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
-    if (options.signal?.aborted) return reject(new AbortedError());
+    const aborted = (): Error => {
+      const reason: unknown = options.signal?.reason;
+      return reason instanceof DOMException && reason.name === 'TimeoutError' ? new TimeoutError(`${cmd} ${args.slice(0, 2).join(' ')} timed out`) : new AbortedError();
+    };
+    if (options.signal?.aborted) return reject(aborted());
     const started = process.hrtime.bigint();
-    const child = spawn(cmd, args, { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { env: { ...process.env, ...options.env }, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    if (options.input !== undefined) child.stdin!.end(options.input);
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -31,14 +48,21 @@ export function exec(cmd: string, args: readonly string[], options: { signal?: A
       stderr += chunk;
       options.onStderr?.(chunk);
     });
-    const abort = (): void => void child.kill('SIGINT');
+    let killer: NodeJS.Timeout | undefined;
+    const abort = (): void => {
+      child.kill('SIGINT');
+      // buildx cancels the build on SIGINT; one that does not answer is killed.
+      killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      killer.unref();
+    };
     options.signal?.addEventListener('abort', abort, { once: true });
     child.on('error', (error) => {
       reject((error as NodeJS.ErrnoException).code === 'ENOENT' ? new EngineError(`${cmd} is not installed or not on PATH`) : error);
     });
     child.on('close', (code) => {
       options.signal?.removeEventListener('abort', abort);
-      if (options.signal?.aborted) return reject(new AbortedError());
+      if (killer) clearTimeout(killer);
+      if (options.signal?.aborted) return reject(aborted());
       resolve({ code: code ?? -1, stdout, stderr, seconds: Number(process.hrtime.bigint() - started) / 1e9 });
     });
   });
@@ -53,14 +77,14 @@ export interface EngineIdentity {
 }
 
 /** Engine, buildx and BuildKit versions; a clear error when there is no engine or no BuildKit. */
-export async function engineIdentity(): Promise<EngineIdentity> {
+export async function engineIdentity(builder?: string): Promise<EngineIdentity> {
   const version = await exec('docker', ['version', '--format', '{{.Server.Version}}']);
   if (version.code !== 0) {
     throw new EngineError(`no Docker engine answers (${version.stderr.trim().split('\n')[0] ?? 'docker version failed'}). Start Docker, or point DOCKER_HOST at a running engine.`);
   }
   const buildx = await exec('docker', ['buildx', 'version']);
   if (buildx.code !== 0) throw new EngineError('docker buildx is not available: install the buildx plugin (BuildKit is required for cache mounts).');
-  const inspect = await exec('docker', ['buildx', 'inspect']);
+  const inspect = await exec('docker', ['buildx', 'inspect', ...builderArgs(builder)]);
   const field = (name: string): string => new RegExp(`^${name}:\\s*(.+)$`, 'm').exec(inspect.stdout)?.[1]?.trim() ?? 'unknown';
   const info = await exec('docker', ['info', '--format', '{{.NCPU}}']);
   return {
@@ -80,11 +104,12 @@ export interface BuildRequest {
   target?: string;
   /** Tag for the image the build exports, so that it can be removed afterwards. */
   tag: string;
+  builder?: string;
 }
 
 /** `docker buildx build --progress=rawjson`, exporting the image as a real build would. */
 export async function buildx(request: BuildRequest, signal?: AbortSignal): Promise<ProcessResult> {
-  const args = ['buildx', 'build', '--progress=rawjson', '-t', request.tag, '-f', request.dockerfile];
+  const args = ['buildx', 'build', ...builderArgs(request.builder), '--progress=rawjson', '-t', request.tag, '-f', request.dockerfile];
   for (const [k, v] of Object.entries(request.buildArgs)) args.push('--build-arg', `${k}=${v}`);
   if (request.hostNetwork) args.push('--network=host');
   if (request.target) args.push('--target', request.target);
@@ -93,6 +118,52 @@ export async function buildx(request: BuildRequest, signal?: AbortSignal): Promi
 }
 
 /** Removes the cache mounts of one BUILDKIT_CACHE_MOUNT_NS namespace. */
-export async function pruneCacheNamespace(namespace: string): Promise<void> {
-  await exec('docker', ['buildx', 'prune', '-f', '--filter', 'type=exec.cachemount', '--filter', `description~=${namespace}`]);
+export async function pruneCacheNamespace(namespace: string, builder?: string): Promise<void> {
+  await exec('docker', ['buildx', 'prune', ...builderArgs(builder), '-f', '--filter', 'type=exec.cachemount', '--filter', `description~=${namespace}`]);
+}
+
+/** `--builder NAME` for the named builder, BUILDX_BUILDER, or nothing (buildx's current builder). */
+export function builderArgs(builder: string | undefined): string[] {
+  const name = builder || process.env.BUILDX_BUILDER;
+  return name ? ['--builder', name] : [];
+}
+
+export interface HelperBuildRequest {
+  builder?: string;
+  /** The Dockerfile's text, given on stdin. */
+  dockerfile: string;
+  context: string;
+  namedContexts?: Record<string, string>;
+  buildArgs?: Record<string, string>;
+  /** A buildx `--output` value. */
+  output: string;
+  signal?: AbortSignal;
+}
+
+/** A build of warmbuild's own generated Dockerfile, with plain progress (stderr) for its marker lines. */
+export function helperBuild(request: HelperBuildRequest): Promise<ProcessResult> {
+  const args = ['buildx', 'build', ...builderArgs(request.builder), '--progress=plain', '-f', '-', '--output', request.output];
+  for (const [name, dir] of Object.entries(request.namedContexts ?? {})) args.push('--build-context', `${name}=${dir}`);
+  for (const [k, v] of Object.entries(request.buildArgs ?? {})) args.push('--build-arg', `${k}=${v}`);
+  args.push(request.context);
+  return exec('docker', args, { signal: request.signal, input: request.dockerfile });
+}
+
+/**
+ * Removes the layer records whose description contains `fragment` (a helper's nonce): only what
+ * warmbuild made. Cache mounts are never touched: a mount the helper created is named after it too.
+ */
+export async function pruneLayerRecords(fragment: string, builder?: string): Promise<void> {
+  await exec('docker', ['buildx', 'prune', ...builderArgs(builder), '-f', '--filter', 'type=regular', '--filter', `description~=${fragment}`]);
+}
+
+/** Removes a local image; a missing one is fine. */
+export async function removeImage(ref: string): Promise<void> {
+  await exec('docker', ['image', 'rm', '-f', ref]);
+}
+
+/** The builder's driver (`docker`, `docker-container`, `kubernetes`, `remote`), or undefined when buildx cannot say. */
+export async function builderDriver(builder?: string): Promise<string | undefined> {
+  const inspect = await exec('docker', ['buildx', 'inspect', ...builderArgs(builder)]);
+  return inspect.code === 0 ? /^Driver:\s*(\S+)/m.exec(inspect.stdout)?.[1] : undefined;
 }

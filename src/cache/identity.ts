@@ -1,18 +1,49 @@
-import { createHash } from 'node:crypto';
-import type { DockerfileModel } from '../model/dockerfile.js';
-import { envAt, resolveTarget } from '../model/env.js';
-import { cacheId, isCacheMount } from '../model/mounts.js';
+import path from 'node:path/posix';
+import type { DockerfileModel, Instruction } from '../model/dockerfile.js';
+import { envAt, expand, goPathsAt, resolveTarget, type Resolved } from '../model/env.js';
+import { isCacheMount, type CacheMount } from '../model/mounts.js';
 
-/** The exact identity of a BuildKit cache mount: a mount with other options is another cache. Pure. */
+/**
+ * Which BuildKit cache a `--mount=type=cache` reaches, derived as BuildKit derives it (moby/buildkit
+ * v0.26, see docs/cache.md "Cache identity"). Pure.
+ *
+ * - frontend/dockerfile/instructions/commands_runmount.go `parseMount`: every value is expanded with
+ *   the stage's ARG/ENV before use; `uid`/`gid` are decimal, `mode` octal.
+ * - frontend/dockerfile/dockerfile2llb/convert_runmount.go `dispatchRunMounts`: without `id=`, the id
+ *   is `path.Clean(target)` of the target *as written* (a relative target stays relative, although
+ *   the mount lands under WORKDIR); the persistent cache dir is `BUILDKIT_CACHE_MOUNT_NS + "/" + id`;
+ *   `uid`, `gid` or `mode` make the cache's base a `mkdir /cache` with that owner and mode instead of
+ *   an empty snapshot.
+ * - solver/llbsolver/mounts/mount.go `getRefCacheDir`: the cache is found by `id + ":" + base ref`,
+ *   so the same id with another uid/gid/mode is another cache; `sharing` only decides how concurrent
+ *   builds wait, not which cache they get; the target only names the record ("cached mount <target>").
+ * - The platform is not part of the key: a `--platform=$BUILDPLATFORM` stage reaches the same cache
+ *   for every target platform (measured). Per-platform caches exist when the id names the platform
+ *   (`id=gocache-$TARGETARCH`); identities are therefore derived per target platform.
+ */
 export interface CacheIdentity {
   id: string;
+  uid?: number;
+  gid?: number;
+  /** Numeric mode (parsed from octal). */
+  mode?: number;
+}
+
+export type CacheKind = 'gocache' | 'gomodcache' | 'other';
+
+/** One cache mount as a Dockerfile uses it on one target platform. */
+export interface CacheUse {
+  identity: CacheIdentity;
+  /** Where the RUN mounts it, resolved under WORKDIR (informational: not part of the identity). */
   target: string;
-  uid?: string;
-  gid?: string;
-  mode?: string;
-  sharing?: string;
-  from?: string;
-  source?: string;
+  sharing: 'shared' | 'private' | 'locked';
+  kind: CacheKind;
+  /** Target platform the identity was derived for. */
+  platform: string;
+  /** Whether the id changes with the target platform (it names $TARGETARCH or similar). */
+  perPlatform: boolean;
+  /** `major.minor` of the stage's golang image, when its tag says it. */
+  goVersion?: string;
 }
 
 export interface CacheFilter {
@@ -20,45 +51,137 @@ export interface CacheFilter {
   targets?: readonly string[];
 }
 
-/** Every distinct cache mount the Dockerfile's RUNs use, in order of first use. */
-export function cacheMountsOf(model: DockerfileModel, filter: CacheFilter = {}): CacheIdentity[] {
-  const out = new Map<string, CacheIdentity>();
-  for (const instruction of model.instructions) {
-    if (instruction.keyword !== 'RUN') continue;
-    for (const mount of instruction.mounts) {
-      if (!isCacheMount(mount) || mount.target === undefined) continue;
-      const target = resolveTarget(mount.target, envAt(model, instruction)) ?? mount.target;
-      const identity: CacheIdentity = {
-        id: mount.id ?? cacheId({ ...mount, target }),
-        target,
-        ...(mount.uid !== undefined ? { uid: mount.uid } : {}),
-        ...(mount.gid !== undefined ? { gid: mount.gid } : {}),
-        ...(mount.mode !== undefined ? { mode: mount.mode } : {}),
-        ...(mount.sharing !== undefined ? { sharing: mount.sharing } : {}),
-        ...(mount.from !== undefined ? { from: mount.from } : {}),
-        ...(mount.source !== undefined ? { source: mount.source } : {}),
-      };
-      if (filter.ids?.length && !filter.ids.includes(identity.id)) continue;
-      if (filter.targets?.length && !filter.targets.includes(identity.target)) continue;
-      out.set(JSON.stringify(identity), identity);
+/** A mount warmbuild cannot reach from a helper build, with the reason. */
+export interface SkippedMount {
+  line: number;
+  reason: string;
+}
+
+/** `path.Clean` from Go: no trailing slash, `.` for empty. */
+export function goPathClean(p: string): string {
+  if (p === '') return '.';
+  const cleaned = path.normalize(p);
+  return cleaned.length > 1 && cleaned.endsWith('/') ? cleaned.slice(0, -1) : cleaned;
+}
+
+const PLATFORM_ARGS = ['TARGETPLATFORM', 'TARGETOS', 'TARGETARCH', 'TARGETVARIANT'] as const;
+
+function platformVars(platform: string): Record<(typeof PLATFORM_ARGS)[number], string> {
+  const [os = 'linux', arch = 'amd64', variant = ''] = platform.split('/');
+  return { TARGETPLATFORM: platform, TARGETOS: os, TARGETARCH: arch, TARGETVARIANT: variant };
+}
+
+/** The stage's variables, with BuildKit's automatic platform ARGs filled in where the stage declares them. */
+function varsFor(model: DockerfileModel, instruction: Instruction, platform: string): Map<string, Resolved> {
+  const vars = new Map(envAt(model, instruction).vars);
+  for (const [name, value] of Object.entries(platformVars(platform))) {
+    const declared = vars.get(name);
+    if (declared && declared.value === undefined) vars.set(name, { value, certain: true });
+  }
+  return vars;
+}
+
+function parseNumber(text: string | undefined, radix: 8 | 10): number | undefined | null {
+  if (text === undefined) return undefined;
+  const valid = radix === 8 ? /^[0-7]+$/ : /^\d+$/;
+  return valid.test(text) ? parseInt(text, radix) : null;
+}
+
+function goVersionOf(image: string | undefined): string | undefined {
+  const m = image && /(?:^|\/)golang:(\d+\.\d+)/.exec(image);
+  return m ? m[1] : undefined;
+}
+
+function kindOf(target: string, instruction: Instruction, model: DockerfileModel): CacheKind {
+  const paths = goPathsAt(envAt(model, instruction));
+  if (paths.gocache.value === target) return 'gocache';
+  if (paths.gomodcache.value === target) return 'gomodcache';
+  return 'other';
+}
+
+function useOf(model: DockerfileModel, instruction: Instruction, mount: CacheMount, platform: string): CacheUse | string {
+  if (mount.from !== undefined || mount.source !== undefined) return 'a cache mount with from= or source= starts from another stage, which a helper build cannot reproduce';
+  const vars = varsFor(model, instruction, platform);
+  const value = (raw: string | undefined): string | undefined => (raw === undefined ? undefined : expand(raw, vars).value);
+  const rawTarget = value(mount.target);
+  if (rawTarget === undefined) return 'its target depends on a build argument without a default';
+  const id = mount.id !== undefined ? value(mount.id) : goPathClean(rawTarget);
+  if (id === undefined) return 'its id depends on a build argument without a default';
+  if (/[\0-\x1f]/.test(id)) return 'its id has control characters';
+  const uid = parseNumber(value(mount.uid), 10);
+  const gid = parseNumber(value(mount.gid), 10);
+  const mode = parseNumber(value(mount.mode), 8);
+  if (uid === null || gid === null || mode === null) return 'BuildKit rejects its uid, gid or mode';
+  const target = goPathClean(resolveTarget(rawTarget, envAt(model, instruction)) ?? rawTarget);
+  const sharing = (value(mount.sharing) ?? 'shared').toLowerCase();
+  const otherPlatform = platform === 'linux/amd64' ? 'linux/arm64' : 'linux/amd64';
+  const varsElsewhere = varsFor(model, instruction, otherPlatform);
+  const idElsewhere = mount.id !== undefined ? expand(mount.id, varsElsewhere).value : goPathClean(expand(mount.target!, varsElsewhere).value ?? '');
+  const goVersion = goVersionOf(instruction.stage?.resolvedImage ?? instruction.stage?.image);
+  return {
+    identity: { id, ...(uid !== undefined ? { uid } : {}), ...(gid !== undefined ? { gid } : {}), ...(mode !== undefined ? { mode } : {}) },
+    target,
+    sharing: sharing === 'private' || sharing === 'locked' ? sharing : 'shared',
+    kind: kindOf(target, instruction, model),
+    platform,
+    perPlatform: idElsewhere !== id,
+    ...(goVersion ? { goVersion } : {}),
+  };
+}
+
+/** A string naming exactly one BuildKit cache (within one namespace). */
+export function identityKey(identity: CacheIdentity): string {
+  return JSON.stringify([identity.id, identity.uid ?? null, identity.gid ?? null, identity.mode ?? null]);
+}
+
+/**
+ * Every distinct cache the Dockerfile's RUNs reach on the given target platforms, in order of first
+ * use; a cache every platform shares is listed once.
+ */
+export function cacheUsesOf(model: DockerfileModel, platforms: readonly string[], filter: CacheFilter = {}): { uses: CacheUse[]; skipped: SkippedMount[] } {
+  const uses = new Map<string, CacheUse>();
+  const skipped: SkippedMount[] = [];
+  for (const platform of platforms) {
+    for (const instruction of model.instructions) {
+      if (instruction.keyword !== 'RUN') continue;
+      for (const mount of instruction.mounts) {
+        if (!isCacheMount(mount) || mount.target === undefined) continue;
+        const use = useOf(model, instruction, mount, platform);
+        if (typeof use === 'string') {
+          if (platform === platforms[0]) skipped.push({ line: instruction.line, reason: use });
+          continue;
+        }
+        if (filter.ids?.length && !filter.ids.includes(use.identity.id)) continue;
+        if (filter.targets?.length && !filter.targets.includes(use.target)) continue;
+        const key = identityKey(use.identity);
+        if (!uses.has(key)) uses.set(key, use);
+      }
     }
   }
-  return [...out.values()];
+  return { uses: [...uses.values()], skipped };
 }
 
-/** A store key: the mount identity, the target platform and the go.sum hash. */
-export function cacheKey(identity: CacheIdentity, platform: string, goSumHash: string): string {
-  const digest = createHash('sha256').update(JSON.stringify([identity, platform, goSumHash])).digest('hex').slice(0, 20);
-  return `${identity.id.replace(/[^\w.-]+/g, '_').replace(/^_+/, '').slice(0, 40) || 'cache'}-${digest}`;
+/** A store file name for a cache: readable, and unique per identity (and platform when it matters). */
+export function archiveName(use: CacheUse): string {
+  const slug = use.identity.id.replace(/[^\w.-]+/g, '_').replace(/^[_.]+/, '').slice(0, 40) || 'cache';
+  const digest = fnv(`${identityKey(use.identity)}|${use.perPlatform ? use.platform : ''}`);
+  return `${slug}-${digest}.tar`;
 }
 
-export function isGoBuildCache(identity: CacheIdentity): boolean {
-  return /(^|\/)go-build\/?$/.test(identity.target) || /gocache|go-build/i.test(identity.id);
+/** A short stable digest (FNV-1a, 64 bit, hex); names only, never a security check. */
+function fnv(text: string): string {
+  let hash = 0xcbf29ce484222325n;
+  for (const byte of Buffer.from(text)) hash = BigInt.asUintN(64, (hash ^ BigInt(byte)) * 0x100000001b3n);
+  return hash.toString(16).padStart(16, '0');
 }
 
-/** The mount flag the helper builds use to reach the very same cache. */
+/** The mount flag a helper build uses to reach the very same cache. */
 export function mountFlag(identity: CacheIdentity, target: string): string {
-  const fields = [`type=cache`, `id=${identity.id}`, `target=${target}`];
-  for (const key of ['uid', 'gid', 'mode', 'sharing', 'from', 'source'] as const) if (identity[key] !== undefined) fields.push(`${key}=${identity[key]}`);
-  return `--mount=${fields.map((f) => (/[",\s]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f)).join(',')}`;
+  const fields = ['type=cache', `id=${identity.id}`, `target=${target}`, 'sharing=locked'];
+  if (identity.uid !== undefined) fields.push(`uid=${identity.uid}`);
+  if (identity.gid !== undefined) fields.push(`gid=${identity.gid}`);
+  if (identity.mode !== undefined) fields.push(`mode=0${identity.mode.toString(8)}`);
+  // BuildKit expands $ and backslashes in every mount value: escape them so the id stays literal.
+  const literal = (f: string): string => f.replace(/[\\$]/g, (c) => `\\${c}`);
+  return `--mount=${fields.map((f) => literal(/[",\s]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f)).join(',')}`;
 }

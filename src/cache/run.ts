@@ -1,203 +1,274 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
-import { arch, tmpdir } from 'node:os';
 import path from 'node:path';
-import { exec, EngineError } from '../adapters/docker.js';
-import { readText, writeAtomic } from '../adapters/fs.js';
+import { builderDriver, EngineError, helperBuild, pruneLayerRecords, TimeoutError } from '../adapters/docker.js';
+import { readText } from '../adapters/fs.js';
+import { DirectoryStore, IMAGE_STORE, ImageStore, readManifestText, readOptional, removeDir, scratchDir, summarizeArchive, verifyArchive, writeFiles } from '../adapters/store.js';
 import { InputError } from '../errors.js';
 import { parseDockerfile } from '../model/dockerfile.js';
-import { exportDockerfile, importDockerfile, NONCE_ARG } from './helper.js';
-import { cacheKey, cacheMountsOf, isGoBuildCache, type CacheFilter } from './identity.js';
-import { parseManifest, selectEntries, type CacheManifest, type ManifestEntry } from './manifest.js';
-import { trimTar } from './tar.js';
+import { goSumModules } from './gosum.js';
+import { EXPORT_OUTPUT_DIR, EXPORT_SCRIPT, exportDockerfile, IMPORT_SCRIPT, importDockerfile, parseHelperProgress, type ExportJob, type ImportJob } from './helper.js';
+import { archiveName, cacheUsesOf, type CacheFilter, type CacheUse, type SkippedMount } from './identity.js';
+import { decideImport, findEntry, mergeManifest, parseManifest, staleFiles, type ManifestEntry } from './manifest.js';
+import { human, type CacheReport, type MountReport } from './report.js';
+import type { Store } from './store.js';
 
 export interface CacheOptions {
   dockerfile: string;
-  /** Where go.sum is, for the cache key; default: the Dockerfile's directory. */
+  /** Where go.sum is; default: the Dockerfile's directory. */
   context?: string;
   builder?: string;
   filter: CacheFilter;
-  platform?: string;
+  /** Target platforms the build uses (ids that name $TARGETARCH differ per platform). */
+  platforms: readonly string[];
   namespace?: string;
   helperImage: string;
+  /** Overall time limit. */
+  timeoutSeconds?: number;
+  signal?: AbortSignal;
   progress: (message: string) => void;
 }
 
-const IMAGE_STORE = 'docker-image://';
-
-function defaultPlatform(): string {
-  return `linux/${arch() === 'x64' ? 'amd64' : arch()}`;
-}
-
-function human(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
-}
-
-export function parseSize(text: string): number {
+export function parseSize(text: string, option = '--max-size'): number {
   const m = /^(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?$/i.exec(text.trim());
-  if (!m) throw new InputError('--max-size', undefined, `not a size: ${text} (e.g. 500MB, 2GB)`);
+  if (!m) throw new InputError(option, undefined, `not a size: ${text} (e.g. 500MB, 2GB)`);
   const unit = (m[2] ?? 'b').toLowerCase()[0];
   const factor = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1;
   return Math.round(Number(m[1]) * factor);
 }
 
-async function prepare(options: CacheOptions) {
-  const text = await readText(options.dockerfile).catch(() => {
-    throw new InputError(options.dockerfile, undefined, 'cannot read the Dockerfile');
-  });
-  const identities = cacheMountsOf(parseDockerfile(text), options.filter);
-  const contextDir = options.context ?? path.dirname(options.dockerfile);
-  const goSum = await fs.readFile(path.join(contextDir, 'go.sum')).catch(() => Buffer.alloc(0));
-  const goSumHash = `sha256:${createHash('sha256').update(goSum).digest('hex')}`;
-  const platform = options.platform ?? defaultPlatform();
-  const caches = identities.map((identity) => {
-    const key = cacheKey(identity, platform, goSumHash);
-    return { identity, key, file: `${key}.tar` };
-  });
-  return { caches, goSumHash, platform };
+export function parseAge(text: string): number {
+  const m = /^(\d+)\s*(s|m|h|d)$/i.exec(text.trim());
+  if (!m) throw new InputError('--max-age', undefined, `not a duration: ${text} (e.g. 36h, 7d)`);
+  const factor = { s: 1, m: 60, h: 3600, d: 86400 }[m[2]!.toLowerCase() as 's' | 'm' | 'h' | 'd'];
+  return Number(m[1]) * factor;
 }
 
-async function buildx(options: CacheOptions, args: string[], dockerfile: string): Promise<{ code: number; stderr: string }> {
-  const work = await fs.mkdtemp(path.join(tmpdir(), 'warmbuild-cache-'));
-  try {
-    const file = path.join(work, 'Dockerfile');
-    await fs.writeFile(file, dockerfile);
-    const context = path.join(work, 'context');
-    await fs.mkdir(context);
-    const all = ['buildx', 'build', ...(options.builder ? ['--builder', options.builder] : []), '--progress=plain', '-f', file, '--build-arg', `${NONCE_ARG}=${randomBytes(8).toString('hex')}`];
-    if (options.namespace) all.push('--build-arg', `BUILDKIT_CACHE_MOUNT_NS=${options.namespace}`);
-    all.push(...args, context);
-    const result = await exec('docker', all);
-    return { code: result.code, stderr: result.stderr };
-  } finally {
-    await fs.rm(work, { recursive: true, force: true });
-  }
+function storeFor(location: string, builder: string | undefined): Store {
+  if (location.startsWith(IMAGE_STORE)) return new ImageStore(location, builder, async () => (await builderDriver(builder)) === 'docker');
+  return new DirectoryStore(path.resolve(location));
+}
+
+async function prepare(options: CacheOptions): Promise<{ uses: CacheUse[]; unsupported: SkippedMount[]; goSum: string; goSumHash: string }> {
+  const text = await readText(options.dockerfile).catch((error: unknown) => {
+    throw error instanceof InputError ? error : new InputError(options.dockerfile, undefined, 'cannot read the Dockerfile');
+  });
+  const { uses, skipped } = cacheUsesOf(parseDockerfile(text), options.platforms, options.filter);
+  const goSum = await readOptional(path.join(options.context ?? path.dirname(options.dockerfile), 'go.sum'));
+  const goSumHash = goSum ? createHash('sha256').update(goSum).digest('hex') : '';
+  return { uses, unsupported: skipped, goSum, goSumHash };
+}
+
+function withTimeout(options: CacheOptions): AbortSignal | undefined {
+  const signals = [options.signal, options.timeoutSeconds ? AbortSignal.timeout(options.timeoutSeconds * 1000) : undefined].filter((s): s is AbortSignal => s !== undefined);
+  return signals.length === 0 ? undefined : AbortSignal.any(signals);
 }
 
 function tail(stderr: string): string {
-  return stderr.trim().split('\n').slice(-8).join('\n');
+  return stderr.trim().split('\n').slice(-6).join('\n');
 }
 
-export interface ExportResult {
-  entries: ManifestEntry[];
-  bytes: number;
+function mountOf(use: CacheUse, file: string): Pick<MountReport, 'id' | 'target' | 'kind' | 'platform' | 'file'> {
+  return { id: use.identity.id, target: use.target, kind: use.kind, ...(use.perPlatform ? { platform: use.platform } : {}), file };
 }
 
-/** Copies every selected cache mount out through a helper build into a directory or an image. */
-export async function exportCaches(options: CacheOptions & { to: string; maxSize?: number }): Promise<ExportResult> {
-  const { caches, goSumHash, platform } = await prepare(options);
-  if (caches.length === 0) {
-    options.progress('the Dockerfile has no cache mounts (after filters): nothing to export');
-    return { entries: [], bytes: 0 };
-  }
-  const staging = await fs.mkdtemp(path.join(tmpdir(), 'warmbuild-export-'));
+function elapsed(started: bigint): number {
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+export interface ExportOptions extends CacheOptions {
+  to: string;
+  /** Cap for the Go build cache, most recently used first. */
+  maxSize?: number;
+  /** Go build cache entries unused for longer are dropped. */
+  maxAgeSeconds?: number;
+  /** Drop modules go.sum does not name (default true when there is a go.sum). */
+  trimModules?: boolean;
+}
+
+/** Copies every selected cache out through a helper build; what is unchanged since the store's manifest is skipped. */
+export async function exportCaches(options: ExportOptions): Promise<CacheReport> {
+  const started = process.hrtime.bigint();
+  const { uses, unsupported, goSum, goSumHash } = await prepare(options);
+  const report: CacheReport = { version: 1, operation: 'export', store: options.to, seconds: 0, mounts: [], unsupported };
+  if (uses.length === 0) return { ...report, note: 'the Dockerfile has no cache mounts (after filters): nothing to export' };
+  const signal = withTimeout(options);
+  const store = storeFor(options.to, options.builder);
+  const session = await store.beginExport(signal);
+  const context = await scratchDir('warmbuild-helper-');
+  const nonce = randomBytes(8).toString('hex');
+  let committed = false;
   try {
-    options.progress(`exporting ${caches.length} cache mount${caches.length === 1 ? '' : 's'}: ${caches.map((c) => c.identity.id).join(', ')}`);
-    const built = await buildx(options, ['--output', `type=local,dest=${staging}`], exportDockerfile(options.helperImage, caches));
+    const modules = goSum ? goSumModules(goSum) : [];
+    const jobs: ExportJob[] = [];
+    for (const use of uses) {
+      const file = archiveName(use);
+      const previous = findEntry(session.previous, use);
+      const intact = previous !== undefined && previous.file === file && (await session.holds(file, previous.bytes));
+      jobs.push({
+        use,
+        file,
+        ...(use.kind === 'gocache' && options.maxSize !== undefined ? { maxBytes: options.maxSize } : {}),
+        ...(use.kind === 'gocache' && options.maxAgeSeconds !== undefined ? { cutoff: Math.floor(Date.now() / 1000) - options.maxAgeSeconds } : {}),
+        ...(intact ? { expected: previous.fingerprint } : {}),
+        ...(use.kind === 'gomodcache' && modules.length > 0 && options.trimModules !== false ? { keepFile: `${file}.keep` } : {}),
+      });
+    }
+    await writeFiles(context, { 'export.sh': EXPORT_SCRIPT, ...Object.fromEntries(jobs.filter((j) => j.keepFile).map((j) => [j.keepFile!, `${modules.join('\n')}\n`])) });
+    options.progress(`exporting ${uses.length} cache mount${uses.length === 1 ? '' : 's'} to ${options.to}`);
+    const built = await helperBuild({
+      builder: options.builder,
+      dockerfile: exportDockerfile(options.helperImage, nonce, jobs),
+      context,
+      output: `type=local,dest=${session.staging}`,
+      buildArgs: options.namespace ? { BUILDKIT_CACHE_MOUNT_NS: options.namespace } : {},
+      signal,
+    });
     if (built.code !== 0) throw new EngineError(`the export build failed:\n${tail(built.stderr)}`);
+    const outcomes = parseHelperProgress(built.stderr, nonce);
     const entries: ManifestEntry[] = [];
-    for (const c of caches) {
-      let archive: Buffer = await fs.readFile(path.join(staging, c.file));
-      let trimmed: number | undefined;
-      if (options.maxSize !== undefined && isGoBuildCache(c.identity)) {
-        const result = trimTar(archive, options.maxSize);
-        archive = result.archive;
-        trimmed = result.dropped;
-        if (result.dropped > 0) options.progress(`${c.identity.id}: kept the ${result.kept} most recently used entries, dropped ${result.dropped} to fit ${human(options.maxSize)}`);
-        await fs.writeFile(path.join(staging, c.file), archive);
+    const written: string[] = [];
+    for (const job of jobs) {
+      const outcome = outcomes.get(job.file);
+      const base = mountOf(job.use, job.file);
+      const previous = findEntry(session.previous, job.use);
+      if (outcome?.status === 'unchanged' && previous) {
+        entries.push(previous);
+        report.mounts.push({ ...base, status: 'unchanged', reason: 'same files as the store holds', files: previous.files, bytes: previous.bytes });
+        continue;
       }
-      const sha256 = createHash('sha256').update(archive).digest('hex');
-      entries.push({ key: c.key, file: c.file, identity: c.identity, bytes: archive.length, sha256, ...(trimmed ? { trimmed } : {}) });
-      options.progress(`${c.identity.id} (${c.identity.target}): ${human(archive.length)}`);
+      if (outcome?.status !== 'exported') throw new EngineError(`the export build did not write ${job.file}`);
+      const hashing = process.hrtime.bigint();
+      const summary = await summarizeArchive(path.join(session.staging, EXPORT_OUTPUT_DIR, job.file), signal);
+      entries.push({
+        file: job.file,
+        identity: job.use.identity,
+        target: job.use.target,
+        kind: job.use.kind,
+        platform: job.use.platform,
+        perPlatform: job.use.perPlatform,
+        goSum: goSumHash,
+        ...(job.use.goVersion ? { goVersion: job.use.goVersion } : {}),
+        bytes: summary.bytes,
+        sha256: summary.sha256,
+        files: summary.files,
+        fingerprint: summary.fingerprint,
+        created: new Date().toISOString(),
+      });
+      written.push(job.file);
+      report.mounts.push({ ...base, status: 'exported', files: summary.files, bytes: summary.bytes, seconds: (outcome.seconds ?? 0) + elapsed(hashing), ...(outcome.dropped ? { dropped: outcome.dropped } : {}) });
     }
-    const manifest: CacheManifest = { version: 1, created: new Date().toISOString(), platform, goSum: goSumHash, entries };
-    await fs.writeFile(path.join(staging, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-    if (options.to.startsWith(IMAGE_STORE)) {
-      const ref = options.to.slice(IMAGE_STORE.length);
-      options.progress(`pushing ${ref}`);
-      const image = `FROM scratch\nCOPY . /\n`;
-      const dockerfile = path.join(staging, '..', `${path.basename(staging)}.Dockerfile`);
-      await fs.writeFile(dockerfile, image);
-      const pushed = await exec('docker', ['buildx', 'build', ...(options.builder ? ['--builder', options.builder] : []), '--progress=plain', '-f', dockerfile, '--output', `type=image,name=${ref},push=true`, staging]);
-      await fs.rm(dockerfile, { force: true });
-      if (pushed.code !== 0) throw new EngineError(`pushing ${ref} failed:\n${tail(pushed.stderr)}`);
-      // The docker driver also keeps the pushed image locally: the registry is the store, not this disk.
-      await exec('docker', ['image', 'rm', '-f', ref]);
-    } else {
-      await fs.mkdir(options.to, { recursive: true });
-      for (const e of entries) await fs.copyFile(path.join(staging, e.file), path.join(options.to, `.${e.file}.tmp`)).then(() => fs.rename(path.join(options.to, `.${e.file}.tmp`), path.join(options.to, e.file)));
-      const manifestPath = path.join(options.to, 'manifest.json');
-      await writeAtomic(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
-      // Archives of earlier exports that the new manifest no longer names are stale.
-      for (const name of await fs.readdir(options.to)) {
-        if (name.endsWith('.tar') && !entries.some((e) => e.file === name)) await fs.rm(path.join(options.to, name), { force: true });
-      }
-    }
-    return { entries, bytes: entries.reduce((n, e) => n + e.bytes, 0) };
+    const manifest = mergeManifest(session.previous, entries);
+    await session.commit(manifest, path.join(session.staging, EXPORT_OUTPUT_DIR), written, staleFiles(session.previous, manifest));
+    committed = true;
+    return { ...report, seconds: elapsed(started) };
   } finally {
-    await fs.rm(staging, { recursive: true, force: true });
+    if (!committed) await session.abort();
+    await removeDir(context);
+    // The export RUNs' snapshots hold a copy of every archive: remove them from the builder.
+    await pruneLayerRecords(`warmbuild-${nonce}`, options.builder).catch(() => undefined);
   }
 }
 
-export interface ImportResult {
-  restored: string[];
-  warnings: string[];
+export interface ImportOptions extends CacheOptions {
+  from: string;
+  /** Skip the import when what it would restore is bigger. */
+  maxSize?: number;
 }
 
 /**
- * Restores caches from a directory or an image. Cache trouble never fails a build: a missing, partial
- * or corrupt store gives warnings and the build goes on cold. Nothing from the store is executed.
+ * Restores caches from a directory or an image. Cache trouble never fails a build: each archive is
+ * verified on its own, refused ones are reported with the reason, and the others are restored.
+ * Nothing from the store is executed.
  */
-export async function importCaches(options: CacheOptions & { from: string }): Promise<ImportResult> {
-  const warnings: string[] = [];
-  const warn = (message: string): ImportResult => {
-    warnings.push(message);
-    return { restored: [], warnings };
-  };
-  const { caches, platform } = await prepare(options);
-  if (caches.length === 0) return warn('the Dockerfile has no cache mounts (after filters): nothing to import');
-  let storeDir = options.from;
-  let cleanup: string | undefined;
+export async function importCaches(options: ImportOptions): Promise<CacheReport> {
+  const started = process.hrtime.bigint();
+  const { uses, unsupported, goSumHash } = await prepare(options);
+  const report: CacheReport = { version: 1, operation: 'import', store: options.from, seconds: 0, mounts: [], unsupported };
+  const done = (note?: string): CacheReport => ({ ...report, seconds: elapsed(started), ...(note ? { note } : {}) });
+  if (uses.length === 0) return done('the Dockerfile has no cache mounts (after filters): nothing to import');
+  const signal = withTimeout(options);
+  const nonce = randomBytes(8).toString('hex');
+  let opened: Awaited<ReturnType<Store['open']>> | undefined;
+  let context: string | undefined;
+  let helperRan = false;
   try {
-    if (options.from.startsWith(IMAGE_STORE)) {
-      cleanup = await fs.mkdtemp(path.join(tmpdir(), 'warmbuild-import-'));
-      storeDir = cleanup;
-      options.progress(`pulling ${options.from.slice(IMAGE_STORE.length)}`);
-      const pulled = await buildx(options, ['--build-context', `store=${options.from}`, '--output', `type=local,dest=${storeDir}`], 'FROM scratch\nCOPY --from=store / /\n');
-      if (pulled.code !== 0) return warn(`no cache at ${options.from} (${tail(pulled.stderr).split('\n').pop()}); the build runs cold`);
-    }
-    const manifestText = await fs.readFile(path.join(storeDir, 'manifest.json'), 'utf8').catch(() => undefined);
-    if (manifestText === undefined) return warn(`no manifest.json in ${options.from}: nothing restored; the build runs cold`);
-    const manifest = parseManifest(manifestText);
-    if (typeof manifest === 'string') return warn(`${options.from}: ${manifest}; the build runs cold`);
-    const selected = [];
-    for (const s of selectEntries(manifest, caches, platform)) {
-      const bytes = await fs.readFile(path.join(storeDir, s.entry.file)).catch(() => undefined);
-      if (!bytes) {
-        warnings.push(`${s.entry.file} is missing: ${s.identity.id} stays cold`);
+    opened = await storeFor(options.from, options.builder).open(signal);
+    if ('missing' in opened) return done(`${opened.missing}: nothing restored; the build runs cold`);
+    const read = await readManifestText(opened.dir);
+    if (read === undefined) return done(`no manifest.json in ${options.from}: nothing restored; the build runs cold`);
+    if ('refused' in read) return done(`${read.refused}: refused; the build runs cold`);
+    const manifest = parseManifest(read.text);
+    if (typeof manifest === 'string') return done(`${options.from}: ${manifest}; the build runs cold`);
+
+    const candidates: Array<{ use: CacheUse; entry: ManifestEntry; note?: string }> = [];
+    for (const use of uses) {
+      const entry = findEntry(manifest, use);
+      const base = mountOf(use, entry?.file ?? archiveName(use));
+      if (!entry) {
+        report.mounts.push({ ...base, status: 'missing', reason: 'the store has no archive for this cache' });
         continue;
       }
-      if (bytes.length !== s.entry.bytes || createHash('sha256').update(bytes).digest('hex') !== s.entry.sha256) {
-        warnings.push(`${s.entry.file} does not match the manifest (truncated or altered): ${s.identity.id} stays cold`);
+      const decision = decideImport(entry, use, goSumHash);
+      if (!decision.restore) report.mounts.push({ ...base, status: 'skipped', reason: decision.reason, bytes: entry.bytes });
+      else candidates.push({ use, entry, ...(decision.note ? { note: decision.note } : {}) });
+    }
+    const total = candidates.reduce((n, c) => n + c.entry.bytes, 0);
+    if (options.maxSize !== undefined && total > options.maxSize) {
+      for (const c of candidates) report.mounts.push({ ...mountOf(c.use, c.entry.file), status: 'skipped', reason: `the store holds ${human(total)}, over the --max-size of ${human(options.maxSize)}`, bytes: c.entry.bytes });
+      return done();
+    }
+
+    const jobs: Array<ImportJob & { report: MountReport }> = [];
+    for (const c of candidates) {
+      const verifying = process.hrtime.bigint();
+      const verified = await verifyArchive(opened.dir, c.entry.file, c.entry, signal);
+      const base = mountOf(c.use, c.entry.file);
+      if ('refused' in verified) {
+        report.mounts.push({ ...base, status: 'refused', reason: verified.refused });
         continue;
       }
-      if (!s.exact) options.progress(`${s.identity.id}: go.sum changed since the export; restoring the older cache`);
-      options.progress(`${s.identity.id} (${s.identity.target}): ${human(bytes.length)}`);
-      selected.push({ identity: s.identity, file: s.entry.file });
+      if (c.note) options.progress(`${c.use.identity.id}: ${c.note}`);
+      const mount: MountReport = { ...base, status: 'restored', files: verified.files, bytes: verified.bytes, seconds: elapsed(verifying) };
+      report.mounts.push(mount);
+      jobs.push({ use: c.use, file: c.entry.file, sha256: c.entry.sha256, report: mount });
     }
-    for (const c of caches) if (!selected.some((s) => s.identity === c.identity)) warnings.push(`no archive for ${c.identity.id} (${c.identity.target}) in ${options.from}`);
-    if (selected.length === 0) return { restored: [], warnings };
-    const built = await buildx(options, ['--build-context', `store=${storeDir}`, '--output', 'type=cacheonly'], importDockerfile(options.helperImage, selected));
-    if (built.code !== 0) return warn(`the restore build failed; the build runs cold:\n${tail(built.stderr)}`);
-    return { restored: selected.map((s) => s.identity.id), warnings };
+    if (jobs.length === 0) return done();
+
+    context = await scratchDir('warmbuild-helper-');
+    await writeFiles(context, { 'import.sh': IMPORT_SCRIPT });
+    options.progress(`restoring ${jobs.length} cache${jobs.length === 1 ? '' : 's'} from ${options.from}`);
+    helperRan = true;
+    const built = await helperBuild({
+      builder: options.builder,
+      dockerfile: importDockerfile(options.helperImage, nonce, jobs),
+      context,
+      namedContexts: { store: opened.dir },
+      output: 'type=cacheonly',
+      buildArgs: options.namespace ? { BUILDKIT_CACHE_MOUNT_NS: options.namespace } : {},
+      signal,
+    });
+    const outcomes = parseHelperProgress(built.stderr, nonce);
+    for (const job of jobs) {
+      const outcome = outcomes.get(job.file);
+      if (outcome?.status === 'restored') {
+        job.report.seconds = (job.report.seconds ?? 0) + (outcome.seconds ?? 0);
+        continue;
+      }
+      job.report.status = 'refused';
+      job.report.reason = outcome?.reason ?? `the restore build failed: ${tail(built.stderr).split('\n').pop() ?? ''}`;
+      delete job.report.files;
+    }
+    return done();
+  } catch (error) {
+    const timedOut = error instanceof TimeoutError || (signal?.aborted && signal.reason instanceof DOMException && signal.reason.name === 'TimeoutError');
+    if (timedOut) {
+      for (const m of report.mounts) if (m.status === 'restored') Object.assign(m, { status: 'refused', reason: 'not restored in time' });
+      return done(`the import did not finish within ${options.timeoutSeconds} s; what it restored so far stays (Go verifies every cache entry); the build runs partly cold`);
+    }
+    throw error;
   } finally {
-    if (cleanup) await fs.rm(cleanup, { recursive: true, force: true });
+    if (context) await removeDir(context);
+    if (opened && 'dir' in opened) await opened.close();
+    if (helperRan) await pruneLayerRecords(`warmbuild-${nonce}`, options.builder).catch(() => undefined);
   }
 }

@@ -69,7 +69,8 @@ export type OptionValue<S extends OptionSpec> = S extends BooleanOption
 
 export type OptionValues<O extends OptionSpecs> = { -readonly [K in keyof O]: OptionValue<O[K]> };
 
-export type ExitCode = 0 | 1 | 2 | 130;
+// 129, 130 and 143: stopped by SIGHUP, SIGINT or SIGTERM (128 + the signal), as shells report it.
+export type ExitCode = 0 | 1 | 2 | 129 | 130 | 143;
 
 export interface Invocation<O extends OptionSpecs> {
   options: OptionValues<O>;

@@ -1,108 +1,211 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { exportDockerfile, importDockerfile } from '../../src/cache/helper.js';
-import { cacheKey, cacheMountsOf, mountFlag } from '../../src/cache/identity.js';
-import { parseManifest, selectEntries, type CacheManifest } from '../../src/cache/manifest.js';
-import { parseSize } from '../../src/cache/run.js';
-import { readTar, trimTar } from '../../src/cache/tar.js';
+import { goSumModules } from '../../src/cache/gosum.js';
+import { exportDockerfile, importDockerfile, parseHelperProgress } from '../../src/cache/helper.js';
+import { archiveName, cacheUsesOf, goPathClean, identityKey, mountFlag, type CacheUse } from '../../src/cache/identity.js';
+import { decideImport, mergeManifest, parseManifest, staleFiles, type CacheManifest, type ManifestEntry } from '../../src/cache/manifest.js';
+import { summaryLine } from '../../src/cache/report.js';
+import { parseAge, parseSize } from '../../src/cache/run.js';
+import { TarScanner } from '../../src/cache/tar.js';
 import { parseDockerfile } from '../../src/model/dockerfile.js';
+import { END, tarEntry } from '../support/tar.js';
 
-function tarEntry(name: string, content: string, mtime: number): Buffer {
-  const header = Buffer.alloc(512);
-  header.write(name, 0, 'utf8');
-  header.write('0000644\0', 100);
-  header.write('0000000\0', 108);
-  header.write('0000000\0', 116);
-  header.write(`${content.length.toString(8).padStart(11, '0')}\0`, 124);
-  header.write(`${mtime.toString(8).padStart(11, '0')}\0`, 136);
-  header.write('        ', 148);
-  header.write('0', 156);
-  header.write('ustar\0', 257);
-  header.write('00', 263);
-  const sum = header.reduce((n, b) => n + b, 0);
-  header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
-  const data = Buffer.alloc(Math.ceil(content.length / 512) * 512);
-  data.write(content);
-  return Buffer.concat([header, data]);
+
+function scan(archive: Buffer, chunk = 100): ReturnType<TarScanner['end']> {
+  const scanner = new TarScanner();
+  for (let i = 0; i < archive.length; i += chunk) scanner.push(archive.subarray(i, i + chunk));
+  return scanner.end();
 }
 
-describe('cache mounts of a Dockerfile', () => {
-  const model = parseDockerfile(
-    [
-      'FROM golang:1.25',
-      'WORKDIR /src',
-      'RUN --mount=type=cache,target=/go/pkg/mod go mod download',
-      'RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build,id=gobuild,uid=1000,sharing=private go build .',
-      'RUN --mount=type=cache,target=rel go test ./...',
-    ].join('\n'),
-  );
+function uses(dockerfile: string, platforms = ['linux/amd64']): CacheUse[] {
+  return cacheUsesOf(parseDockerfile(dockerfile), platforms).uses;
+}
 
-  it('finds each distinct cache with its exact identity; relative targets resolve under WORKDIR', () => {
-    expect(cacheMountsOf(model)).toEqual([
-      { id: '/go/pkg/mod', target: '/go/pkg/mod' },
-      { id: 'gobuild', target: '/root/.cache/go-build', uid: '1000', sharing: 'private' },
-      { id: '/src/rel', target: '/src/rel' },
+describe('cache identity, as BuildKit derives it (moby/buildkit frontend/dockerfile/dockerfile2llb/convert_runmount.go)', () => {
+  it('without id=, the id is path.Clean of the target as written, even when the target is relative', () => {
+    const found = uses(['FROM golang:1.25', 'WORKDIR /src', 'RUN --mount=type=cache,target=rel go test ./...', 'RUN --mount=type=cache,target=/root/.cache/go-build/ go build .'].join('\n'));
+    expect(found.map((u) => [u.identity.id, u.target])).toEqual([
+      ['rel', '/src/rel'],
+      ['/root/.cache/go-build', '/root/.cache/go-build'],
     ]);
-    expect(cacheMountsOf(model, { ids: ['gobuild'] }).map((c) => c.id)).toEqual(['gobuild']);
-    expect(cacheMountsOf(model, { targets: ['/go/pkg/mod'] }).map((c) => c.id)).toEqual(['/go/pkg/mod']);
+    expect(goPathClean('./a//b/')).toBe('a/b');
+    expect(goPathClean('')).toBe('.');
   });
 
-  it('keys change with the identity, the platform and go.sum', () => {
-    const [mod, build] = cacheMountsOf(model);
-    const key = cacheKey(mod!, 'linux/amd64', 'sha256:a');
-    expect(key).toMatch(/^go_pkg_mod-[0-9a-f]{20}$/);
-    expect(cacheKey(mod!, 'linux/arm64', 'sha256:a')).not.toBe(key);
-    expect(cacheKey(mod!, 'linux/amd64', 'sha256:b')).not.toBe(key);
-    expect(cacheKey(build!, 'linux/amd64', 'sha256:a')).not.toBe(key);
+  it('uid and gid are decimal, mode octal: spellings of one value are one cache; another value is another cache', () => {
+    const found = uses(
+      [
+        'FROM golang:1.25',
+        'RUN --mount=type=cache,id=x,target=/a,uid=0065532,mode=755 true',
+        // sharing and target only change how the cache is locked and named, not which cache it is
+        'RUN --mount=type=cache,id=x,target=/b,uid=65532,mode=0755,sharing=locked true',
+        'RUN --mount=type=cache,id=x,target=/c,uid=1000 true',
+      ].join('\n'),
+    );
+    expect(found.map((u) => u.identity)).toEqual([
+      { id: 'x', uid: 65532, mode: 0o755 },
+      { id: 'x', uid: 1000 },
+    ]);
+    expect(identityKey(found[0]!.identity)).not.toBe(identityKey(found[1]!.identity));
+    expect(uses('FROM golang:1.25\nRUN --mount=type=cache,id=x,target=/a true\nRUN --mount=type=cache,id=x,target=/b,sharing=private true')).toHaveLength(1);
   });
 
-  it('helper builds mount the very same cache and only run tar', () => {
-    const [, build] = cacheMountsOf(model);
-    expect(mountFlag(build!, '/x')).toBe('--mount=type=cache,id=gobuild,target=/x,uid=1000,sharing=private');
-    const out = exportDockerfile('busybox', [{ identity: build!, file: 'k.tar' }]);
-    expect(out).toContain('RUN --mount=type=cache,id=gobuild,target=/warmbuild-cache,uid=1000,sharing=private echo "$WARMBUILD_NONCE" >/dev/null && mkdir -p /out && tar -C /warmbuild-cache -cf /out/k.tar .');
-    const imp = importDockerfile('busybox', [{ identity: build!, file: 'k.tar' }]);
-    expect(imp).toContain('--mount=type=bind,from=store,source=k.tar,target=/warmbuild-in.tar');
-    expect(imp).toContain('tar -C /warmbuild-cache -xpf /warmbuild-in.tar');
+  it('ARG and ENV values are expanded; ids naming the target platform give one cache per platform', () => {
+    const dockerfile = ['FROM --platform=$BUILDPLATFORM golang:1.25 AS build', 'ARG TARGETARCH', 'ENV C=/cache', 'RUN --mount=type=cache,id=gocache-$TARGETARCH,target=${C}/go-build go build .', 'RUN --mount=type=cache,target=/go/pkg/mod go mod download'].join('\n');
+    const found = uses(dockerfile, ['linux/amd64', 'linux/arm64']);
+    expect(found.map((u) => [u.identity.id, u.perPlatform, u.platform])).toEqual([
+      ['gocache-amd64', true, 'linux/amd64'],
+      ['/go/pkg/mod', false, 'linux/amd64'],
+      ['gocache-arm64', true, 'linux/arm64'],
+    ]);
+    expect(archiveName(found[0]!)).not.toBe(archiveName(found[2]!));
+    expect(found[1]!.kind).toBe('gomodcache');
+    expect(found[1]!.goVersion).toBe('1.25');
+  });
+
+  it('mounts a helper cannot reach are reported, not guessed', () => {
+    const result = cacheUsesOf(parseDockerfile('FROM golang:1.25 AS a\nFROM a\nRUN --mount=type=cache,target=/x,from=a true\nRUN --mount=type=cache,target=/y,uid=bob true'), ['linux/amd64']);
+    expect(result.uses).toEqual([]);
+    expect(result.skipped.map((s) => s.line)).toEqual([3, 4]);
+  });
+
+  it('the helper mount names the same cache, with $ and quotes kept literal', () => {
+    expect(mountFlag({ id: 'gobuild', uid: 1000, mode: 0o700 }, '/x')).toBe('--mount=type=cache,id=gobuild,target=/x,sharing=locked,uid=1000,mode=0700');
+    expect(mountFlag({ id: 'a$b,c' }, '/x')).toBe('--mount=type=cache,"id=a\\$b,c",target=/x,sharing=locked');
   });
 });
 
-describe('manifest', () => {
-  const manifest: CacheManifest = {
-    version: 1,
-    created: '2026-01-01T00:00:00Z',
-    platform: 'linux/amd64',
-    goSum: 'sha256:old',
-    entries: [{ key: 'k1', file: 'k1.tar', identity: { id: '/go/pkg/mod', target: '/go/pkg/mod' }, bytes: 10, sha256: 'x' }],
-  };
+describe('helper builds', () => {
+  const [use] = uses('FROM golang:1.25\nRUN --mount=type=cache,target=/root/.cache/go-build,uid=1000 go build .');
+  it('mount the very same cache, carry the nonce literally, and only run the bundled scripts', () => {
+    const out = exportDockerfile('debian:trixie-slim', 'n1', [{ use: use!, file: 'k.tar', maxBytes: 10, expected: 'abc' }]);
+    expect(out).toContain('--mount=type=cache,id=/root/.cache/go-build,target=/warmbuild-cache,sharing=locked,uid=1000 : warmbuild-n1 k.tar; sh /warmbuild/context/export.sh k.tar 10 0 abc');
+    expect(out).toContain(': warmbuild-n1 cleanup; cd / && rm -rf');
+    const imp = importDockerfile('debian:trixie-slim', 'n2', [{ use: use!, file: 'k.tar', sha256: 'f'.repeat(64) }]);
+    expect(imp).toContain('--mount=type=bind,from=store,source=k.tar,target=/warmbuild/in.tar');
+    expect(imp).toContain(`sh /warmbuild/scripts/import.sh k.tar ${'f'.repeat(64)}`);
+  });
 
-  it('rejects malformed manifests with a reason instead of throwing', () => {
+  it('progress markers and step times are read per archive', () => {
+    const progress = [
+      '#7 [export 2/3] RUN --mount=type=bind,target=/warmbuild/context --mount=type=cache,id=a : warmbuild-n1 a.tar; sh /warmbuild/context/export.sh a.tar 0 0',
+      '#7 1.234 warmbuild-exported a.tar dropped=3',
+      '#7 DONE 2.5s',
+      '#8 [export 3/3] RUN --mount=type=cache,id=b : warmbuild-n1 b.tar; sh x',
+      '#8 0.100 warmbuild-refused b.tar: tar failed: disk full',
+      '#8 DONE 0.2s',
+    ].join('\n');
+    const outcomes = parseHelperProgress(progress, 'n1');
+    expect(outcomes.get('a.tar')).toEqual({ status: 'exported', dropped: 3, seconds: 2.5 });
+    expect(outcomes.get('b.tar')).toEqual({ status: 'refused', reason: 'tar failed: disk full', seconds: 0.2 });
+    expect(parseHelperProgress(progress, 'other').get('a.tar')!.seconds).toBeUndefined();
+  });
+});
+
+function entry(over: Partial<ManifestEntry>): ManifestEntry {
+  return {
+    file: 'k1.tar',
+    identity: { id: '/go/pkg/mod' },
+    target: '/go/pkg/mod',
+    kind: 'gomodcache',
+    platform: 'linux/amd64',
+    perPlatform: false,
+    goSum: 'old',
+    goVersion: '1.25',
+    bytes: 10,
+    sha256: 'a'.repeat(64),
+    files: 1,
+    fingerprint: 'f',
+    created: '2026-01-01T00:00:00Z',
+    ...over,
+  };
+}
+
+describe('manifest', () => {
+  const manifest: CacheManifest = { tool: 'warmbuild', version: 2, entries: [entry({})] };
+
+  it('rejects what warmbuild did not write, with a reason instead of throwing', () => {
     expect(parseManifest('{')).toBe('manifest.json is not valid JSON');
-    expect(parseManifest('{"version":2}')).toBe('unsupported manifest version 2');
-    expect(parseManifest(JSON.stringify({ ...manifest, entries: [{ ...manifest.entries[0], file: '../../etc/passwd' }] }))).toBe('manifest.json has a malformed entry');
+    expect(parseManifest('{"version":2}')).toBe('manifest.json is not a warmbuild manifest');
+    expect(parseManifest('{"tool":"warmbuild","version":1,"entries":[]}')).toMatch(/version 1/);
+    expect(parseManifest(JSON.stringify({ ...manifest, entries: [entry({ file: '../../etc/passwd' })] }))).toBe('manifest.json entry 1 is malformed');
+    expect(parseManifest(JSON.stringify({ ...manifest, entries: [entry({ file: '.hidden.tar' })] }))).toBe('manifest.json entry 1 is malformed');
+    expect(parseManifest(JSON.stringify({ ...manifest, entries: [entry({ bytes: -1 })] }))).toBe('manifest.json entry 1 is malformed');
+    expect(parseManifest(JSON.stringify({ ...manifest, entries: [entry({}), entry({})] }))).toBe('manifest.json names k1.tar twice');
     expect(parseManifest(JSON.stringify(manifest))).toEqual(manifest);
   });
 
-  it('restores the exact key, else the same mount and platform from an older go.sum', () => {
-    const identity = { id: '/go/pkg/mod', target: '/go/pkg/mod' };
-    expect(selectEntries(manifest, [{ identity, key: 'k1' }], 'linux/amd64')[0]!.exact).toBe(true);
-    expect(selectEntries(manifest, [{ identity, key: 'k2' }], 'linux/amd64')[0]!.exact).toBe(false);
-    expect(selectEntries(manifest, [{ identity, key: 'k2' }], 'linux/arm64')).toEqual([]);
+  it('two Dockerfiles share a store: an export replaces only the entries of its own caches', () => {
+    const other = entry({ file: 'other.tar', identity: { id: 'other-project-gocache' }, kind: 'gocache' });
+    const mine = entry({ file: 'k1.tar', sha256: 'b'.repeat(64) });
+    const merged = mergeManifest({ tool: 'warmbuild', version: 2, entries: [entry({}), other] }, [mine]);
+    expect(merged.entries).toEqual([other, mine]);
+    expect(staleFiles({ tool: 'warmbuild', version: 2, entries: [entry({ file: 'renamed.tar' }), other] }, merged)).toEqual(['renamed.tar']);
+  });
+
+  it('import skips a build cache of another Go version, and says when go.sum changed', () => {
+    const [gocache] = uses('FROM golang:1.26\nRUN --mount=type=cache,target=/root/.cache/go-build go build .');
+    expect(decideImport(entry({ kind: 'gocache', goVersion: '1.25' }), gocache!, 'x')).toEqual({ restore: false, reason: 'written by Go 1.25, the Dockerfile builds with Go 1.26: Go would not use it' });
+    const [mod] = uses('FROM golang:1.26\nRUN --mount=type=cache,target=/go/pkg/mod go mod download');
+    expect(decideImport(entry({ goVersion: '1.25' }), mod!, 'new')).toEqual({ restore: true, note: 'go.sum changed since the export; restoring the older module cache' });
+    expect(decideImport(entry({}), mod!, 'old')).toEqual({ restore: true });
   });
 });
 
-describe('Go build cache trimming', () => {
-  it('keeps the most recently used entries within the size', () => {
-    const archive = Buffer.concat([tarEntry('./00/old-a', 'x'.repeat(600), 1000), tarEntry('./00/new-a', 'y'.repeat(600), 3000), tarEntry('./01/mid-d', 'z'.repeat(600), 2000), Buffer.alloc(1024)]);
-    const trimmed = trimTar(archive, 1300);
-    expect(trimmed.dropped).toBe(1);
-    expect(readTar(trimmed.archive).map((e) => e.name)).toEqual(['./00/new-a', './01/mid-d']);
-    expect(trimTar(archive, 10_000).archive).toBe(archive);
-    expect(() => readTar(archive.subarray(0, 700))).toThrow('truncated');
+describe('go.sum names what the module cache keeps', () => {
+  it('escapes upper case as the module cache does and counts /go.mod lines', () => {
+    const goSum = ['github.com/BurntSushi/toml v1.3.2 h1:x=', 'github.com/BurntSushi/toml v1.3.2/go.mod h1:y=', 'golang.org/x/sys v0.1.0/go.mod h1:z=', ''].join('\n');
+    expect(goSumModules(goSum)).toEqual(['github.com/!burnt!sushi/toml@v1.3.2', 'golang.org/x/sys@v0.1.0']);
+  });
+});
+
+describe('tar scanning (import refuses what a Go cache never holds)', () => {
+  const good = Buffer.concat([tarEntry('./00/', '', { type: '5' }), tarEntry('./00/a-d', 'hello'), tarEntry('trim.txt', '123'), END]);
+
+  it('counts files and fingerprints them as the export helper does (sorted "size path" lines)', () => {
+    const result = scan(good, 77);
+    expect(result.files).toBe(2);
+    expect(result.fingerprint).toBe(createHash('sha256').update('3 trim.txt\n5 00/a-d\n').digest('hex'));
   });
 
-  it('sizes', () => {
+  it.each([
+    ['a symbolic link', tarEntry('00/x', '', { type: '2', link: '/etc/passwd' }), /symbolic link/],
+    ['a hard link', tarEntry('00/x', '', { type: '1', link: '/etc/passwd' }), /hard link/],
+    ['a FIFO', tarEntry('00/x', '', { type: '6' }), /FIFO/],
+    ['a device', tarEntry('00/x', '', { type: '3' }), /device/],
+    ['an absolute path', tarEntry('/etc/cron.d/x', 'x'), /absolute path/],
+    ['a path that climbs out', tarEntry('00/../../x', 'x'), /leaves the cache/],
+  ])('refuses %s', (_name, bad, message) => {
+    expect(() => scan(Buffer.concat([tarEntry('ok', 'x'), bad, END]))).toThrow(message);
+  });
+
+  it('refuses truncated archives and non-tar bytes', () => {
+    expect(() => scan(good.subarray(0, 700))).toThrow(/truncated/);
+    expect(() => scan(Buffer.concat([Buffer.alloc(512, 0x41), END]))).toThrow(/malformed number|checksum/);
+  });
+});
+
+describe('options and the summary line', () => {
+  it('sizes and ages', () => {
     expect(parseSize('500MB')).toBe(500 * 1024 * 1024);
     expect(parseSize('2g')).toBe(2 * 1024 ** 3);
     expect(() => parseSize('lots')).toThrow('not a size');
+    expect(parseAge('7d')).toBe(7 * 86400);
+    expect(() => parseAge('soon')).toThrow('not a duration');
+  });
+
+  it('one line a CI log reader understands', () => {
+    const line = summaryLine({
+      version: 1,
+      operation: 'import',
+      store: '/s',
+      seconds: 2,
+      unsupported: [],
+      mounts: [
+        { id: 'a', target: 'a', kind: 'gocache', file: 'a.tar', status: 'restored', bytes: 4_000_000, files: 3, seconds: 1 },
+        { id: 'b', target: 'b', kind: 'other', file: 'b.tar', status: 'refused', reason: 'b.tar is a FIFO' },
+      ],
+    });
+    expect(line).toBe('restored 1 of 2 caches, 3.8 MiB in 2.0 s (2.0 MB/s) from /s; 1 refused');
   });
 });

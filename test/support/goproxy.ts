@@ -71,7 +71,8 @@ export async function startProxy(modules: readonly Module[]): Promise<{ url: str
   const requests: string[] = [];
   const routes = new Map<string, Buffer>();
   for (const m of modules) {
-    const base = `/${m.path}/@v/`;
+    // Go asks for module paths in their escaped form: an upper-case letter is `!` + lower case.
+    const base = `/${m.path.replace(/[A-Z]/g, (c) => `!${c.toLowerCase()}`)}/@v/`;
     routes.set(`${base}list`, Buffer.from(`${m.version}\n`));
     routes.set(`${base}${m.version}.info`, Buffer.from(JSON.stringify({ Version: m.version, Time: '2026-01-01T00:00:00Z' })));
     routes.set(`${base}${m.version}.mod`, Buffer.from(m.files['go.mod']!));
@@ -79,7 +80,7 @@ export async function startProxy(modules: readonly Module[]): Promise<{ url: str
   }
   const server = createServer((req, res) => {
     requests.push(req.url ?? '');
-    const body = routes.get(req.url ?? '');
+    const body = routes.get(decodeURIComponent(req.url ?? ''));
     res.writeHead(body ? 200 : 404).end(body ?? 'not found');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

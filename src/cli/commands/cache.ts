@@ -1,5 +1,9 @@
+import { arch } from 'node:os';
 import path from 'node:path';
-import { exportCaches, importCaches, parseSize, type CacheOptions } from '../../cache/run.js';
+import { AbortedError } from '../../adapters/docker.js';
+import { writeAtomic } from '../../adapters/fs.js';
+import { reportLines, type CacheReport } from '../../cache/report.js';
+import { exportCaches, importCaches, parseAge, parseSize, type CacheOptions } from '../../cache/run.js';
 import { UsageError } from '../../errors.js';
 import { parse, type Command, type IO } from '../io.js';
 
@@ -15,40 +19,94 @@ const OPTIONS = {
   to: { type: 'string' },
   from: { type: 'string' },
   'max-size': { type: 'string' },
+  'max-age': { type: 'string' },
+  'keep-all-modules': { type: 'boolean' },
+  timeout: { type: 'string' },
+  json: { type: 'string' },
 } as const;
 
-function common(values: Record<string, unknown>, io: IO): CacheOptions {
+const USAGE = 'usage: warmbuild cache export --to DIR|docker-image://REF | import --from DIR|docker-image://REF [--dockerfile F] [--builder NAME] [--platform P[,P]] [--max-size SIZE] [--max-age AGE] [--timeout SECONDS] [--json PATH|-]';
+
+/** SIGINT, SIGTERM (a CI cancel) and SIGHUP all stop the helper build and remove what warmbuild staged. */
+const SIGNALS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
+
+function defaultPlatform(): string {
+  return `linux/${arch() === 'x64' ? 'amd64' : arch()}`;
+}
+
+function seconds(text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--timeout must be a positive number of seconds, got "${text}"`);
+  return n;
+}
+
+function common(values: Record<string, unknown>, io: IO, signal: AbortSignal, timeout: number): CacheOptions {
+  const platforms = ((values.platform as string | undefined) ?? defaultPlatform()).split(',').map((p) => p.trim()).filter(Boolean);
   return {
     dockerfile: path.resolve((values.dockerfile as string | undefined) ?? 'Dockerfile'),
     context: values.context as string | undefined,
-    builder: values.builder as string | undefined,
+    builder: (values.builder as string | undefined) ?? (process.env.BUILDX_BUILDER || undefined),
     filter: { ids: values['mount-id'] as string[] | undefined, targets: values.target as string[] | undefined },
-    platform: values.platform as string | undefined,
+    platforms,
     namespace: values.namespace as string | undefined,
-    helperImage: (values['helper-image'] as string | undefined) ?? 'busybox:latest',
+    helperImage: (values['helper-image'] as string | undefined) ?? 'debian:trixie-slim',
+    timeoutSeconds: seconds(values.timeout as string | undefined, timeout),
+    signal,
     progress: (message) => io.stderr(`warmbuild cache: ${message}\n`),
   };
 }
 
+async function emit(report: CacheReport, json: string | undefined, io: IO): Promise<void> {
+  for (const line of reportLines(report)) io.stderr(`warmbuild cache: ${line}\n`);
+  const text = `${JSON.stringify(report, null, 2)}\n`;
+  if (json === '-') io.stdout(text);
+  else if (json) await writeAtomic(json, text);
+}
+
 export const cache: Command = async (argv, io) => {
   const [sub, ...rest] = argv;
+  if (sub !== 'export' && sub !== 'import') throw new UsageError(USAGE);
   const { values, positionals } = parse(rest, OPTIONS);
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
-  if (sub === 'export') {
-    if (!values.to) throw new UsageError('cache export needs --to DIR or --to docker-image://REF');
-    const started = Date.now();
-    const result = await exportCaches({ ...common(values, io), to: values.to as string, maxSize: values['max-size'] ? parseSize(values['max-size'] as string) : undefined });
-    io.stderr(`warmbuild cache: exported ${result.entries.length} cache${result.entries.length === 1 ? '' : 's'}, ${(result.bytes / 1024 / 1024).toFixed(1)} MiB, in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-    return 0;
-  }
-  if (sub === 'import') {
-    if (!values.from) throw new UsageError('cache import needs --from DIR or --from docker-image://REF');
-    const started = Date.now();
-    const result = await importCaches({ ...common(values, io), from: values.from as string });
-    for (const w of result.warnings) io.stderr(`warmbuild cache: warning: ${w}\n`);
-    io.stderr(`warmbuild cache: restored ${result.restored.length} cache${result.restored.length === 1 ? '' : 's'} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  if (sub === 'export' && !values.to) throw new UsageError('cache export needs --to DIR or --to docker-image://REF');
+  if (sub === 'import' && !values.from) throw new UsageError('cache import needs --from DIR or --from docker-image://REF');
+  const maxSize = values['max-size'] ? parseSize(values['max-size'] as string) : undefined;
+
+  const controller = new AbortController();
+  let caught: keyof typeof SIGNALS | undefined;
+  const handlers = Object.keys(SIGNALS).map((name) => {
+    const handler = (): void => {
+      caught = name as keyof typeof SIGNALS;
+      controller.abort();
+    };
+    process.once(name, handler);
+    return [name, handler] as const;
+  });
+  try {
+    if (sub === 'export') {
+      const report = await exportCaches({
+        ...common(values, io, controller.signal, 3600),
+        to: values.to as string,
+        maxSize,
+        maxAgeSeconds: values['max-age'] ? parseAge(values['max-age'] as string) : undefined,
+        trimModules: values['keep-all-modules'] !== true,
+      });
+      await emit(report, values.json as string | undefined, io);
+      return 0;
+    }
+    const report = await importCaches({ ...common(values, io, controller.signal, 600), from: values.from as string, maxSize });
+    await emit(report, values.json as string | undefined, io);
     // Cache trouble never fails a build.
     return 0;
+  } catch (error) {
+    // A signal can also land while an archive is being hashed: any error after one is the interruption.
+    if (error instanceof AbortedError || caught !== undefined) {
+      io.stderr(`warmbuild cache: interrupted${caught ? ` (${caught})` : ''}; the helper build was stopped and staged files removed\n`);
+      return caught ? SIGNALS[caught] : 130;
+    }
+    throw error;
+  } finally {
+    for (const [name, handler] of handlers) process.removeListener(name, handler);
   }
-  throw new UsageError('usage: warmbuild cache export|import [--dockerfile F] [--builder NAME] --to DEST | --from SRC');
 };
