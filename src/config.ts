@@ -9,6 +9,8 @@ export interface Config {
   /** Severity per rule name or code. */
   rules: Record<string, RuleSetting>;
   failLevel?: FailLevel;
+  /** The Dockerfiles are built for several platforms (true) or one (false); unset: each file tells. */
+  multiPlatform?: boolean;
 }
 
 export const CONFIG_FILES = ['.warmbuild.json', '.warmbuild.yaml', '.warmbuild.yml'] as const;
@@ -50,8 +52,13 @@ export function parseConfig(text: string, file: string): Config {
         config.failLevel = value as FailLevel;
         break;
       }
+      case 'multiPlatform': {
+        if (!isScalar(pair.value) || typeof pair.value.value !== 'boolean') throw new ConfigError(file, lineOf(pair.value ?? pair.key), '"multiPlatform": expected true or false');
+        config.multiPlatform = pair.value.value;
+        break;
+      }
       default:
-        throw new ConfigError(file, lineOf(pair.key), `unknown key "${key}" (allowed: rules, failLevel)`);
+        throw new ConfigError(file, lineOf(pair.key), `unknown key "${key}" (allowed: rules, failLevel, multiPlatform)`);
     }
   }
   return config;

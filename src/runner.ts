@@ -81,7 +81,9 @@ async function load(file: string, configs: ConfigCache, options: RunOptions): Pr
   const model = parseDockerfile(text);
   const problem = findSyntaxProblem(model);
   if (problem) return { error: `${file}:${problem.line}: ${problem.message}`, failLevel };
-  return { text, model, options: { rules: { ...config.rules, ...options.ruleOverrides }, facts: await factsFor(file, model, options.context) }, failLevel };
+  const facts = await factsFor(file, model, options.context);
+  if (config.multiPlatform !== undefined) facts.multiPlatform = config.multiPlatform;
+  return { text, model, options: { rules: { ...config.rules, ...options.ruleOverrides }, facts }, failLevel };
 }
 
 /** Loads each file (config, syntax check, context) and hands the readable ones to `handle`. */

@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { parseDockerfile } from '../../model/dockerfile.js';
+import { testRule } from '../../../test/support/rule-tester.js';
+import { goBuildEmulated, meantForSeveralPlatforms } from './index.js';
+
+const RUNTIME = 'FROM gcr.io/distroless/static-debian12\nCOPY --from=build /app /app\n';
+
+testRule(goBuildEmulated, {
+  valid: [
+    { name: 'single-platform Dockerfile', code: `FROM golang:1.25 AS build\nRUN go build -o /app .\n${RUNTIME}` },
+    { name: 'already cross-compiling', code: `FROM --platform=$BUILDPLATFORM golang:1.25 AS build\nARG TARGETOS TARGETARCH\nRUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /app .\n${RUNTIME}` },
+    { name: '$BUILDOS/$BUILDARCH', code: `FROM --platform=\${BUILDOS}/\${BUILDARCH} golang:1.25 AS build\nARG TARGETARCH\nRUN GOARCH=$TARGETARCH go build -o /app .\n${RUNTIME}` },
+    { name: 'emulation asked for explicitly', code: `FROM --platform=$TARGETPLATFORM golang:1.25 AS build\nARG TARGETARCH\nRUN go build -o /app .\n${RUNTIME}` },
+    {
+      name: 'built FROM a cross-compiling stage',
+      code: `FROM --platform=$BUILDPLATFORM golang:1.25 AS base\nRUN go mod download\nFROM base AS build\nARG TARGETARCH\nRUN GOARCH=$TARGETARCH go build -o /app .\n${RUNTIME}`,
+    },
+    { name: 'config says single-platform', code: `FROM golang:1.25 AS build\nARG TARGETARCH\nRUN go build -o /app .\n${RUNTIME}`, facts: { multiPlatform: false } },
+    { name: 'a stage that only tests', code: `FROM golang:1.25 AS test\nARG TARGETARCH\nRUN go test ./...\n${RUNTIME}` },
+  ],
+  invalid: [
+    {
+      // The shape kubernetes/git-sync, cri-tools and many corpus files had: GOARCH from TARGETARCH, no --platform.
+      name: 'GOARCH=$TARGETARCH on an emulated builder',
+      code: `FROM golang:1.25 AS build\nARG TARGETARCH\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN go mod download\nCOPY . .\nRUN CGO_ENABLED=0 GOARCH=$TARGETARCH go build -o /app .\n${RUNTIME}`,
+      errors: [{ messageId: 'emulated', line: 1, column: 6, message: 'line 7' }],
+      output: `FROM --platform=$BUILDPLATFORM golang:1.25 AS build\nARG TARGETARCH\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN go mod download\nARG TARGETOS\nCOPY . .\nRUN CGO_ENABLED=0 GOARCH=$TARGETARCH GOOS=$TARGETOS go build -o /app .\n${RUNTIME}`,
+    },
+    {
+      name: 'config says multi-platform; ENV CGO_ENABLED=0',
+      code: `FROM golang:1.25 AS build\nENV CGO_ENABLED=0\nCOPY . .\nRUN go build -o /app .\n${RUNTIME}`,
+      facts: { multiPlatform: true },
+      errors: [{ messageId: 'emulated', line: 1, column: 6 }],
+      output: `FROM --platform=$BUILDPLATFORM golang:1.25 AS build\nENV CGO_ENABLED=0\nCOPY . .\nARG TARGETOS TARGETARCH\nRUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /app .\n${RUNTIME}`,
+    },
+    {
+      name: 'cgo may be on: a suggestion',
+      code: `FROM golang:1.25 AS build\nARG TARGETPLATFORM\nRUN go build -o /app .\n${RUNTIME}`,
+      errors: [{ messageId: 'emulated', line: 1, column: 6, message: 'cgo may be on' }],
+      unsafeOutput: `FROM --platform=$BUILDPLATFORM golang:1.25 AS build\nARG TARGETPLATFORM\nARG TARGETOS TARGETARCH\nRUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /app .\n${RUNTIME}`,
+    },
+    {
+      name: 'alpine has no C compiler: safe',
+      code: `FROM golang:1.25-alpine AS build\nARG TARGETOS TARGETARCH\nRUN --mount=type=cache,target=/root/.cache/go-build GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /app .\n${RUNTIME}`,
+      errors: [{ messageId: 'emulated', line: 1, column: 6 }],
+      output: `FROM --platform=$BUILDPLATFORM golang:1.25-alpine AS build\nARG TARGETOS TARGETARCH\nRUN --mount=type=cache,target=/root/.cache/go-build GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /app .\n${RUNTIME}`,
+    },
+    {
+      name: 'alpine with gcc installed: a suggestion',
+      code: `FROM golang:1.25-alpine AS build\nRUN apk add --no-cache gcc musl-dev\nARG TARGETARCH\nRUN GOARCH=$TARGETARCH go build -o /app .\n${RUNTIME}`,
+      errors: [{ messageId: 'emulated', line: 1, column: 6 }],
+      unsafeOutput: `FROM --platform=$BUILDPLATFORM golang:1.25-alpine AS build\nRUN apk add --no-cache gcc musl-dev\nARG TARGETARCH\nARG TARGETOS\nRUN GOARCH=$TARGETARCH GOOS=$TARGETOS go build -o /app .\n${RUNTIME}`,
+    },
+    {
+      name: 'single-stage image: no fix',
+      code: 'FROM golang:1.25\nARG TARGETARCH\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /app .\nCMD ["/app"]\n',
+      errors: [{ messageId: 'emulatedNoFix', line: 1, column: 6, message: 'final stage' }],
+    },
+    {
+      name: 'go test in the stage: no fix',
+      code: `FROM golang:1.25 AS build\nARG TARGETARCH\nRUN CGO_ENABLED=0 go test ./... && CGO_ENABLED=0 go build -o /app .\n${RUNTIME}`,
+      errors: [{ messageId: 'emulatedNoFix', line: 1, column: 6, message: 'go test' }],
+    },
+    {
+      name: 'runs the binary it builds: no fix',
+      code: `FROM golang:1.25 AS build\nARG TARGETARCH\nRUN CGO_ENABLED=0 go build -o /app . && /app --version\n${RUNTIME}`,
+      errors: [{ messageId: 'emulatedNoFix', line: 1, column: 6, message: '/app' }],
+    },
+    {
+      name: 'exec form: no fix',
+      code: `FROM golang:1.25 AS build\nARG TARGETARCH\nENV CGO_ENABLED=0\nRUN ["go", "build", "-o", "/app", "."]\n${RUNTIME}`,
+      errors: [{ messageId: 'emulatedNoFix', line: 1, column: 6, message: 'exec form' }],
+    },
+    {
+      name: 'go generate: a suggestion',
+      code: `FROM golang:1.25 AS build\nENV CGO_ENABLED=0\nARG TARGETOS TARGETARCH\nRUN go generate ./... && GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /app .\n${RUNTIME}`,
+      errors: [{ messageId: 'emulated', line: 1, column: 6, message: 'go generate' }],
+      unsafeOutput: `FROM --platform=$BUILDPLATFORM golang:1.25 AS build\nENV CGO_ENABLED=0\nARG TARGETOS TARGETARCH\nRUN go generate ./... && GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /app .\n${RUNTIME}`,
+    },
+    {
+      // The shape of moby/buildkit-style Dockerfiles that bring xx but forgot --platform on one builder.
+      name: 'xx-go already targets $TARGETPLATFORM',
+      code: `FROM --platform=$BUILDPLATFORM tonistiigi/xx AS xx\nFROM golang:1.25-alpine AS build\nCOPY --from=xx / /\nARG TARGETPLATFORM\nRUN CGO_ENABLED=0 xx-go build -o /app .\n${RUNTIME}`,
+      errors: [{ messageId: 'emulated', line: 2, column: 6 }],
+      output: `FROM --platform=$BUILDPLATFORM tonistiigi/xx AS xx\nFROM --platform=$BUILDPLATFORM golang:1.25-alpine AS build\nCOPY --from=xx / /\nARG TARGETPLATFORM\nRUN CGO_ENABLED=0 xx-go build -o /app .\n${RUNTIME}`,
+    },
+    {
+      name: 'a stage with xx compiles through xx-go',
+      code: `FROM --platform=$BUILDPLATFORM tonistiigi/xx AS xx\nFROM golang:1.25 AS build\nCOPY --from=xx / /\nRUN go mod download\nRUN CGO_ENABLED=0 go build -o /app .\n${RUNTIME}`,
+      errors: [{ messageId: 'emulated', line: 2, column: 6 }],
+      output: `FROM --platform=$BUILDPLATFORM tonistiigi/xx AS xx\nFROM --platform=$BUILDPLATFORM golang:1.25 AS build\nCOPY --from=xx / /\nRUN go mod download\nARG TARGETPLATFORM\nRUN CGO_ENABLED=0 xx-go build -o /app .\n${RUNTIME}`,
+    },
+    {
+      name: 'the base stage moves with the stage built FROM it',
+      code: `FROM golang:1.25 AS base\nENV CGO_ENABLED=0\nRUN go mod download\nFROM base AS build\nARG TARGETARCH\nRUN go build -o /app .\n${RUNTIME}`,
+      errors: [{ messageId: 'emulated', line: 1, column: 6, message: 'Stage base' }],
+      output: `FROM --platform=$BUILDPLATFORM golang:1.25 AS base\nENV CGO_ENABLED=0\nRUN go mod download\nFROM base AS build\nARG TARGETARCH\nARG TARGETOS\nRUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /app .\n${RUNTIME}`,
+    },
+  ],
+});
+
+describe('meantForSeveralPlatforms', () => {
+  it('reads the file unless the config decides', () => {
+    const single = parseDockerfile('FROM golang:1.25\n# TARGETARCH in a comment is not a use\nRUN go build .\n');
+    const multi = parseDockerfile('FROM golang:1.25\nRUN GOARCH=${TARGETARCH} go build .\n');
+    expect(meantForSeveralPlatforms(single, undefined)).toBe(false);
+    expect(meantForSeveralPlatforms(multi, undefined)).toBe(true);
+    expect(meantForSeveralPlatforms(single, true)).toBe(true);
+    expect(meantForSeveralPlatforms(multi, false)).toBe(false);
+  });
+});
