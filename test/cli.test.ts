@@ -302,7 +302,7 @@ describe('warmbuild rules', () => {
   it('lists the catalogue as JSON', async () => {
     const r = await cli(['rules', '--format', 'json']);
     const catalogue = JSON.parse(r.stdout);
-    expect(catalogue.rules.map((x: { code: string }) => x.code)).toEqual(['WB101', 'WB102', 'WB103', 'WB104', 'WB105', 'WB106', 'WB107', 'WB110', 'WB111', 'WB112', 'WB120', 'WB121', 'WB122', 'WB130', 'WB131']);
+    expect(catalogue.rules.map((x: { code: string }) => x.code)).toEqual(['WB101', 'WB102', 'WB103', 'WB104', 'WB105', 'WB106', 'WB107', 'WB110', 'WB111', 'WB112', 'WB120', 'WB121', 'WB122', 'WB130', 'WB131', 'WB132']);
     expect(catalogue.rules[0]).toMatchObject({ name: 'go-build-cache', severity: 'warning', fixable: 'safe-or-suggestion' });
   });
 });

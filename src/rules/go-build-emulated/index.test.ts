@@ -1,4 +1,9 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../config.js';
+import { checkFiles } from '../../runner.js';
 import { parseDockerfile } from '../../model/dockerfile.js';
 import { testRule } from '../../../test/support/rule-tester.js';
 import { goBuildEmulated, meantForSeveralPlatforms } from './index.js';
@@ -107,5 +112,22 @@ describe('meantForSeveralPlatforms', () => {
     expect(meantForSeveralPlatforms(multi, undefined)).toBe(true);
     expect(meantForSeveralPlatforms(single, true)).toBe(true);
     expect(meantForSeveralPlatforms(multi, false)).toBe(false);
+  });
+});
+
+describe('multiPlatform in the config', () => {
+  it('is a boolean; anything else is an error with its line', () => {
+    expect(parseConfig('multiPlatform: true\n', 'c.yaml').multiPlatform).toBe(true);
+    expect(() => parseConfig('failLevel: info\nmultiPlatform: yes please\n', 'c.yaml')).toThrow(/c\.yaml:2: "multiPlatform": expected true or false/);
+  });
+
+  it('reaches the rule through the same loading as check and fix', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'wb132-'));
+    const dockerfile = path.join(dir, 'Dockerfile');
+    writeFileSync(dockerfile, `FROM golang:1.25 AS build\nENV CGO_ENABLED=0\nRUN go build -o /app .\n${RUNTIME}`);
+    const flagged = async (): Promise<boolean> => (await checkFiles([dockerfile]))[0]!.findings.some((f) => f.rule === 'go-build-emulated');
+    expect(await flagged()).toBe(false);
+    writeFileSync(path.join(dir, '.warmbuild.yaml'), 'multiPlatform: true\n');
+    expect(await flagged()).toBe(true);
   });
 });
