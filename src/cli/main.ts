@@ -27,6 +27,7 @@ Usage:
                  [--private GOPRIVATE] [--vcs] [--syntax REF|none] [--force] [--stdout]
   warmbuild bench [project-dir] [--dockerfile F] [--vs FILE|generated] [--unsafe] [--runs N]
                   [--scenarios cold,noop,edit,deps] [--edit PATH] [--target STAGE] [--no-native]
+                  [--platform P[,P...]] [--platform-image REF=LOCAL]... [--builder NAME]
                   [--json PATH] [--markdown] [--report PATH.html]
 
 Exit codes: 0 clean, 1 findings at or above the fail level, 2 usage, config or input error.

@@ -17,6 +17,8 @@ export interface MainPackage {
   dir: string;
   /** Binary name: the directory's name, or the module's last element for the root. */
   name: string;
+  /** The package's .go files that a linux build compiles (no tests, no files its build constraints exclude). */
+  files: string[];
 }
 
 export interface Analysis {
@@ -157,8 +159,8 @@ export function analyzeProject(files: ProjectFiles, rootLabel: string): Analysis
     const owners = [...moduleDirs.keys()].filter((m) => m === '.' || dir === m || dir.startsWith(`${m}/`)).sort((a, b) => b.length - a.length);
     return owners[0] === undefined ? undefined : moduleDirs.get(owners[0]);
   };
-  const mainPackages = mainDirs.map((dir) => ({ dir, name: binaryName(dir, ownerModule(dir)?.module) }));
   const mainFiles = buildFiles.filter((f) => f.packageName === 'main');
+  const mainPackages = mainDirs.map((dir) => ({ dir, name: binaryName(dir, ownerModule(dir)?.module), files: mainFiles.filter((f) => f.dir === dir).map((f) => f.path).sort() }));
   const versionVariable = mainFiles.find((f) => f.versionVariable)?.versionVariable;
 
   const embedPaths = new Set<string>();

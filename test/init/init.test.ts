@@ -60,9 +60,9 @@ describe('project analysis', () => {
       '/p',
     );
     expect(a.mainPackages).toEqual([
-      { dir: '.', name: 'tool' },
-      { dir: 'cmd/arm', name: 'arm' },
-      { dir: 'cmd/worker', name: 'worker' },
+      { dir: '.', name: 'tool', files: ['main.go'] },
+      { dir: 'cmd/arm', name: 'arm', files: ['cmd/arm/main.go'] },
+      { dir: 'cmd/worker', name: 'worker', files: ['cmd/worker/main.go'] },
     ]);
     expect(a.versionVariable).toBe('main.Version');
     expect(a.cgo).toBe(false);

@@ -25,6 +25,9 @@ export const bench: Command = async (argv, io) => {
     json: { type: 'string' },
     markdown: { type: 'boolean' },
     report: { type: 'string' },
+    platform: { type: 'string' },
+    'platform-image': { type: 'string', multiple: true },
+    builder: { type: 'string' },
   });
   if (positionals.length > 1) throw new UsageError('bench takes one project directory');
   const scenarios = ((values.scenarios as string | undefined) ?? SCENARIOS.join(',')).split(',').map((s) => s.trim());
@@ -32,9 +35,18 @@ export const bench: Command = async (argv, io) => {
   const runs = Number((values.runs as string | undefined) ?? '3');
   if (!Number.isInteger(runs) || runs < 1) throw new UsageError('--runs must be a positive integer');
 
+  const platforms = (values.platform as string | undefined)?.split(',').map((p) => p.trim());
+  if (platforms?.some((p) => !/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(p))) throw new UsageError(`--platform: expected os/arch[/variant][,...], e.g. linux/amd64,linux/arm64, got "${values.platform as string}"`);
+
+  // A CI cancel (SIGTERM) or a closed terminal (SIGHUP) cleans up like Ctrl-C; the exit code names the signal.
   const controller = new AbortController();
-  const onSigint = (): void => controller.abort();
-  process.once('SIGINT', onSigint);
+  const SIGNALS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
+  let exitCode = 130;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    exitCode = SIGNALS[signal as keyof typeof SIGNALS];
+    controller.abort();
+  };
+  for (const signal of Object.keys(SIGNALS)) process.once(signal, onSignal);
   let lastLength = 0;
   const progress = (message: string): void => {
     if (io.isTTY) {
@@ -55,6 +67,9 @@ export const bench: Command = async (argv, io) => {
       edit: values.edit as string | undefined,
       target: values.target as string | undefined,
       native: values['no-native'] !== true,
+      platforms,
+      platformImages: values['platform-image'] as string[] | undefined,
+      builder: values.builder as string | undefined,
       env: process.env,
       generate: async (dir) => (await generateFor(dir, { goprivate: process.env.GOPRIVATE || undefined })).dockerfile,
       progress,
@@ -68,11 +83,11 @@ export const bench: Command = async (argv, io) => {
   } catch (error) {
     if (error instanceof AbortedError) {
       io.stderr('\nwarmbuild bench: interrupted; scratch copies, images, volumes and cache namespaces removed\n');
-      return 130;
+      return exitCode;
     }
     throw error;
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    for (const signal of Object.keys(SIGNALS)) process.removeListener(signal, onSignal);
   }
 };
 
