@@ -21,6 +21,14 @@ testRule(goBuildEmulated, {
       code: `FROM --platform=$BUILDPLATFORM golang:1.25 AS base\nRUN go mod download\nFROM base AS build\nARG TARGETARCH\nRUN GOARCH=$TARGETARCH go build -o /app .\n${RUNTIME}`,
     },
     { name: 'config says single-platform', code: `FROM golang:1.25 AS build\nARG TARGETARCH\nRUN go build -o /app .\n${RUNTIME}`, facts: { multiPlatform: false } },
+    // A final stage that compiles is a Go environment for the target (dev containers, CI tool images), not a builder.
+    { name: 'single-stage image', code: 'FROM golang:1.25\nARG TARGETARCH\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /app .\nCMD ["/app"]\n' },
+    { name: 'the base of the final stage', code: 'FROM golang:1.25 AS base\nARG TARGETARCH\nRUN go install example.com/tool@v1\nFROM base AS dev\nCOPY . .\n' },
+    {
+      // The shape of a corpus file that picks its base among per-architecture stages.
+      name: 'a stage picked by $TARGETARCH among earlier stages',
+      code: `FROM --platform=$BUILDPLATFORM golang:1.25 AS base-amd64\nFROM --platform=$BUILDPLATFORM golang:1.25 AS base-arm64\nFROM base-\${TARGETARCH} AS build\nRUN go build -o /app .\n${RUNTIME}`,
+    },
     { name: 'a stage that only tests', code: `FROM golang:1.25 AS test\nARG TARGETARCH\nRUN go test ./...\n${RUNTIME}` },
   ],
   invalid: [
@@ -52,14 +60,16 @@ testRule(goBuildEmulated, {
     },
     {
       name: 'alpine with gcc installed: a suggestion',
-      code: `FROM golang:1.25-alpine AS build\nRUN apk add --no-cache gcc musl-dev\nARG TARGETARCH\nRUN GOARCH=$TARGETARCH go build -o /app .\n${RUNTIME}`,
-      errors: [{ messageId: 'emulated', line: 1, column: 6 }],
-      unsafeOutput: `FROM --platform=$BUILDPLATFORM golang:1.25-alpine AS build\nRUN apk add --no-cache gcc musl-dev\nARG TARGETARCH\nARG TARGETOS\nRUN GOARCH=$TARGETARCH GOOS=$TARGETOS go build -o /app .\n${RUNTIME}`,
+      // gogs: `apk add --virtual build-deps build-base ...` with one package per continuation line.
+      code: `FROM golang:1.25-alpine AS build\nRUN apk add --no-cache \\\n  gcc \\\n  musl-dev\nARG TARGETARCH\nRUN GOARCH=$TARGETARCH go build -o /app .\n${RUNTIME}`,
+      errors: [{ messageId: 'emulated', line: 1, column: 6, message: 'line 6' }],
+      unsafeOutput: `FROM --platform=$BUILDPLATFORM golang:1.25-alpine AS build\nRUN apk add --no-cache \\\n  gcc \\\n  musl-dev\nARG TARGETARCH\nARG TARGETOS\nRUN GOARCH=$TARGETARCH GOOS=$TARGETOS go build -o /app .\n${RUNTIME}`,
     },
     {
-      name: 'single-stage image: no fix',
-      code: 'FROM golang:1.25\nARG TARGETARCH\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /app .\nCMD ["/app"]\n',
-      errors: [{ messageId: 'emulatedNoFix', line: 1, column: 6, message: 'final stage' }],
+      // tailscale's derper image: GOARCH=$TARGETARCH go install, then COPY --from=build-env /go/bin/derper.
+      name: 'go install: no fix, the binary would move to $GOPATH/bin/<os>_<arch>',
+      code: `FROM golang:1.25-alpine AS build\nARG TARGETARCH\nRUN GOARCH=$TARGETARCH go install -v ./cmd/app\nFROM gcr.io/distroless/static-debian12\nCOPY --from=build /go/bin/app /app\n`,
+      errors: [{ messageId: 'emulatedNoFix', line: 1, column: 6, message: 'go install' }],
     },
     {
       name: 'go test in the stage: no fix',

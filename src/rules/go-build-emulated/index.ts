@@ -7,7 +7,8 @@ import type { FixKind, Rule, RuleContext } from '../types.js';
 const BUILD_PLATFORM = /\$\{?BUILD(PLATFORM|OS|ARCH)\b/;
 const TARGET_NAMES = /\b(TARGETPLATFORM|TARGETARCH|TARGETOS)\b/;
 const USES_XX = /\bxx-(go|apk|apt|apt-get|info|clang|verify|cc|c\+\+|ld|windres)\b|\btonistiigi\/xx\b|--from=xx\b/;
-const C_TOOLCHAIN = /\b(apk|apt-get|apt|yum|dnf|microdnf)\b[^\n]*\b(add|install)\b[^\n]*\b(gcc|g\+\+|clang|build-base|musl-dev|libc6?-dev|build-essential|crossbuild-essential-\w+)\b/;
+// Across continuation lines: package lists are often one per line.
+const C_TOOLCHAIN = /\b(apk|apt-get|apt|yum|dnf|microdnf)\b[\s\S]*\b(add|install)\b[\s\S]*\b(gcc|g\+\+|clang|build-base|musl-dev|libc6?-dev|build-essential|crossbuild-essential-\w+)\b/;
 
 /** A compiling command of the stage: `go build`/`go install`, or the xx-go wrapper (which targets $TARGETPLATFORM itself). */
 interface Compile {
@@ -34,6 +35,13 @@ function platformStage(stage: Stage): Stage {
   let s = stage;
   while (s.platform === undefined && s.base) s = s.base;
   return s;
+}
+
+/** `FROM base-${TARGETARCH}`: a stage picked among earlier stages by a variable, which decide the platform. */
+function picksAStage(model: DockerfileModel, stage: Stage): boolean {
+  if (!stage.image.includes('$')) return false;
+  const pattern = new RegExp(`^${stage.image.toLowerCase().split(/\$\{[^}]*\}|\$\w+/).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return model.stages.some((s) => s.index < stage.index && s.name !== undefined && pattern.test(s.name));
 }
 
 function compilesFor(context: RuleContext, run: Instruction): Compile[] {
@@ -66,10 +74,13 @@ export const goBuildEmulated: Rule = {
           const compiles = stage.instructions.filter((i) => i.keyword === 'RUN').flatMap((run) => compilesFor(context, run));
           if (compiles.length === 0) continue;
           const decider = platformStage(stage);
-          if (decider.platform !== undefined) continue;
+          if (decider.platform !== undefined || picksAStage(context.model, decider)) continue;
           groups.set(decider, [...(groups.get(decider) ?? []), ...compiles]);
         }
+        const final = context.model.stages[context.model.stages.length - 1];
         for (const [root, compiles] of groups) {
+          // A final stage that compiles is a Go environment for the target platform (a dev or CI image), not a builder.
+          if (stagesOf(context.model, root).includes(final!)) continue;
           const first = compiles[0]!.run;
           const data = { stage: root.name ?? String(root.index), line: first.line };
           const span = root.from.args[0]?.span ?? root.from.span;
@@ -92,11 +103,12 @@ function stagesOf(model: DockerfileModel, root: Stage): Stage[] {
 function planFix(context: RuleContext, root: Stage, compiles: readonly Compile[]): Plan {
   const model = context.model;
   const group = stagesOf(model, root);
-  const stages = model.stages;
-  if (group.includes(stages[stages.length - 1]!)) return { why: 'it is (or is the base of) the final stage, whose image must stay on the target platform; compile in a builder stage of its own and COPY the binary into the final one' };
   const runs = group.flatMap((s) => s.instructions.filter((i) => i.keyword === 'RUN'));
   const goCommands = runs.flatMap((r) => context.run(r).go);
   if (goCommands.some((g) => g.subcommand === 'test')) return { why: 'the stage runs `go test`, which would then test the build platform instead of each target platform' };
+  if (compiles.some((c) => (c.go ? c.go.subcommand === 'install' : /\bxx-go\s+install\b/.test(model.text.slice(c.run.span.start, c.run.span.end))))) {
+    return { why: 'a cross-compiling `go install` writes to $GOPATH/bin/<os>_<arch>/ instead of $GOPATH/bin (and fails with GOBIN set), so the paths later stages copy from change; use `go build -o`' };
+  }
   for (const c of compiles) {
     if (c.run.form === 'exec') return { why: `the RUN on line ${c.run.line} is in exec form, so GOOS/GOARCH cannot be prefixed to its command` };
   }
