@@ -82,6 +82,25 @@ testRule(goBuildEmulated, {
       errors: [{ messageId: 'emulatedNoFix', line: 1, column: 6, message: '/app' }],
     },
     {
+      // rqlite: ENV CGO_ENABLED=1 with gcc and musl-dev on golang:alpine; cross-compiling would need a C cross-compiler.
+      name: 'cgo on for certain: no fix',
+      code: `FROM golang:1.25-alpine AS build\nRUN apk add --no-cache gcc musl-dev\nENV CGO_ENABLED=1\nARG TARGETARCH\nRUN go build -o /app .\n${RUNTIME}`,
+      errors: [{ messageId: 'emulatedNoFix', line: 1, column: 6, message: 'CGO_ENABLED=1' }],
+    },
+    {
+      // docker/model-runner: a second `go build -o model-runner` names the same output; that is not running it.
+      name: 'the output named again by another build is not a run of it',
+      code: `FROM golang:1.25 AS build\nENV CGO_ENABLED=0\nARG TARGETOS TARGETARCH\nRUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o model-runner .\nFROM build AS other\nRUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -tags=x -o model-runner .\n${RUNTIME}`,
+      errors: [{ messageId: 'emulated', line: 1, column: 6 }],
+      // ARGs are per stage: the stage built FROM the builder declares its own.
+      output: `FROM --platform=$BUILDPLATFORM golang:1.25 AS build\nENV CGO_ENABLED=0\nARG TARGETOS TARGETARCH\nRUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o model-runner .\nFROM build AS other\nARG TARGETOS TARGETARCH\nRUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -tags=x -o model-runner .\n${RUNTIME}`,
+    },
+    {
+      name: 'runs the binary in a later RUN, after a continuation: no fix',
+      code: `FROM golang:1.25 AS build\nARG TARGETARCH\nRUN CGO_ENABLED=0 go build -o /app .\nRUN set -e; \\\n    /app --selftest\n${RUNTIME}`,
+      errors: [{ messageId: 'emulatedNoFix', line: 1, column: 6, message: '/app' }],
+    },
+    {
       name: 'exec form: no fix',
       code: `FROM golang:1.25 AS build\nARG TARGETARCH\nENV CGO_ENABLED=0\nRUN ["go", "build", "-o", "/app", "."]\n${RUNTIME}`,
       errors: [{ messageId: 'emulatedNoFix', line: 1, column: 6, message: 'exec form' }],

@@ -115,6 +115,7 @@ function planFix(context: RuleContext, root: Stage, compiles: readonly Compile[]
   const ranBuilt = runsItsOutput(context, runs, compiles);
   if (ranBuilt) return { why: `the stage runs ${ranBuilt}, a binary it builds, which would then be built for the target platform but run on the build platform` };
 
+  const groupUsesXx = group.some((s) => s.instructions.some((i) => USES_XX.test(model.text.slice(i.span.start, i.span.end))));
   const edits: Edit[] = [addFromFlag(root.from, '--platform=$BUILDPLATFORM')!];
   // Per stage that compiles: the ARGs its commands read, declared once before its first compile.
   const needed = new Map<Stage, Set<string>>();
@@ -128,16 +129,15 @@ function planFix(context: RuleContext, root: Stage, compiles: readonly Compile[]
     }
     const go = c.go!;
     const env = context.env(c.run).vars;
-    const usesXx = group.some((s) => s.instructions.some((i) => USES_XX.test(model.text.slice(i.span.start, i.span.end))));
     const missing = ['GOOS', 'GOARCH'].filter((n) => go.command.env[n] === undefined && env.get(n) === undefined);
     if (missing.length === 0) {
       for (const value of ['GOOS', 'GOARCH'].map((n) => go.command.env[n] ?? env.get(n)?.value ?? '')) for (const m of value.matchAll(/\$\{?(TARGET\w+)/g)) names.add(m[1]!);
       continue;
     }
-    const edit = usesXx && missing.length === 2 ? replaceWord(model, go.command.argv[0]!, 'xx-go') : prefixWord(go.command.argv[0]!, `${missing.map((n) => `${n}=$TARGET${n.slice(2)}`).join(' ')} `);
+    const edit = groupUsesXx && missing.length === 2 ? replaceWord(model, go.command.argv[0]!, 'xx-go') : prefixWord(go.command.argv[0]!, `${missing.map((n) => `${n}=$TARGET${n.slice(2)}`).join(' ')} `);
     if (!edit) return { why: `the Go command on line ${c.run.line} has no exact source text to edit` };
     edits.push(edit);
-    if (usesXx && missing.length === 2) names.add('TARGETPLATFORM');
+    if (groupUsesXx && missing.length === 2) names.add('TARGETPLATFORM');
     else for (const n of missing) names.add(`TARGET${n.slice(2)}`);
   }
   for (const [stage, names] of needed) {
@@ -150,28 +150,31 @@ function planFix(context: RuleContext, root: Stage, compiles: readonly Compile[]
     const line = `ARG ${missing.join(' ')}`;
     edits.push(download ? insertAfter(model, download, [line]) : insertBefore(model, firstCompile, [line]));
   }
-  const cgo = cgoOff(context, group, compiles);
+  const cgo = cgoSetting(context, compiles);
+  if (cgo.includes('1') && !groupUsesXx) return { why: 'cgo is on (CGO_ENABLED=1), and cross-compiling it needs a C cross-compiler for each target platform (xx-go sets one up)' };
+  const cgoIsOff = cgo.every((v) => v === '0') || noCCompiler(context, group, compiles);
   const generates = goCommands.some((g) => g.subcommand === 'run' || g.subcommand === 'generate');
-  if (!cgo) return { kind: 'suggestion', edits, note: 'Applied as a suggestion: cgo may be on, and a cross-compiled build turns it off unless a C cross-compiler is set up (xx does that).' };
+  if (!cgoIsOff) return { kind: 'suggestion', edits, note: 'Applied as a suggestion: cgo may be on, and a cross-compiled build turns it off unless a C cross-compiler is set up (xx does that).' };
   if (generates) return { kind: 'suggestion', edits, note: 'Applied as a suggestion: `go run`/`go generate` would then run on the build platform, and their output may depend on it.' };
   return { kind: 'safe', edits, note: '' };
 }
 
 const ORDER = ['TARGETPLATFORM', 'TARGETOS', 'TARGETARCH'];
 
-/** cgo is off for certain: CGO_ENABLED=0 on every compile (command, ENV or ARG), or a base with no C toolchain. */
-function cgoOff(context: RuleContext, group: readonly Stage[], compiles: readonly Compile[]): boolean {
-  const setting = (c: Compile): string | undefined => {
+/** CGO_ENABLED as each compile sees it (its command, ENV or ARG); undefined where nothing sets it. */
+function cgoSetting(context: RuleContext, compiles: readonly Compile[]): Array<string | undefined> {
+  return compiles.map((c) => {
     const own = c.go ? c.go.command.env.CGO_ENABLED : /\bCGO_ENABLED=(\S+)\s+xx-go\b/.exec(context.model.text.slice(c.run.span.start, c.run.span.end))?.[1];
     return own ?? context.env(c.run).vars.get('CGO_ENABLED')?.value;
-  };
-  if (compiles.every((c) => setting(c) === '0')) return true;
+  });
+}
+
+/** golang:*-alpine has no C compiler unless a RUN installs one, and Go turns cgo off when it finds none; xx-go sets one up. */
+function noCCompiler(context: RuleContext, group: readonly Stage[], compiles: readonly Compile[]): boolean {
   const root = group[0]!;
   const image = (root.resolvedImage ?? root.image).toLowerCase();
-  // golang:*-alpine has no C compiler, and Go turns cgo off when it finds none; xx-go sets one up.
-  const noCompiler = /(^|\/)golang:[^@]*alpine/.test(image);
   const installsOne = group.some((s) => s.instructions.some((i) => i.keyword === 'RUN' && C_TOOLCHAIN.test(context.model.text.slice(i.span.start, i.span.end))));
-  return noCompiler && !installsOne && compiles.every((c) => !c.xx && setting(c) !== '1');
+  return /(^|\/)golang:[^@]*alpine/.test(image) && !installsOne && compiles.every((c) => !c.xx);
 }
 
 /** The first output of a retargeted `go build -o` that the stage then executes, if any. */
@@ -186,7 +189,8 @@ function runsItsOutput(context: RuleContext, runs: readonly Instruction[], compi
     const after = c.go.args[c.go.args.length - 1]?.span.end ?? c.run.span.end;
     const later = [text.slice(after, c.run.span.end), ...runs.filter((r) => r.span.start > c.run.span.start).map((r) => text.slice(r.span.start, r.span.end))];
     const escaped = output.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const asCommand = new RegExp(`(^|[\\s;&|(]|RUN\\s)(\\./)?${escaped}(\\s|$|;|&|\\|)`, 'm');
+    // In command position only: after the start of the RUN, an operator, then/do, or a continuation (not `-o app`).
+    const asCommand = new RegExp(`(^\\s*|(&&|\\|\\||[;|(]|\\bthen|\\bdo|\\bexec|^RUN(\\s+--\\S+)*)\\s*(\\\\\\r?\\n\\s*)?)(\\./)?${escaped}(\\s|$|;|&|\\|)`, 'im');
     if (later.some((t) => asCommand.test(t))) return output;
   }
   return undefined;
