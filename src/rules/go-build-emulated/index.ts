@@ -152,7 +152,9 @@ function planFix(context: RuleContext, root: Stage, compiles: readonly Compile[]
   }
   const cgo = cgoSetting(context, compiles);
   if (cgo.includes('1') && !groupUsesXx) return { why: 'cgo is on (CGO_ENABLED=1), and cross-compiling it needs a C cross-compiler for each target platform (xx-go sets one up)' };
-  const cgoIsOff = cgo.every((v) => v === '0') || noCCompiler(context, group, compiles);
+  const certainlyOff = cgo.every((v) => v === '0');
+  if (!certainlyOff && !groupUsesXx && installsCToolchain(context, group)) return { why: 'the stage installs a C toolchain, so it probably builds with cgo, which a cross-compiling build turns off (xx-go sets up a C cross-compiler)' };
+  const cgoIsOff = certainlyOff || noCCompiler(context, group, compiles);
   const generates = goCommands.some((g) => g.subcommand === 'run' || g.subcommand === 'generate');
   if (!cgoIsOff) return { kind: 'suggestion', edits, note: 'Applied as a suggestion: cgo may be on, and a cross-compiled build turns it off unless a C cross-compiler is set up (xx does that).' };
   if (generates) return { kind: 'suggestion', edits, note: 'Applied as a suggestion: `go run`/`go generate` would then run on the build platform, and their output may depend on it.' };
@@ -173,8 +175,11 @@ function cgoSetting(context: RuleContext, compiles: readonly Compile[]): Array<s
 function noCCompiler(context: RuleContext, group: readonly Stage[], compiles: readonly Compile[]): boolean {
   const root = group[0]!;
   const image = (root.resolvedImage ?? root.image).toLowerCase();
-  const installsOne = group.some((s) => s.instructions.some((i) => i.keyword === 'RUN' && C_TOOLCHAIN.test(context.model.text.slice(i.span.start, i.span.end))));
-  return /(^|\/)golang:[^@]*alpine/.test(image) && !installsOne && compiles.every((c) => !c.xx);
+  return /(^|\/)golang:[^@]*alpine/.test(image) && !installsCToolchain(context, group) && compiles.every((c) => !c.xx);
+}
+
+function installsCToolchain(context: RuleContext, group: readonly Stage[]): boolean {
+  return group.some((s) => s.instructions.some((i) => i.keyword === 'RUN' && C_TOOLCHAIN.test(context.model.text.slice(i.span.start, i.span.end))));
 }
 
 /** The first output of a retargeted `go build -o` that the stage then executes, if any. */
