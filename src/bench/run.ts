@@ -49,7 +49,7 @@ interface Variant {
 }
 
 /** The fixed variant exactly as `warmbuild fix` writes it: same loading of the build context and the config file. */
-async function fixedVariant(dockerfilePath: string, projectDir: string, unsafe: boolean | undefined): Promise<{ output: string; changed: boolean; suggestions: boolean }> {
+export async function fixedVariant(dockerfilePath: string, projectDir: string, unsafe: boolean | undefined): Promise<{ output: string; changed: boolean; suggestions: boolean }> {
   const once = async (withSuggestions: boolean) => {
     const [result] = await fixFiles([dockerfilePath], { dryRun: true, unsafe: withSuggestions, context: projectDir });
     if (result!.error) throw new WarmbuildError(result!.error);

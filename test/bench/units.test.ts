@@ -1,9 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeProject } from '../../src/init/analyze.js';
 import { builderImage, chooseEditFile, editedSource, forwardedEnv, needsHostNetwork, platformContexts, samePlatform, stagePlatform, withStageArgs } from '../../src/bench/plan.js';
 import { compiledPackages, failureTail, parseRawJson } from '../../src/bench/rawjson.js';
+import { fixedVariant } from '../../src/bench/run.js';
+import { fixFiles } from '../../src/runner.js';
 import { renderHtml, renderMarkdown, renderTable } from '../../src/bench/render.js';
 import { summarize } from '../../src/bench/stats.js';
 import type { BenchReport } from '../../src/bench/types.js';
@@ -179,5 +182,41 @@ describe('bench for several platforms', () => {
     expect(out).toMatch(/^fixed linux\/amd64 +25\.0 s +1\.2× +2\.00 s +10\.0×/m);
     expect(out).toContain('original linux/arm64, cold: [linux/arm64 build 5/5] RUN go build 299.0 s');
     expect(renderHtml(multi).match(/<rect /g)).toHaveLength(8);
+  });
+});
+
+describe("bench's fixed variant", () => {
+  const project = (files: Record<string, string>): string => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'wb-bench-fixed-'));
+    for (const [name, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+      writeFileSync(path.join(dir, name), text);
+    }
+    return dir;
+  };
+  const RUNTIME = 'FROM busybox\nCOPY --from=build /app /app\n';
+
+  it('reads the build context, as fix does: a Go build behind make gets its mounts', async () => {
+    const dir = project({
+      'go.mod': 'module example.com/app\n\ngo 1.25\n',
+      'main.go': 'package main\n\nfunc main() {}\n',
+      Makefile: 'build:\n\tCGO_ENABLED=0 go build -o /app .\n',
+      Dockerfile: `FROM golang:1.25 AS build\nWORKDIR /src\nCOPY . .\nRUN make build\n${RUNTIME}`,
+    });
+    const fixed = await fixedVariant(path.join(dir, 'Dockerfile'), dir, false);
+    expect(fixed.changed).toBe(true);
+    expect(fixed.output).toContain('--mount=type=cache,target=/root/.cache/go-build');
+    expect(fixed.output).toBe((await fixFiles([path.join(dir, 'Dockerfile')], { dryRun: true }))[0]!.source);
+  });
+
+  it('reads the config file, as fix does: a rule turned off fixes nothing', async () => {
+    const dockerfile = `FROM golang:1.25 AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\n${RUNTIME}`;
+    const dir = project({ 'go.mod': 'module example.com/app\n\ngo 1.25\n', Dockerfile: dockerfile, '.warmbuild.yaml': 'rules:\n  go-build-cache: off\n  go-mod-cache: off\n  copy-before-mod-download: off\n' });
+    expect(await fixedVariant(path.join(dir, 'Dockerfile'), dir, true)).toEqual({ output: dockerfile, changed: false, suggestions: false });
+  });
+
+  it('an unreadable config is the same one-line error as in check', async () => {
+    const dir = project({ 'go.mod': 'module example.com/app\n', Dockerfile: 'FROM golang:1.25\n', '.warmbuild.yaml': 'nope: 1\n' });
+    await expect(fixedVariant(path.join(dir, 'Dockerfile'), dir, false)).rejects.toThrow(/\.warmbuild\.yaml:1: unknown key "nope"/);
   });
 });

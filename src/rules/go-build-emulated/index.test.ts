@@ -1,9 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../config.js';
 import { checkFiles } from '../../runner.js';
+import { checkText, fixText } from '../../lint.js';
+import { rules } from '../index.js';
 import { parseDockerfile } from '../../model/dockerfile.js';
 import { testRule } from '../../../test/support/rule-tester.js';
 import { goBuildEmulated, meantForSeveralPlatforms } from './index.js';
@@ -157,5 +159,70 @@ describe('multiPlatform in the config', () => {
     expect(await flagged()).toBe(false);
     writeFileSync(path.join(dir, '.warmbuild.yaml'), 'multiPlatform: true\n');
     expect(await flagged()).toBe(true);
+  });
+});
+
+/**
+ * Every corpus hit, checked by hand (each is a builder stage that compiles Go under emulation in a
+ * Dockerfile that reads the target platform, uses xx or cross-compiles elsewhere): file:line and the
+ * fix it gets. A change in this list is a change in what the rule finds in real Dockerfiles.
+ */
+const CORPUS_HITS: Array<[string, 'safe' | 'suggestion' | 'none']> = [
+  ['0108:114', 'safe'],
+  ['0108:120', 'safe'],
+  ['0114:10', 'none'],
+  ['0120:1', 'safe'],
+  ['0122:1', 'safe'],
+  ['0123:1', 'safe'],
+  ['0124:1', 'safe'],
+  ['0125:1', 'safe'],
+  ['0133:3', 'safe'],
+  ['0153:10', 'none'],
+  ['0154:10', 'none'],
+  ['0167:15', 'none'],
+  ['0177:1', 'none'],
+  ['0213:3', 'none'],
+  ['0215:7', 'none'],
+  ['0240:4', 'safe'],
+  ['0268:30', 'safe'],
+  ['0270:30', 'safe'],
+  ['0271:30', 'safe'],
+  ['0272:56', 'safe'],
+  ['0282:3', 'safe'],
+  ['0286:4', 'none'],
+  ['0287:2', 'none'],
+  ['0300:20', 'safe'],
+  ['0301:20', 'safe'],
+  ['0302:2', 'none'],
+  ['0303:1', 'suggestion'],
+  ['0306:1', 'safe'],
+  ['0317:1', 'none'],
+  ['0318:1', 'none'],
+  ['0319:1', 'none'],
+  ['0369:2', 'safe'],
+  ['0377:2', 'safe'],
+  ['0402:1', 'none'],
+  ['0406:1', 'none'],
+  ['0424:39', 'none'],
+  ['0447:6', 'safe'],
+];
+
+const CORPUS = path.resolve(import.meta.dirname, '..', '..', '..', '..', 'shared', 'corpus', 'dockerfiles');
+describe.skipIf(!existsSync(CORPUS))('go-build-emulated on the corpus', () => {
+  it('flags exactly the hand-checked builders, none in a single-platform file, with the fix each was checked for', () => {
+    const only = { rules: Object.fromEntries(rules.filter((r) => r !== goBuildEmulated).map((r) => [r.name, 'off' as const])) };
+    const hits: Array<[string, string]> = [];
+    for (const name of readdirSync(CORPUS).filter((n) => n.endsWith('.Dockerfile')).sort()) {
+      const text = readFileSync(path.join(CORPUS, name), 'utf8');
+      const findings = checkText(text, only);
+      if (findings.length === 0) continue;
+      expect(meantForSeveralPlatforms(parseDockerfile(text), undefined), name).toBe(true);
+      const kind = fixText(text, only).changed ? 'safe' : fixText(text, { ...only, unsafe: true }).changed ? 'suggestion' : 'none';
+      for (const f of findings) hits.push([`${name.replace('.Dockerfile', '')}:${f.line}`, kind]);
+      // Fixed, the file is no longer flagged.
+      const fixed = fixText(text, { ...only, unsafe: true }).output;
+      if (kind !== 'none') expect(checkText(fixed, only), name).toEqual([]);
+    }
+    expect(hits).toEqual(CORPUS_HITS);
   });
 });
