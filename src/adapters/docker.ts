@@ -61,6 +61,7 @@ export async function engineIdentity(builder?: string): Promise<EngineIdentity> 
   const buildx = await exec('docker', ['buildx', 'version']);
   if (buildx.code !== 0) throw new EngineError('docker buildx is not available: install the buildx plugin (BuildKit is required for cache mounts).');
   const inspect = await exec('docker', ['buildx', 'inspect', ...builderArgs(builder)]);
+  if (inspect.code !== 0 && builder) throw new EngineError(`no buildx builder "${builder}" (${inspect.stderr.trim().split('\n')[0] ?? 'docker buildx inspect failed'}); see docker buildx ls`);
   const field = (name: string): string => new RegExp(`^${name}:\\s*(.+)$`, 'm').exec(inspect.stdout)?.[1]?.trim() ?? 'unknown';
   const info = await exec('docker', ['info', '--format', '{{.NCPU}}']);
   return {

@@ -122,6 +122,16 @@ describe.skipIf(!hasDocker)('warmbuild bench on real BuildKit', () => {
     expect((await run('docker', ['buildx', 'du', '--verbose'])).stdout).not.toContain('warmbuild-bench-');
   }, 300_000);
 
+  it('sends every buildx call to the builder --builder or BUILDX_BUILDER names', async () => {
+    for (const [args, env] of [[['--builder', 'warmbuild-no-such-builder'], {}], [[], { BUILDX_BUILDER: 'warmbuild-no-such-builder' }]] as const) {
+      const child = spawn(process.execPath, [CLI, 'bench', path.join(scratch, 'app'), '--runs', '1', '--no-native', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => void (stderr += d.toString()));
+      expect(await new Promise<number | null>((resolve) => child.on('close', resolve))).toBe(2);
+      expect(stderr).toContain('no buildx builder "warmbuild-no-such-builder"');
+    }
+  });
+
   it('says what is wrong with a project that has no go.mod, and exits 2', async () => {
     let stderr = '';
     const code = await main(['bench', scratch], { stdout: () => undefined, stderr: (t) => void (stderr += t), isTTY: false });
