@@ -142,6 +142,8 @@ export async function runBench(options: BenchOptions): Promise<{ report: BenchRe
   const id = randomBytes(4).toString('hex');
   const prefix = `warmbuild-bench-${id}`;
   const scratch = await fs.mkdtemp(path.join(tmpdir(), 'warmbuild-bench-'));
+  // Named, so that what a SIGKILL leaves behind can be found; every other exit removes it all.
+  options.progress(`images, volumes and cache namespaces of this run are named ${prefix}-*; scratch copies are in ${scratch}`);
   const namespaces: string[] = [];
   const tags: string[] = [];
   const volumes: string[] = [];
