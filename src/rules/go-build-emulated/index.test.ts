@@ -27,7 +27,7 @@ testRule(goBuildEmulated, {
     { name: 'single-stage image', code: 'FROM golang:1.25\nARG TARGETARCH\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /app .\nCMD ["/app"]\n' },
     { name: 'the base of the final stage', code: 'FROM golang:1.25 AS base\nARG TARGETARCH\nRUN go install example.com/tool@v1\nFROM base AS dev\nCOPY . .\n' },
     {
-      // The shape of a corpus file that picks its base among per-architecture stages.
+      // ollama/ollama (corpus): FROM base-${TARGETARCH} picks among per-architecture stages.
       name: 'a stage picked by $TARGETARCH among earlier stages',
       code: `FROM --platform=$BUILDPLATFORM golang:1.25 AS base-amd64\nFROM --platform=$BUILDPLATFORM golang:1.25 AS base-arm64\nFROM base-\${TARGETARCH} AS build\nRUN go build -o /app .\n${RUNTIME}`,
     },
@@ -35,7 +35,7 @@ testRule(goBuildEmulated, {
   ],
   invalid: [
     {
-      // The shape kubernetes/git-sync, cri-tools and many corpus files had: GOARCH from TARGETARCH, no --platform.
+      // The shape of kubebuilder's scaffold, kubernetes/dashboard and livekit in the corpus: GOARCH from TARGETARCH, no --platform.
       name: 'GOARCH=$TARGETARCH on an emulated builder',
       code: `FROM golang:1.25 AS build\nARG TARGETARCH\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN go mod download\nCOPY . .\nRUN CGO_ENABLED=0 GOARCH=$TARGETARCH go build -o /app .\n${RUNTIME}`,
       errors: [{ messageId: 'emulated', line: 1, column: 6, message: 'line 7' }],
@@ -67,7 +67,7 @@ testRule(goBuildEmulated, {
       errors: [{ messageId: 'emulatedNoFix', line: 1, column: 6, message: 'installs a C toolchain' }],
     },
     {
-      // tailscale's derper image: GOARCH=$TARGETARCH go install, then COPY --from=build-env /go/bin/derper.
+      // juanfont/headscale and tailscale in the corpus: GOARCH=$TARGETARCH go install, then COPY --from=build-env /go/bin/….
       name: 'go install: no fix, the binary would move to $GOPATH/bin/<os>_<arch>',
       code: `FROM golang:1.25-alpine AS build\nARG TARGETARCH\nRUN GOARCH=$TARGETARCH go install -v ./cmd/app\nFROM gcr.io/distroless/static-debian12\nCOPY --from=build /go/bin/app /app\n`,
       errors: [{ messageId: 'emulatedNoFix', line: 1, column: 6, message: 'go install' }],
@@ -113,7 +113,7 @@ testRule(goBuildEmulated, {
       unsafeOutput: `FROM --platform=$BUILDPLATFORM golang:1.25 AS build\nENV CGO_ENABLED=0\nARG TARGETOS TARGETARCH\nRUN go generate ./... && GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /app .\n${RUNTIME}`,
     },
     {
-      // The shape of moby/buildkit-style Dockerfiles that bring xx but forgot --platform on one builder.
+      // A Dockerfile that brings xx but forgot --platform on one builder (a shape of our own, not from the corpus).
       name: 'xx-go already targets $TARGETPLATFORM',
       code: `FROM --platform=$BUILDPLATFORM tonistiigi/xx AS xx\nFROM golang:1.25-alpine AS build\nCOPY --from=xx / /\nARG TARGETPLATFORM\nRUN CGO_ENABLED=0 xx-go build -o /app .\n${RUNTIME}`,
       errors: [{ messageId: 'emulated', line: 2, column: 6 }],
