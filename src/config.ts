@@ -10,6 +10,8 @@ export interface Config {
   /** Severity per rule name or code. */
   rules: Record<string, RuleSetting>;
   failLevel?: FailLevel;
+  /** The Dockerfiles are built for several platforms (true) or one (false); unset: each file tells. */
+  multiPlatform?: boolean;
 }
 
 export const CONFIG_FILES = ['.warmbuild.json', '.warmbuild.yaml', '.warmbuild.yml'] as const;
@@ -28,7 +30,7 @@ function isFailLevel(value: string): value is FailLevel {
   return (FAIL_LEVELS as readonly string[]).includes(value);
 }
 
-const KEYS = ['$schema', 'rules', 'failLevel'] as const;
+const KEYS = ['$schema', 'rules', 'failLevel', 'multiPlatform'] as const;
 
 /** The JSON Schema of the config file, generated from the rule registry (schema/warmbuild.schema.json is this, written out). */
 export function configSchema(): object {
@@ -92,6 +94,11 @@ export function parseConfig(text: string, file: string): Config {
         const value = isScalar(pair.value) ? String(pair.value.value) : '';
         if (!isFailLevel(value)) problems.push({ line: lineOf(pair.value ?? pair.key), message: `"failLevel": expected error, warning, info or none, got "${value}"${hint(value, FAIL_LEVELS)}` });
         else config.failLevel = value;
+        break;
+      }
+      case 'multiPlatform': {
+        if (!isScalar(pair.value) || typeof pair.value.value !== 'boolean') problems.push({ line: lineOf(pair.value ?? pair.key), message: '"multiPlatform": expected true or false' });
+        else config.multiPlatform = pair.value.value;
         break;
       }
       default:

@@ -77,6 +77,7 @@ async function load(file: string, configs: ConfigCache, options: RunOptions): Pr
   const problem = findSyntaxProblem(model);
   if (problem) return { error: `${file}:${problem.line}: ${problem.message}`, failLevel };
   const { facts, contextDir } = await factsFor(file, model, options.context);
+  if (config.multiPlatform !== undefined) facts.multiPlatform = config.multiPlatform;
   return { text, model, options: { rules: { ...config.rules, ...options.ruleOverrides }, facts }, failLevel, ...(contextDir !== undefined ? { contextDir } : {}) };
 }
 

@@ -368,7 +368,7 @@ describe('warmbuild rules', () => {
   it('lists the catalogue as JSON', async () => {
     const r = await cli(['rules', '--format', 'json']);
     const catalogue = JSON.parse(r.stdout);
-    expect(catalogue.rules.map((x: { code: string }) => x.code)).toEqual(['WB101', 'WB102', 'WB103', 'WB104', 'WB105', 'WB106', 'WB107', 'WB110', 'WB111', 'WB112', 'WB120', 'WB121', 'WB122', 'WB130', 'WB131', 'WB000']);
+    expect(catalogue.rules.map((x: { code: string }) => x.code)).toEqual(['WB101', 'WB102', 'WB103', 'WB104', 'WB105', 'WB106', 'WB107', 'WB110', 'WB111', 'WB112', 'WB120', 'WB121', 'WB122', 'WB130', 'WB131', 'WB132', 'WB000']);
     expect(catalogue.rules[0]).toMatchObject({ name: 'go-build-cache', severity: 'warning', fixable: 'safe-or-suggestion' });
   });
 });
@@ -434,7 +434,7 @@ describe('CLI errors: one line, exit 2, no usage dump', () => {
       [
         `warmbuild: ${config}:2: unknown rule "go-buld-cache" (did you mean "go-build-cache"?) (see \`warmbuild rules\`)`,
         `warmbuild: ${config}:3: rule "WB101": expected off, error, warning or info, got "loud"`,
-        `warmbuild: ${config}:4: unknown key "failLevl" (did you mean "failLevel"?) (allowed: $schema, rules, failLevel)`,
+        `warmbuild: ${config}:4: unknown key "failLevl" (did you mean "failLevel"?) (allowed: $schema, rules, failLevel, multiPlatform)`,
         `warmbuild: ${config}:5: "failLevel": expected error, warning, info or none, got "sometimes"`,
         '',
       ].join('\n'),

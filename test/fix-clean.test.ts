@@ -15,13 +15,24 @@ const tally = (findings: readonly Finding[]): Map<string, number> => {
 };
 
 describe.skipIf(files.length === 0)('fix output is clean under the default configuration', () => {
-  it('after the safe fixes no rule reports more of anything than before', () => {
+  // Moving a builder to $BUILDPLATFORM (WB132) is what makes an early `ARG TARGETARCH` cost a download per
+  // platform, so WB130 may follow it; it is a second, real improvement, not noise the fix wrote.
+  const revealedBy = (key: string, before: Map<string, number>): boolean => key === 'WB130 early' && (before.get('WB132 emulated') ?? 0) > 0;
+
+  it('after the safe fixes no rule reports more of anything than before (but what moving to $BUILDPLATFORM reveals)', () => {
     const introduced: string[] = [];
+    let revealed = 0;
     for (const file of files) {
       const text = readFileSync(path.join(CORPUS, file), 'utf8');
       const before = tally(checkText(text));
-      for (const [key, count] of tally(fixText(text).remaining)) if (count > (before.get(key) ?? 0)) introduced.push(`${file}: ${key}`);
+      for (const [key, count] of tally(fixText(text).remaining)) {
+        if (count <= (before.get(key) ?? 0)) continue;
+        if (revealedBy(key, before)) revealed++;
+        else introduced.push(`${file}: ${key}`);
+      }
     }
     expect(introduced).toEqual([]);
+    // 0133 and 0306 declare TARGETOS/TARGETARCH for an ENV before their download.
+    expect(revealed).toBe(2);
   });
 });

@@ -85,6 +85,7 @@ export async function engineIdentity(builder?: string): Promise<EngineIdentity> 
   const buildx = await exec('docker', ['buildx', 'version']);
   if (buildx.code !== 0) throw new EngineError('docker buildx is not available: install the buildx plugin (BuildKit is required for cache mounts).');
   const inspect = await exec('docker', ['buildx', 'inspect', ...builderArgs(builder)]);
+  if (inspect.code !== 0 && builder) throw new EngineError(`no buildx builder "${builder}" (${inspect.stderr.trim().split('\n')[0] ?? 'docker buildx inspect failed'}); see docker buildx ls`);
   const field = (name: string): string => new RegExp(`^${name}:\\s*(.+)$`, 'm').exec(inspect.stdout)?.[1]?.trim() ?? 'unknown';
   const info = await exec('docker', ['info', '--format', '{{.NCPU}}']);
   return {
@@ -104,12 +105,19 @@ export interface BuildRequest {
   target?: string;
   /** Tag for the image the build exports, so that it can be removed afterwards. */
   tag: string;
+  /** The buildx builder (`--builder`); unset: BUILDX_BUILDER or the current builder. */
   builder?: string;
+  /** One target platform (`--platform`). */
+  platform?: string;
+  /** Named contexts (`--build-context NAME=VALUE`), e.g. a local stand-in image for one platform. */
+  buildContexts?: Record<string, string>;
 }
 
 /** `docker buildx build --progress=rawjson`, exporting the image as a real build would. */
 export async function buildx(request: BuildRequest, signal?: AbortSignal): Promise<ProcessResult> {
   const args = ['buildx', 'build', ...builderArgs(request.builder), '--progress=rawjson', '-t', request.tag, '-f', request.dockerfile];
+  if (request.platform) args.push('--platform', request.platform);
+  for (const [k, v] of Object.entries(request.buildContexts ?? {})) args.push('--build-context', `${k}=${v}`);
   for (const [k, v] of Object.entries(request.buildArgs)) args.push('--build-arg', `${k}=${v}`);
   if (request.hostNetwork) args.push('--network=host');
   if (request.target) args.push('--target', request.target);
@@ -166,4 +174,18 @@ export async function removeImage(ref: string): Promise<void> {
 export async function builderDriver(builder?: string): Promise<string | undefined> {
   const inspect = await exec('docker', ['buildx', 'inspect', ...builderArgs(builder)]);
   return inspect.code === 0 ? /^Driver:\s*(\S+)/m.exec(inspect.stdout)?.[1] : undefined;
+}
+
+/** The engine's own platform (os/arch), which is $BUILDPLATFORM for builds on the docker driver. */
+export async function enginePlatform(): Promise<string> {
+  const r = await exec('docker', ['version', '--format', '{{.Server.Os}}/{{.Server.Arch}}']);
+  if (r.code !== 0) throw new EngineError(`no Docker engine answers (${r.stderr.trim().split('\n')[0] ?? 'docker version failed'})`);
+  return r.stdout.trim();
+}
+
+/** A local image's platform (os/arch[/variant]); an EngineError when there is no such image. */
+export async function imagePlatform(image: string): Promise<string> {
+  const r = await exec('docker', ['image', 'inspect', '--format', '{{.Os}}/{{.Architecture}}{{if .Variant}}/{{.Variant}}{{end}}', image]);
+  if (r.code !== 0) throw new EngineError(`no local image ${image} (${r.stderr.trim().split('\n')[0] ?? 'docker image inspect failed'})`);
+  return r.stdout.trim();
 }

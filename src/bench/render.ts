@@ -14,20 +14,32 @@ function cell(r: ScenarioResult | undefined): string {
   return r.seconds.length > 1 ? `${fmt(r.median)} (${fmt(r.min)}–${fmt(r.max)})` : fmt(r.median);
 }
 
-function find(report: BenchReport, variant: string, scenario: Scenario): ScenarioResult | undefined {
-  return report.results.find((r) => r.variant === variant && r.scenario === scenario);
+/** One table row per variant, and per target platform when the bench built several. */
+interface Row {
+  variant: string;
+  platform: string | undefined;
+  label: string;
 }
 
-function speedup(report: BenchReport, variant: string, scenario: Scenario): string {
-  const base = find(report, report.variants[0]!, scenario);
-  const mine = find(report, variant, scenario);
-  if (!base || !mine || base.error || mine.error || variant === report.variants[0] || mine.median === 0) return '';
+function rowsOf(report: BenchReport): Row[] {
+  return report.variants.flatMap((variant) => (report.platforms ?? [undefined]).map((platform) => ({ variant, platform, label: platform ? `${variant} ${platform}` : variant })));
+}
+
+function find(report: BenchReport, row: Pick<Row, 'variant' | 'platform'>, scenario: Scenario): ScenarioResult | undefined {
+  return report.results.find((r) => r.variant === row.variant && r.platform === row.platform && r.scenario === scenario);
+}
+
+/** Against the first variant on the same platform. */
+function speedup(report: BenchReport, row: Row, scenario: Scenario): string {
+  const base = find(report, { variant: report.variants[0]!, platform: row.platform }, scenario);
+  const mine = find(report, row, scenario);
+  if (!base || !mine || base.error || mine.error || row.variant === report.variants[0] || mine.median === 0) return '';
   return `${(base.median / mine.median).toFixed(1)}×`;
 }
 
-function nativeRatio(report: BenchReport, variant: string): string {
+function nativeRatio(report: BenchReport, row: Row): string {
   const native = report.native?.edit;
-  const mine = find(report, variant, 'edit');
+  const mine = find(report, row, 'edit');
   if (!native || !mine || mine.error || native.median === 0) return '';
   return `${(mine.median / native.median).toFixed(1)}×`;
 }
@@ -39,7 +51,7 @@ interface Table {
 
 function table(report: BenchReport): Table {
   const header = ['variant', ...report.scenarios.flatMap((s) => [LABEL[s], 'speedup']), 'edit vs native'];
-  const rows = report.variants.map((v) => [v, ...report.scenarios.flatMap((s) => [cell(find(report, v, s)), speedup(report, v, s)]), nativeRatio(report, v)]);
+  const rows = rowsOf(report).map((row) => [row.label, ...report.scenarios.flatMap((s) => [cell(find(report, row, s)), speedup(report, row, s)]), nativeRatio(report, row)]);
   const native = report.native;
   if (native) {
     rows.push([
@@ -54,21 +66,26 @@ function table(report: BenchReport): Table {
   return { header, rows };
 }
 
+/** The slowest steps of the one-file edit, and with platforms of the cold build too: where an emulated `go build` shows. */
 function dominantSteps(report: BenchReport): string[] {
   const lines: string[] = [];
-  for (const v of report.variants) {
-    const edit = find(report, v, 'edit');
-    if (!edit || edit.error || edit.steps.length === 0) continue;
-    const top = edit.steps.slice(0, 3).map((s) => `${s.name} ${fmt(s.seconds)}`);
-    const compiled = edit.packages[0]?.length;
-    lines.push(`${v}, one-file edit: ${top.join('; ')}${compiled !== undefined ? ` (go build -v compiled ${compiled} package${compiled === 1 ? '' : 's'})` : ''}`);
+  const scenarios: Scenario[] = report.platforms ? ['cold', 'edit'] : ['edit'];
+  for (const row of rowsOf(report)) {
+    for (const scenario of scenarios) {
+      const result = find(report, row, scenario);
+      if (!result || result.error || result.steps.length === 0) continue;
+      const top = result.steps.slice(0, 3).map((s) => `${s.name} ${fmt(s.seconds)}`);
+      const compiled = result.packages[0]?.length;
+      lines.push(`${row.label}, ${LABEL[scenario]}: ${top.join('; ')}${compiled !== undefined ? ` (go build -v compiled ${compiled} package${compiled === 1 ? '' : 's'})` : ''}`);
+    }
   }
   return lines;
 }
 
 function engineLine(report: BenchReport): string {
   const e = report.engine;
-  return `engine ${e.engine}, buildx ${e.buildx}, BuildKit ${e.buildkit}, driver ${e.driver}, ${e.cpus} CPUs; median of ${report.runs} run${report.runs === 1 ? '' : 's'} (min–max)`;
+  const platforms = report.platforms ? `; built on ${report.buildPlatform ?? 'unknown'} for ${report.platforms.join(', ')}, one build per platform` : '';
+  return `engine ${e.engine}, buildx ${e.buildx}, BuildKit ${e.buildkit}, driver ${e.driver}, ${e.cpus} CPUs${platforms}; median of ${report.runs} run${report.runs === 1 ? '' : 's'} (min–max)`;
 }
 
 export function renderTable(report: BenchReport): string {
@@ -79,7 +96,7 @@ export function renderTable(report: BenchReport): string {
   const steps = dominantSteps(report);
   if (steps.length > 0) out.push('', 'Slowest steps:', ...steps.map((s) => `  ${s}`));
   for (const s of report.skipped) out.push(`skipped ${LABEL[s.scenario]}: ${s.reason}`);
-  for (const r of report.results.filter((x) => x.error)) out.push('', `${r.variant} failed in ${LABEL[r.scenario]}:`, r.error!);
+  for (const r of report.results.filter((x) => x.error)) out.push('', `${r.platform ? `${r.variant} ${r.platform}` : r.variant} failed in ${LABEL[r.scenario]}:`, r.error!);
   return `${out.join('\n')}\n`;
 }
 
@@ -109,20 +126,21 @@ const PALETTE = ['#d9534f', '#2e8b57', '#1f77b4', '#9467bd', '#8c564b'];
 
 /** One grouped bar chart per scenario, inline SVG, no external assets. */
 export function renderHtml(report: BenchReport): string {
-  const series = [...report.variants.map((v, i) => ({ name: v, color: PALETTE[i % PALETTE.length]! })), ...(report.native ? [{ name: 'native', color: '#777' }] : [])];
-  const value = (name: string, s: Scenario): number | undefined => {
-    if (name === 'native') return s === 'deps' ? undefined : report.native?.[s]?.median;
-    const r = find(report, name, s);
+  const chartRows = rowsOf(report);
+  const series = [...chartRows.map((row, i) => ({ name: row.label, row, color: PALETTE[i % PALETTE.length]! })), ...(report.native ? [{ name: 'native', row: undefined, color: '#777' }] : [])];
+  const value = (row: Row | undefined, s: Scenario): number | undefined => {
+    if (!row) return s === 'deps' ? undefined : report.native?.[s]?.median;
+    const r = find(report, row, s);
     return r && !r.error ? r.median : undefined;
   };
-  const max = Math.max(0.001, ...report.scenarios.flatMap((s) => series.map((x) => value(x.name, s) ?? 0)));
+  const max = Math.max(0.001, ...report.scenarios.flatMap((s) => series.map((x) => value(x.row, s) ?? 0)));
   const barH = 22;
   const labelW = 150;
   const chartW = 520;
   const groups = report.scenarios.map((s, gi) => {
     const top = gi * (series.length * barH + 40);
     const bars = series.map((x, i) => {
-      const v = value(x.name, s);
+      const v = value(x.row, s);
       const y = top + 24 + i * barH;
       const w = v === undefined ? 0 : Math.max(1, (v / max) * chartW);
       const text = v === undefined ? 'n/a' : fmt(v);

@@ -3,11 +3,13 @@ import { promises as fs } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { buildx, engineIdentity, exec, pruneCacheNamespace } from '../adapters/docker.js';
+import { buildx, enginePlatform, engineIdentity, exec, imagePlatform, pruneCacheNamespace } from '../adapters/docker.js';
 import { exists, readText } from '../adapters/fs.js';
-import { InputError, UsageError } from '../errors.js';
-import { fixText } from '../lint.js';
-import { builderImage, chooseEditFile, editedSource, forwardedEnv, needsHostNetwork, withStageArgs } from './plan.js';
+import { InputError, UsageError, WarmbuildError } from '../errors.js';
+import { readProjectFiles } from '../adapters/project.js';
+import { analyzeGoProject, readsText } from '../go/project.js';
+import { fixFiles } from '../runner.js';
+import { builderImage, chooseEditFile, editedSource, forwardedEnv, needsHostNetwork, platformContexts, withStageArgs, type PlatformImage } from './plan.js';
 import { compiledPackages, failureTail, parseRawJson, type Step } from './rawjson.js';
 import { round, summarize } from './stats.js';
 import { SCENARIOS, type BenchReport, type NativeScenario, type Scenario, type ScenarioResult } from './types.js';
@@ -28,6 +30,12 @@ export interface BenchOptions {
   edit?: string;
   native: boolean;
   target?: string;
+  /** Target platforms, each built on its own (the docker driver exports one platform per image); unset: the builder's default. */
+  platforms?: string[];
+  /** `REF=LOCAL`: a local image that stands in for REF on the platform it was made for (see README). */
+  platformImages?: string[];
+  /** The buildx builder every build and prune goes to; unset: BUILDX_BUILDER, else the current builder. */
+  builder?: string;
   env: NodeJS.ProcessEnv;
   progress: (message: string) => void;
   signal?: AbortSignal;
@@ -40,17 +48,28 @@ interface Variant {
   dockerfile: string;
 }
 
-async function goFiles(dir: string, rel = ''): Promise<Array<{ path: string; text: string }>> {
-  const out: Array<{ path: string; text: string }> = [];
-  for (const entry of await fs.readdir(path.join(dir, rel), { withFileTypes: true })) {
-    const child = rel ? `${rel}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) {
-      if (!entry.name.startsWith('.') && entry.name !== 'vendor' && entry.name !== 'testdata' && entry.name !== 'node_modules') out.push(...(await goFiles(dir, child)));
-    } else if (entry.name.endsWith('.go')) {
-      out.push({ path: child, text: await fs.readFile(path.join(dir, child), 'utf8') });
-    }
+/** The fixed variant exactly as `warmbuild fix` writes it: same loading of the build context and the config file. */
+export async function fixedVariant(dockerfilePath: string, projectDir: string, unsafe: boolean | undefined): Promise<{ output: string; changed: boolean; suggestions: boolean }> {
+  const once = async (withSuggestions: boolean) => {
+    const [result] = await fixFiles([dockerfilePath], { dryRun: true, unsafe: withSuggestions, context: projectDir });
+    if (result!.error) throw new WarmbuildError(result!.error);
+    return result!;
+  };
+  const fixed = await once(unsafe === true);
+  const changed = fixed.fix!.changed;
+  const suggestions = !changed && unsafe !== true && (await once(true)).fix!.changed;
+  return { output: fixed.source!, changed, suggestions };
+}
+
+async function resolvePlatformImages(specs: readonly string[]): Promise<PlatformImage[]> {
+  const images: PlatformImage[] = [];
+  for (const spec of specs) {
+    const eq = spec.indexOf('=');
+    if (eq <= 0 || eq === spec.length - 1) throw new UsageError(`--platform-image ${spec}: expected REF=LOCAL_IMAGE, e.g. golang:1.25=warmbuild-test/golang:1.25-trixie-arm64`);
+    const local = spec.slice(eq + 1);
+    images.push({ ref: spec.slice(0, eq), local, platform: await imagePlatform(local) });
   }
-  return out;
+  return images;
 }
 
 /** Whether deps can run: vendored or module-free projects need no proxy; otherwise the proxy must answer. */
@@ -86,7 +105,10 @@ export async function runBench(options: BenchOptions): Promise<{ report: BenchRe
   const dockerfilePath = path.join(projectDir, options.dockerfile);
   if (!(await exists(dockerfilePath))) throw new InputError(dockerfilePath, undefined, 'no such Dockerfile (use --dockerfile)');
   const original = await readText(dockerfilePath);
-  const engine = await engineIdentity();
+  const builder = options.builder ?? (options.env.BUILDX_BUILDER || undefined);
+  const engine = await engineIdentity(builder);
+  const buildPlatform = await enginePlatform();
+  const platformImages = await resolvePlatformImages(options.platformImages ?? []);
 
   const variants: Variant[] = [{ name: 'original', dockerfile: original }];
   if (options.vs === 'generated') {
@@ -95,16 +117,14 @@ export async function runBench(options: BenchOptions): Promise<{ report: BenchRe
   } else if (options.vs) {
     variants.push({ name: path.basename(options.vs), dockerfile: await readText(path.resolve(options.vs)) });
   } else {
-    const vendor = await exists(path.join(projectDir, 'vendor', 'modules.txt'));
-    const fixed = fixText(original, { unsafe: options.unsafe, facts: { vendor } });
+    const fixed = await fixedVariant(dockerfilePath, projectDir, options.unsafe);
     if (!fixed.changed) {
-      const suggestions = !options.unsafe && fixText(original, { unsafe: true, facts: { vendor } }).changed;
-      options.progress(`warmbuild finds nothing to fix in this Dockerfile: the fixed variant equals the original${suggestions ? ' (it has suggestions: --unsafe applies them)' : ''}`);
+      options.progress(`warmbuild finds nothing to fix in this Dockerfile: the fixed variant equals the original${fixed.suggestions ? ' (it has suggestions: --unsafe applies them)' : ''}`);
     }
     variants.push({ name: 'fixed', dockerfile: fixed.output });
   }
 
-  const editFile = options.edit ?? chooseEditFile(await goFiles(projectDir));
+  const editFile = options.edit ?? chooseEditFile(analyzeGoProject(await readProjectFiles(projectDir, readsText), projectDir).mainPackages);
   if (!editFile && options.scenarios.includes('edit')) throw new InputError(projectDir, undefined, 'no main package .go file to edit (use --edit PATH)');
   const goEnv = forwardedEnv(options.env);
   const hostNetwork = needsHostNetwork(goEnv);
@@ -122,6 +142,8 @@ export async function runBench(options: BenchOptions): Promise<{ report: BenchRe
   const id = randomBytes(4).toString('hex');
   const prefix = `warmbuild-bench-${id}`;
   const scratch = await fs.mkdtemp(path.join(tmpdir(), 'warmbuild-bench-'));
+  // Named, so that what a SIGKILL leaves behind can be found; every other exit removes it all.
+  options.progress(`images, volumes and cache namespaces of this run are named ${prefix}-*; scratch copies are in ${scratch}`);
   const namespaces: string[] = [];
   const tags: string[] = [];
   const volumes: string[] = [];
@@ -129,7 +151,17 @@ export async function runBench(options: BenchOptions): Promise<{ report: BenchRe
   const native: Record<'cold' | 'noop' | 'edit', { seconds: number[]; packages: string[][] }> = { cold: { seconds: [], packages: [] }, noop: { seconds: [], packages: [] }, edit: { seconds: [], packages: [] } };
   const image = builderImage(original) ?? variants.map((v) => builderImage(v.dockerfile)).find(Boolean);
   const nativePackage = editFile ? `./${path.posix.dirname(editFile)}` : '.';
-  const total = options.runs * ((scenarios.length + (scenarios.includes('cold') ? 0 : 1)) * variants.length + (options.native && image ? 3 : 0));
+  // One build per variant and target platform: with the docker driver an image holds one platform.
+  const builds = variants.flatMap((variant) =>
+    (options.platforms ?? [undefined]).map((platform) => ({
+      variant,
+      platform,
+      key: platform ? `${variant.name}\u0001${platform}` : variant.name,
+      label: platform ? `${variant.name} ${platform}` : variant.name,
+      buildContexts: platform ? platformContexts(variant.dockerfile, platform, buildPlatform, platformImages) : {},
+    })),
+  );
+  const total = options.runs * ((scenarios.length + (scenarios.includes('cold') ? 0 : 1)) * builds.length + (options.native && image ? 3 : 0));
   let done = 0;
   const step = (label: string): void => options.progress(`[${++done}/${total}] ${label}`);
 
@@ -137,56 +169,56 @@ export async function runBench(options: BenchOptions): Promise<{ report: BenchRe
     for (let rep = 1; rep <= options.runs; rep++) {
       const bust = `${id}-${rep}`;
       const contexts = new Map<string, { ctx: string; file: string; ns: string; tag: string }>();
-      for (const variant of variants) {
-        const dir = path.join(scratch, `${variant.name.replace(/[^\w.-]/g, '_')}-${rep}`);
+      for (const [index, { variant, key, label }] of builds.entries()) {
+        const dir = path.join(scratch, `${label.replace(/[^\w.-]/g, '_')}-${rep}`);
         const ctx = path.join(dir, 'context');
         await fs.cp(projectDir, ctx, { recursive: true });
         const file = path.join(dir, 'Dockerfile');
         await fs.writeFile(file, withStageArgs(variant.dockerfile, [BUST_ARG, ...Object.keys(goEnv)]));
         const ignore = `${dockerfilePath}.dockerignore`;
         if (await exists(ignore)) await fs.copyFile(ignore, `${file}.dockerignore`);
-        const ns = nsName(prefix, variant.name, rep);
+        const ns = nsName(prefix, label, rep);
         namespaces.push(ns);
-        const tag = `${prefix}-${variants.indexOf(variant)}:${rep}`;
+        const tag = `${prefix}-${index}:${rep}`;
         tags.push(tag);
-        contexts.set(variant.name, { ctx, file, ns, tag });
+        contexts.set(key, { ctx, file, ns, tag });
       }
       // Every repetition starts cold; when cold is not asked for, that build only primes the caches.
       for (const scenario of ['cold', ...scenarios.filter((s) => s !== 'cold')] as Scenario[]) {
         const recorded = scenarios.includes(scenario);
-        for (const variant of variants) {
-          const c = contexts.get(variant.name)!;
+        for (const { key, label, platform, buildContexts } of builds) {
+          const c = contexts.get(key)!;
           if (scenario === 'edit') await mutate(path.join(c.ctx, editFile!), `${rep}`);
           if (scenario === 'deps') await mutate(path.join(c.ctx, 'go.mod'), `deps ${rep}`);
-          step(`${variant.name}: ${recorded ? scenario : 'priming build'} (run ${rep}/${options.runs})`);
+          step(`${label}: ${recorded ? scenario : 'priming build'} (run ${rep}/${options.runs})`);
           const result = await buildx(
-            { context: c.ctx, dockerfile: c.file, buildArgs: { ...goEnv, [BUST_ARG]: bust, BUILDKIT_CACHE_MOUNT_NS: c.ns }, hostNetwork, target: options.target, tag: c.tag },
+            { context: c.ctx, dockerfile: c.file, buildArgs: { ...goEnv, [BUST_ARG]: bust, BUILDKIT_CACHE_MOUNT_NS: c.ns }, hostNetwork, target: options.target, tag: c.tag, builder, platform, buildContexts },
             options.signal,
           );
           const steps = parseRawJson(result.stderr);
           const failure = result.code === 0 ? undefined : (failureTail(steps) ?? result.stderr.trim().split('\n').slice(-20).join('\n'));
           if (!recorded) {
             // A failed priming build fails every scenario of the variant.
-            for (const s of failure ? scenarios : []) times.set(`${variant.name}\u0000${s}`, { seconds: [], steps: [], packages: [], error: failure });
+            for (const s of failure ? scenarios : []) times.set(`${key}\u0000${s}`, { seconds: [], steps: [], packages: [], error: failure });
             continue;
           }
-          const key = `${variant.name}\u0000${scenario}`;
-          const entry = times.get(key) ?? { seconds: [], steps: [], packages: [] };
+          const entry = times.get(`${key}\u0000${scenario}`) ?? { seconds: [], steps: [], packages: [] };
           if (failure) {
             entry.error = failure;
           } else {
             entry.seconds.push(result.seconds);
             entry.steps.push(steps);
-            entry.packages.push(steps.filter((s) => /\bgo\b/.test(s.name)).flatMap((s) => compiledPackages(s.log)));
+            // Every RUN: GOFLAGS=-v reaches Go behind make and scripts too.
+            entry.packages.push(steps.filter((s) => /\bRUN\b/.test(s.name)).flatMap((s) => compiledPackages(s.log)));
           }
-          times.set(key, entry);
+          times.set(`${key}\u0000${scenario}`, entry);
         }
       }
       if (options.native && image) await runNative(rep);
     }
   } finally {
     await fs.rm(scratch, { recursive: true, force: true });
-    for (const ns of namespaces) await pruneCacheNamespace(ns).catch(() => undefined);
+    for (const ns of namespaces) await pruneCacheNamespace(ns, builder).catch(() => undefined);
     if (tags.length > 0) await exec('docker', ['image', 'rm', '-f', ...tags]).catch(() => undefined);
     if (volumes.length > 0) await exec('docker', ['volume', 'rm', '-f', ...volumes]).catch(() => undefined);
   }
@@ -223,13 +255,14 @@ export async function runBench(options: BenchOptions): Promise<{ report: BenchRe
   }
 
   const results: ScenarioResult[] = [];
-  for (const variant of variants) {
+  for (const { variant, platform, key } of builds) {
     for (const scenario of scenarios) {
-      const entry = times.get(`${variant.name}\u0000${scenario}`);
+      const entry = times.get(`${key}\u0000${scenario}`);
       if (!entry) continue;
       const summary = summarize(entry.seconds) ?? { median: 0, min: 0, max: 0 };
       results.push({
         variant: variant.name,
+        ...(platform ? { platform } : {}),
         scenario,
         seconds: entry.seconds.map((s) => round(s, 3)),
         median: round(summary.median, 3),
@@ -254,6 +287,7 @@ export async function runBench(options: BenchOptions): Promise<{ report: BenchRe
     project: projectDir,
     runs: options.runs,
     variants: variants.map((v) => v.name),
+    ...(options.platforms ? { platforms: options.platforms, buildPlatform } : {}),
     scenarios: SCENARIOS.filter((s) => scenarios.includes(s)),
     skipped,
     results,

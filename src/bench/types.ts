@@ -18,6 +18,8 @@ export interface StepTime {
 
 export interface ScenarioResult {
   variant: string;
+  /** The target platform (`--platform`); absent when the builder's default was built. */
+  platform?: string;
   scenario: Scenario;
   /** Wall-clock seconds per run. */
   seconds: number[];
@@ -44,6 +46,9 @@ export interface BenchReport {
   project: string;
   runs: number;
   variants: string[];
+  /** With `--platform`: the target platforms, each built on its own, and the platform the builds ran on. */
+  platforms?: string[];
+  buildPlatform?: string;
   scenarios: Scenario[];
   /** Scenarios not run, with the reason. */
   skipped: { scenario: Scenario; reason: string }[];

@@ -118,3 +118,22 @@ export function removeWord(model: DockerfileModel, word: ShellWord): Edit | unde
   while (start > 0 && (model.text[start - 1] === ' ' || model.text[start - 1] === '\t')) start--;
   return { span: { start, end: word.span.end }, text: '' };
 }
+
+/** Puts text (`NAME=value ` assignments) right before a shell word; undefined when the word has no exact source. */
+export function prefixWord(word: ShellWord, text: string): Edit | undefined {
+  if (!word.charOffsets) return undefined;
+  return { span: { start: word.span.start, end: word.span.start }, text };
+}
+
+/** Replaces a shell word written without quotes; undefined when it has quotes or no exact source. */
+export function replaceWord(model: DockerfileModel, word: ShellWord, text: string): Edit | undefined {
+  if (!word.charOffsets || model.text.slice(word.span.start, word.span.end) !== word.value) return undefined;
+  return { span: word.span, text };
+}
+
+/** Adds a flag (`--platform=$BUILDPLATFORM`) to a FROM, before its image. */
+export function addFromFlag(from: Instruction, flag: string): Edit | undefined {
+  const image = from.args[0];
+  if (!image) return undefined;
+  return { span: { start: image.span.start, end: image.span.start }, text: `${flag} ` };
+}

@@ -37,6 +37,8 @@ export interface MainPackage {
    * tests/, test/, examples/, hack/, tools/, scripts/ or internal/ (built only when asked for by name).
    */
   role: 'primary' | 'other' | 'helper';
+  /** The package's .go files that a linux build compiles (no tests, no files its build constraints exclude). */
+  files: string[];
 }
 
 const HELPER_DIRS = new Set(['test', 'tests', 'e2e', 'integration', 'example', 'examples', 'hack', 'tools', 'tool', 'scripts', 'script', 'internal', 'testing', 'bench', 'benchmarks']);
@@ -150,8 +152,13 @@ export function analyzeGoProject(files: ProjectFiles, rootLabel: string): GoProj
     const owners = [...moduleDirs.keys()].filter((m) => m === '.' || dir === m || dir.startsWith(`${m}/`)).sort((a, b) => b.length - a.length);
     return owners[0] === undefined ? undefined : moduleDirs.get(owners[0]);
   };
-  const mainPackages = mainDirs.map((dir) => ({ dir, name: binaryName(dir, ownerModule(dir)?.module), role: mainRole(dir) }));
   const mainFiles = buildFiles.filter((f) => f.packageName === 'main');
+  const mainPackages = mainDirs.map((dir) => ({
+    dir,
+    name: binaryName(dir, ownerModule(dir)?.module),
+    role: mainRole(dir),
+    files: mainFiles.filter((f) => f.dir === dir).map((f) => f.path).sort(),
+  }));
   const embedded = mainFiles.find((f) => f.versionVariable && f.embeddedVariables.includes(f.versionVariable));
   const versionVariable = embedded ? undefined : mainFiles.find((f) => f.versionVariable)?.versionVariable;
 

@@ -119,7 +119,7 @@ export function generate(analysis: GoProject, options: InitOptions, rootLabel: s
     add('# Go minor version from go.mod: patch releases arrive without edits.', `ARG GO_VERSION=${analysis.goVersion ?? '1'}`, '');
   }
   if (cgo) {
-    add('# cgo needs a C toolchain for the target platform, so this stage builds natively on each platform.', `FROM ${builder} AS build`);
+    add('# cgo needs a C toolchain for the target platform, so this stage builds natively on each platform.', `FROM --platform=$TARGETPLATFORM ${builder} AS build`);
   } else {
     add('# Build on the build machine\'s platform and cross-compile: no emulation for other platforms.', `FROM --platform=$BUILDPLATFORM ${builder} AS build`);
   }
@@ -134,7 +134,10 @@ export function generate(analysis: GoProject, options: InitOptions, rootLabel: s
   // Project-scoped cache ids: a builder shared with other projects shares nothing with them.
   const project = (analysis.module?.module ?? binaries[0]!.name).replace(/[^\w.-]+/g, '-');
   const modCache = `--mount=type=cache,id=${project}-gomodcache,target=/go/pkg/mod`;
-  const buildCache = `--mount=type=cache,id=${project}-gocache,target=/root/.cache/go-build`;
+  // A cross-compiled build cache is shared by all platforms (Go keys entries on GOOS/GOARCH); a natively
+  // built cgo stage runs each platform's own toolchain and C headers, which Go's key does not cover.
+  const buildCacheId = cgo ? `${project}-gocache-\${TARGETOS}-\${TARGETARCH}` : `${project}-gocache`;
+  const buildCache = `--mount=type=cache,id=${buildCacheId},target=/root/.cache/go-build`;
   const secret = options.goprivate ? ['--mount=type=secret,id=netrc,target=/root/.netrc,required=true'] : [];
   if (options.goprivate) {
     add('# Private modules skip the public proxy and checksum database; credentials come from a build secret', '# (docker build --secret id=netrc,src=$HOME/.netrc), never from an ARG or ENV.', `ENV GOPRIVATE=${options.goprivate}`);

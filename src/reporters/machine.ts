@@ -36,6 +36,7 @@ export const RULE_CLASS: Readonly<Record<string, { category: 'Security' | 'Perfo
   'checksum-off': { category: 'Security', securitySeverity: '6.5' },
   'targetarch-before-download': { category: 'Performance' },
   'cache-id-shared-across-projects': { category: 'Security', securitySeverity: '5.0' },
+  'go-build-emulated': { category: 'Performance' },
   'unused-ignore': { category: 'Bug Risk' },
 };
 

@@ -1,6 +1,7 @@
 import { cacheMountNonroot } from './cache-mount-nonroot/index.js';
 import { cacheTargetMismatch } from './cache-target-mismatch/index.js';
 import { copyBeforeModDownload } from './copy-before-mod-download/index.js';
+import { goBuildEmulated } from './go-build-emulated/index.js';
 import { goBuildCache } from './go-build-cache/index.js';
 import { goBuildForce } from './go-build-force/index.js';
 import { goCacheLocked } from './go-cache-locked/index.js';
@@ -33,6 +34,7 @@ export const rules: readonly Rule[] = [
   checksumOff,
   targetarchBeforeDownload,
   cacheIdSharedAcrossProjects,
+  goBuildEmulated,
   unusedIgnore,
 ];
 

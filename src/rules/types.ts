@@ -17,6 +17,8 @@ export interface BuildContextFacts {
   vendor?: boolean;
   /** The build context, when there is one: the files rules may read, by context-relative path. */
   context?: BuildContext;
+  /** The config's `multiPlatform`: the Dockerfiles are (true) or are not (false) built for several platforms; unset: read from the file. */
+  multiPlatform?: boolean;
 }
 
 export interface BuildContext {

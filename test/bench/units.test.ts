@@ -1,8 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { builderImage, chooseEditFile, editedSource, forwardedEnv, needsHostNetwork, withStageArgs } from '../../src/bench/plan.js';
+import { analyzeGoProject } from '../../src/go/project.js';
+import { builderImage, chooseEditFile, editedSource, forwardedEnv, needsHostNetwork, platformContexts, samePlatform, stagePlatform, withStageArgs } from '../../src/bench/plan.js';
 import { compiledPackages, failureTail, parseRawJson } from '../../src/bench/rawjson.js';
+import { fixedVariant } from '../../src/bench/run.js';
+import { fixFiles } from '../../src/runner.js';
 import { renderHtml, renderMarkdown, renderTable } from '../../src/bench/render.js';
 import { summarize } from '../../src/bench/stats.js';
 import type { BenchReport } from '../../src/bench/types.js';
@@ -55,17 +59,16 @@ describe('bench plan', () => {
     expect(out).toBe('FROM golang:1.25 AS b\r\nARG WARMBUILD_BENCH_RUN GOFLAGS\r\nRUN go build .\r\nFROM busybox\r\nARG WARMBUILD_BENCH_RUN GOFLAGS\r\nCOPY --from=b /x /x');
   });
 
-  it('edits a main package file, preferring main.go near the root', () => {
-    const files = [
-      { path: 'internal/x/x.go', text: 'package x\n' },
-      { path: 'cmd/tool/main.go', text: 'package main\n' },
-      { path: 'main_test.go', text: 'package main\n' },
-      { path: 'app.go', text: '// doc\npackage main\n' },
-      { path: 'main.go', text: 'package main\n' },
-    ];
-    expect(chooseEditFile(files)).toBe('main.go');
-    expect(chooseEditFile(files.filter((f) => f.path !== 'main.go'))).toBe('app.go');
-    expect(chooseEditFile([{ path: 'lib.go', text: 'package lib\n' }])).toBeUndefined();
+  it('edits a file the build compiles: main.go of the root package first, never a file build constraints exclude', () => {
+    const mains = (files: Record<string, string>) =>
+      analyzeGoProject({ paths: Object.keys(files), texts: files, hasGit: false }, '/p').mainPackages;
+    const base = { 'go.mod': 'module example.com/app\n\ngo 1.25\n', 'internal/x/x.go': 'package x\n' };
+    expect(chooseEditFile(mains({ ...base, 'cmd/tool/main.go': 'package main\n', 'main_test.go': 'package main\n', 'app.go': '// doc\npackage main\n', 'main.go': 'package main\n' }))).toBe('main.go');
+    expect(chooseEditFile(mains({ ...base, 'cmd/tool/main.go': 'package main\n', 'app.go': '// doc\npackage main\n' }))).toBe('app.go');
+    // A generator beside the real main (the //go:build ignore file bench used to edit, compiling nothing new).
+    expect(chooseEditFile(mains({ ...base, 'aaa_gen.go': '//go:build ignore\n\npackage main\n', 'server.go': 'package main\n' }))).toBe('server.go');
+    expect(chooseEditFile(mains({ ...base, 'main.go': '//go:build ignore\n\npackage main\n', 'cmd/app/main.go': 'package main\n', 'cmd/app/z/z/main.go': 'package main\n' }))).toBe('cmd/app/main.go');
+    expect(chooseEditFile(mains({ ...base, 'lib.go': 'package lib\n' }))).toBeUndefined();
     expect(editedSource('package main', '1')).toBe('package main\n// warmbuild bench edit 1\n');
   });
 
@@ -120,5 +123,100 @@ describe('bench rendering', () => {
     expect(html.match(/<rect /g)).toHaveLength(6);
     expect(html).toContain('<title>fixed: 1.00 s</title>');
     expect(html).toContain('<title>native: 0.25 s</title>');
+  });
+});
+
+describe('bench for several platforms', () => {
+  const EMULATED = 'FROM golang:1.25 AS build\nRUN go build -o /app .\nFROM gcr.io/distroless/static-debian12\nCOPY --from=build /app /app\n';
+  const CROSS = 'FROM --platform=$BUILDPLATFORM golang:1.25 AS build\nRUN go build -o /app .\nFROM build AS again\nFROM gcr.io/distroless/static-debian12\nCOPY --from=build /app /app\n';
+  const images = [
+    { ref: 'golang:1.25', local: 'wb/golang:arm64', platform: 'linux/arm64' },
+    { ref: 'gcr.io/distroless/static-debian12', local: 'wb/static:arm64', platform: 'linux/arm64/v8' },
+  ];
+
+  it('resolves each stage platform from its --platform flag', () => {
+    expect(stagePlatform(undefined, 'linux/arm64', 'linux/amd64')).toBe('linux/arm64');
+    expect(stagePlatform('$BUILDPLATFORM', 'linux/arm64', 'linux/amd64')).toBe('linux/amd64');
+    expect(stagePlatform('${BUILDOS}/${BUILDARCH}', 'linux/arm64', 'linux/amd64')).toBe('linux/amd64');
+    expect(stagePlatform('$TARGETPLATFORM', 'linux/arm64', 'linux/amd64')).toBe('linux/arm64');
+    expect(samePlatform('linux/arm64/v8', 'linux/arm64')).toBe(true);
+    expect(samePlatform('linux/arm/v7', 'linux/arm64')).toBe(false);
+  });
+
+  it('gives a stage the stand-in image of the platform it runs on, and only that stage', () => {
+    expect(platformContexts(EMULATED, 'linux/arm64', 'linux/amd64', images)).toEqual({
+      'golang:1.25': 'docker-image://wb/golang:arm64',
+      'gcr.io/distroless/static-debian12': 'docker-image://wb/static:arm64',
+    });
+    // The cross-compiling builder stays on the build platform's own golang image.
+    expect(platformContexts(CROSS, 'linux/arm64', 'linux/amd64', images)).toEqual({ 'gcr.io/distroless/static-debian12': 'docker-image://wb/static:arm64' });
+    expect(platformContexts(EMULATED, 'linux/amd64', 'linux/amd64', images)).toEqual({});
+  });
+
+  it('renders one row per variant and platform, speedups against the same platform, and the cold steps', () => {
+    const result = (variant: string, platform: string, scenario: 'cold' | 'edit', median: number, step: string) => ({
+      variant, platform, scenario, seconds: [median], median, min: median, max: median, steps: [{ name: step, seconds: median - 1 }], packages: [['p']],
+    });
+    const multi: BenchReport = {
+      ...report,
+      runs: 1,
+      platforms: ['linux/amd64', 'linux/arm64'],
+      buildPlatform: 'linux/amd64',
+      skipped: [],
+      native: undefined,
+      results: [
+        result('original', 'linux/amd64', 'cold', 30, '[build 5/5] RUN go build'),
+        result('original', 'linux/amd64', 'edit', 20, '[build 5/5] RUN go build'),
+        result('original', 'linux/arm64', 'cold', 300, '[linux/arm64 build 5/5] RUN go build'),
+        result('original', 'linux/arm64', 'edit', 200, '[linux/arm64 build 5/5] RUN go build'),
+        result('fixed', 'linux/amd64', 'cold', 25, '[build 5/5] RUN go build'),
+        result('fixed', 'linux/amd64', 'edit', 2, '[build 5/5] RUN go build'),
+        result('fixed', 'linux/arm64', 'cold', 30, '[build 5/5] RUN GOOS=linux go build'),
+        result('fixed', 'linux/arm64', 'edit', 2.5, '[build 5/5] RUN GOOS=linux go build'),
+      ],
+    };
+    const out = renderTable(multi);
+    expect(out).toContain('built on linux/amd64 for linux/amd64, linux/arm64, one build per platform');
+    expect(out).toMatch(/^original linux\/arm64 +300\.0 s +200\.0 s/m);
+    expect(out).toMatch(/^fixed linux\/arm64 +30\.0 s +10\.0× +2\.50 s +80\.0×/m);
+    expect(out).toMatch(/^fixed linux\/amd64 +25\.0 s +1\.2× +2\.00 s +10\.0×/m);
+    expect(out).toContain('original linux/arm64, cold: [linux/arm64 build 5/5] RUN go build 299.0 s');
+    expect(renderHtml(multi).match(/<rect /g)).toHaveLength(8);
+  });
+});
+
+describe("bench's fixed variant", () => {
+  const project = (files: Record<string, string>): string => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'wb-bench-fixed-'));
+    for (const [name, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+      writeFileSync(path.join(dir, name), text);
+    }
+    return dir;
+  };
+  const RUNTIME = 'FROM busybox\nCOPY --from=build /app /app\n';
+
+  it('reads the build context, as fix does: a Go build behind make gets its mounts', async () => {
+    const dir = project({
+      'go.mod': 'module example.com/app\n\ngo 1.25\n',
+      'main.go': 'package main\n\nfunc main() {}\n',
+      Makefile: 'build:\n\tCGO_ENABLED=0 go build -o /app .\n',
+      Dockerfile: `FROM golang:1.25 AS build\nWORKDIR /src\nCOPY . .\nRUN make build\n${RUNTIME}`,
+    });
+    const fixed = await fixedVariant(path.join(dir, 'Dockerfile'), dir, false);
+    expect(fixed.changed).toBe(true);
+    expect(fixed.output).toContain('--mount=type=cache,target=/root/.cache/go-build');
+    expect(fixed.output).toBe((await fixFiles([path.join(dir, 'Dockerfile')], { dryRun: true }))[0]!.source);
+  });
+
+  it('reads the config file, as fix does: a rule turned off fixes nothing', async () => {
+    const dockerfile = `FROM golang:1.25 AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\n${RUNTIME}`;
+    const dir = project({ 'go.mod': 'module example.com/app\n\ngo 1.25\n', Dockerfile: dockerfile, '.warmbuild.yaml': 'rules:\n  go-build-cache: off\n  go-mod-cache: off\n  copy-before-mod-download: off\n' });
+    expect(await fixedVariant(path.join(dir, 'Dockerfile'), dir, true)).toEqual({ output: dockerfile, changed: false, suggestions: false });
+  });
+
+  it('an unreadable config is the same one-line error as in check', async () => {
+    const dir = project({ 'go.mod': 'module example.com/app\n', Dockerfile: 'FROM golang:1.25\n', '.warmbuild.yaml': 'nope: 1\n' });
+    await expect(fixedVariant(path.join(dir, 'Dockerfile'), dir, false)).rejects.toThrow(/\.warmbuild\.yaml:1: unknown key "nope"/);
   });
 });

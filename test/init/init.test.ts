@@ -61,9 +61,9 @@ describe('project analysis', () => {
       '/p',
     );
     expect(a.mainPackages).toEqual([
-      { dir: '.', name: 'tool', role: 'primary' },
-      { dir: 'cmd/arm', name: 'arm', role: 'primary' },
-      { dir: 'cmd/worker', name: 'worker', role: 'primary' },
+      { dir: '.', name: 'tool', role: 'primary', files: ['main.go'] },
+      { dir: 'cmd/arm', name: 'arm', role: 'primary', files: ['cmd/arm/main.go'] },
+      { dir: 'cmd/worker', name: 'worker', role: 'primary', files: ['cmd/worker/main.go'] },
     ]);
     expect(a.versionVariable).toBe('main.Version');
     expect(a.cgo).toBe(false);

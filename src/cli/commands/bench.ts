@@ -31,13 +31,25 @@ export const bench = defineCommand({
     json: { type: 'string', valueName: 'PATH', description: 'Also write the report as JSON (docs/bench.md has the schema).' },
     markdown: { type: 'boolean', description: 'Print the table as Markdown, for a pull request.' },
     report: { type: 'string', valueName: 'PATH.html', description: 'Also write a self-contained HTML report with a bar chart.' },
+    platform: { type: 'list', valueName: 'P[,P...]', commaSeparated: true, description: 'Target platforms, one build each (cold and one-file edit per platform; the emulated go build step is listed).', example: '--platform linux/amd64,linux/arm64' },
+    'platform-image': { type: 'list', valueName: 'REF=LOCAL', description: 'A local stand-in for an image on one platform (the docker driver holds one platform per image name).', example: '--platform-image golang:1.25-trixie=warmbuild-test/golang:1.25-trixie-arm64' },
+    builder: { type: 'string', valueName: 'NAME', description: 'buildx builder for every build; default: BUILDX_BUILDER, else the current builder.' },
   },
   examples: ['warmbuild bench --runs 3', 'warmbuild bench /src/app --vs generated --json bench.json --report bench.html'],
   async run({ options, positionals }, io) {
     if (positionals.length > 1) throw new UsageError('bench takes one project directory');
+    const platforms = options.platform.length > 0 ? options.platform : undefined;
+    const badPlatform = platforms?.find((p) => !/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(p));
+    if (badPlatform !== undefined) throw new UsageError(`--platform: expected os/arch[/variant][,...], e.g. linux/amd64,linux/arm64, got "${badPlatform}"`);
+    // A CI cancel (SIGTERM) or a closed terminal (SIGHUP) cleans up like Ctrl-C; the exit code names the signal.
     const controller = new AbortController();
-    const onSigint = (): void => controller.abort();
-    process.once('SIGINT', onSigint);
+    const SIGNALS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
+    let exitCode: 129 | 130 | 143 = 130;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      exitCode = SIGNALS[signal as keyof typeof SIGNALS];
+      controller.abort();
+    };
+    for (const signal of Object.keys(SIGNALS)) process.once(signal, onSignal);
     let lastLength = 0;
     const progress = (message: string): void => {
       if (io.isTTY) {
@@ -58,6 +70,9 @@ export const bench = defineCommand({
         edit: options.edit,
         target: options.target,
         native: !options['no-native'],
+        platforms,
+        platformImages: options['platform-image'].length > 0 ? options['platform-image'] : undefined,
+        builder: options.builder,
         env: process.env,
         generate: async (dir) => (await generateFor(dir, { goprivate: io.env?.GOPRIVATE || undefined })).dockerfile,
         progress,
@@ -71,11 +86,11 @@ export const bench = defineCommand({
     } catch (error) {
       if (error instanceof AbortedError) {
         io.stderr('\nwarmbuild bench: interrupted; scratch copies, images, volumes and cache namespaces removed\n');
-        return 130;
+        return exitCode;
       }
       throw error;
     } finally {
-      process.removeListener('SIGINT', onSigint);
+      for (const signal of Object.keys(SIGNALS)) process.removeListener(signal, onSignal);
     }
   },
 });
