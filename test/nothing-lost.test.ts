@@ -115,6 +115,24 @@ describe('special files and limits: only regular files are read', () => {
   });
 });
 
+describe('unreadable subdirectories are reported per path while the rest is checked', () => {
+  it.skipIf(!isRoot)('check over a tree with a directory it cannot list reports that directory and checks the others (as another user)', () => {
+    for (const name of ['a', 'locked', 'c']) mkdirSync(path.join(dir, name));
+    for (const name of ['a', 'c']) writeFileSync(path.join(dir, name, 'Dockerfile'), SLOW);
+    chmodSync(dir, 0o755);
+    chmodSync(path.join(dir, 'locked'), 0o700);
+    const r = cliProcess(['check', dir, '--no-context', '--format', 'json'], { uid: NOBODY });
+    const report = JSON.parse(r.stdout) as { files: { path: string; error?: string; findings: unknown[] }[] };
+    expect(report.files.map((f) => [f.path, f.error ?? `${f.findings.length > 0 ? 'findings' : 'clean'}`])).toEqual([
+      [path.join(dir, 'a', 'Dockerfile'), 'findings'],
+      [path.join(dir, 'c', 'Dockerfile'), 'findings'],
+      [path.join(dir, 'locked'), 'permission denied (directory not searched)'],
+    ]);
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+    expect(r.code).toBe(2);
+  }, 60_000);
+});
+
 describe('writes keep ownership and are all-or-nothing per file', () => {
   it.skipIf(!isRoot)('fix keeps the owner, group and mode of the file it rewrites (run as root)', async () => {
     const file = path.join(dir, 'Dockerfile');

@@ -45,8 +45,8 @@ const FROM_LINE = /^[ \t]*from[ \t]/im;
  * A file found in a directory that has no FROM line is not a Dockerfile (BuildKit's own parser test
  * files are such), so it is left out; a file named explicitly is always checked.
  */
-export async function discoverDockerfiles(paths: readonly string[]): Promise<string[]> {
-  const found: string[] = [];
+export async function discoverDockerfiles(paths: readonly string[]): Promise<Discovery> {
+  const discovery: Discovery = { files: [], unreadable: [] };
   for (const given of paths) {
     let stat;
     try {
@@ -55,27 +55,39 @@ export async function discoverDockerfiles(paths: readonly string[]): Promise<str
       throw new InputError(given, undefined, 'no such file or directory');
     }
     if (!stat.isDirectory()) {
-      found.push(given);
+      discovery.files.push(given);
       continue;
     }
     const candidates: string[] = [];
-    await walk(given, candidates);
+    await walk(given, candidates, discovery.unreadable);
     for (const file of candidates) {
-      const text = await fs.readFile(file, 'utf8').catch(() => undefined);
+      const text = await readText(file).catch(() => undefined);
       // Unreadable files stay in, so that the run reports them.
-      if (text === undefined || FROM_LINE.test(text)) found.push(file);
+      if (text === undefined || FROM_LINE.test(text)) discovery.files.push(file);
     }
   }
-  return found;
+  return discovery;
 }
 
-async function walk(dir: string, out: string[]): Promise<void> {
-  const entries = await fs.readdir(dir, { withFileTypes: true });
+export interface Discovery {
+  files: string[];
+  /** Directories that could not be listed, with the system's reason: reported, while the rest is checked. */
+  unreadable: { path: string; reason: string }[];
+}
+
+async function walk(dir: string, out: string[], unreadable: Discovery['unreadable']): Promise<void> {
+  let entries;
+  try {
+    entries = await fs.readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    unreadable.push({ path: dir, reason: systemReason(error) });
+    return;
+  }
   entries.sort((a, b) => a.name.localeCompare(b.name));
   for (const entry of entries) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (!SKIP_DIRS.has(entry.name)) await walk(full, out);
+      if (!SKIP_DIRS.has(entry.name)) await walk(full, out, unreadable);
     } else if (entry.isFile() && isDockerfileName(entry.name)) {
       out.push(full);
     }

@@ -50,11 +50,16 @@ function runOptions(options: OptionValues<typeof COMMON>, texts: ReadonlyMap<str
 }
 
 /** The files to check, with standard input read under its name when `-` is one of the paths. */
-async function inputs(positionals: readonly string[], options: OptionValues<typeof COMMON>, io: IO): Promise<{ files: string[]; texts: Map<string, string>; stdinName?: string }> {
+async function inputs(
+  positionals: readonly string[],
+  options: OptionValues<typeof COMMON>,
+  io: IO,
+): Promise<{ files: string[]; texts: Map<string, string>; stdinName?: string; unreadable: FileResult[] }> {
   const texts = new Map<string, string>();
   if (options['stdin-filename'] !== undefined && !positionals.includes(STDIN)) throw new UsageError('--stdin-filename names standard input: give - as the path');
   if (positionals.filter((p) => p === STDIN).length > 1) throw new UsageError('- (standard input) can be given once');
   const files: string[] = [];
+  const unreadable: FileResult[] = [];
   let stdinName: string | undefined;
   for (const given of positionals.length > 0 ? positionals : ['.']) {
     if (given === STDIN) {
@@ -64,10 +69,14 @@ async function inputs(positionals: readonly string[], options: OptionValues<type
       files.push(stdinName);
       continue;
     }
-    files.push(...(await discoverDockerfiles([given])));
+    const discovery = await discoverDockerfiles([given]);
+    files.push(...discovery.files);
+    for (const dir of discovery.unreadable) {
+      unreadable.push({ path: dir.path, findings: [], error: `${dir.reason} (directory not searched)`, failLevel: options['fail-level'] ?? 'warning' });
+    }
   }
-  if (files.length === 0) throw new UsageError(`no Dockerfile found in ${positionals.length > 0 ? positionals.join(', ') : 'the current directory'}`);
-  return { files, texts, ...(stdinName !== undefined ? { stdinName } : {}) };
+  if (files.length === 0 && unreadable.length === 0) throw new UsageError(`no Dockerfile found in ${positionals.length > 0 ? positionals.join(', ') : 'the current directory'}`);
+  return { files, texts, unreadable, ...(stdinName !== undefined ? { stdinName } : {}) };
 }
 
 function report(format: string, results: readonly FileResult[], color: boolean): string {
@@ -82,8 +91,8 @@ export const check = defineCommand({
   options: COMMON,
   examples: ['warmbuild check', 'warmbuild check deploy/Dockerfile --context .', 'warmbuild check --format github', 'cat Dockerfile | warmbuild check - --stdin-filename Dockerfile'],
   async run({ options, positionals, color }, io): Promise<ExitCode> {
-    const { files, texts } = await inputs(positionals, options, io);
-    const results = await checkFiles(files, runOptions(options, texts));
+    const { files, texts, unreadable } = await inputs(positionals, options, io);
+    const results = [...(await checkFiles(files, runOptions(options, texts))), ...unreadable];
     io.stdout(report(options.format, results, color));
     return exitCodeFor(results);
   },
@@ -105,8 +114,8 @@ export const fix = defineCommand({
   examples: ['warmbuild fix', 'warmbuild fix --dry-run examples/hello-world', 'warmbuild fix --unsafe deploy/Dockerfile'],
   async run({ options, positionals, color }, io): Promise<ExitCode> {
     const dryRun = options['dry-run'];
-    const { files, texts, stdinName } = await inputs(positionals, options, io);
-    const results = await fixFiles(files, { ...runOptions(options, texts), unsafe: options.unsafe, dryRun });
+    const { files, texts, stdinName, unreadable } = await inputs(positionals, options, io);
+    const results = [...(await fixFiles(files, { ...runOptions(options, texts), unsafe: options.unsafe, dryRun })), ...unreadable];
     for (const result of results) {
       if (result.path === stdinName && !dryRun) {
         // A filter never loses its input: a text it cannot check comes out as it went in.
