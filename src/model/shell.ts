@@ -14,7 +14,15 @@ export interface SimpleCommand {
   /** `NAME=value` prefixes and values exported earlier in the same RUN. */
   env: Record<string, string>;
   argv: ShellWord[];
+  /** Where earlier `cd` commands of the same shell moved to, relative to where it started; null when not known. */
+  cwd?: string | null;
 }
+
+/**
+ * Marks text nobody can read without running something (make's `$(shell …)` output): a command whose
+ * name holds it may be anything.
+ */
+export const UNREADABLE = '\uFFFF';
 
 export interface GoInvocation {
   command: SimpleCommand;
@@ -31,7 +39,7 @@ export interface RunAnalysis {
 }
 
 const OPAQUE_TOOLS = new Set(['make', 'gmake', 'mage', 'task', 'just', 'goreleaser', 'bazel', 'bazelisk', 'earthly', 'ko', 'gox', 'xgo', 'packr', 'buffalo', 'wails', 'tinygo', 'gomobile', 'gogio', 'garble']);
-const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'busybox']);
+const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'mksh', 'busybox']);
 const PREFIX_WORDS = new Set(['if', 'then', 'else', 'elif', 'do', '!', '{', '}', 'while', 'until', 'time', 'exec', 'command', 'nohup', 'fi', 'done', 'esac', 'nice', 'builtin']);
 const SKIP_COMMANDS = new Set(['for', 'case', 'function', 'select']);
 const GO_SUBCOMMANDS_WITH_VERB = new Set(['mod', 'work', 'tool']);
@@ -205,9 +213,10 @@ const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
 /** Splits tokens into simple commands and finds Go invocations and opaque build steps. */
 export function analyzeScript(tokens: Token[], inherited: Record<string, string> = {}, out: RunAnalysis = { go: [], opaque: [] }): RunAnalysis {
   const exported: Record<string, string> = { ...inherited };
+  const shell: ShellState = { exported, cwd: undefined };
   let words: ShellWord[] = [];
   const flush = (): void => {
-    if (words.length > 0) analyzeCommand(words, exported, out);
+    if (words.length > 0) analyzeCommand(words, shell, out);
     words = [];
   };
   let depth = 0;
@@ -229,11 +238,18 @@ export function analyzeScript(tokens: Token[], inherited: Record<string, string>
   return out;
 }
 
-function analyzeCommand(all: ShellWord[], exported: Record<string, string>, out: RunAnalysis): void {
+interface ShellState {
+  exported: Record<string, string>;
+  cwd: string | null | undefined;
+}
+
+function analyzeCommand(all: ShellWord[], shell: ShellState, out: RunAnalysis): void {
+  const exported = shell.exported;
   let words = all;
   while (words.length > 0 && PREFIX_WORDS.has(words[0]!.value)) words = words.slice(1);
   if (words.length === 0 || SKIP_COMMANDS.has(words[0]!.value)) return;
   const env: Record<string, string> = { ...exported };
+  const where = shell.cwd === undefined ? {} : { cwd: shell.cwd };
   while (words.length > 0 && ASSIGNMENT.test(words[0]!.value)) {
     const [name, ...rest] = words[0]!.value.split('=');
     env[name!] = rest.join('=');
@@ -241,6 +257,10 @@ function analyzeCommand(all: ShellWord[], exported: Record<string, string>, out:
   }
   if (words.length === 0) return;
   const name = basename(words[0]!.value);
+  if (name === 'cd') {
+    shell.cwd = changeDirectory(shell.cwd, words.slice(1).find((w) => !w.value.startsWith('-'))?.value);
+    return;
+  }
   if (name === 'export') {
     for (const w of words.slice(1)) {
       if (!ASSIGNMENT.test(w.value)) continue;
@@ -259,7 +279,7 @@ function analyzeCommand(all: ShellWord[], exported: Record<string, string>, out:
       }
       rest = rest.slice(1);
     }
-    if (rest.length > 0) analyzeCommand(rest, env, out);
+    if (rest.length > 0) analyzeCommand(rest, { exported: env, cwd: shell.cwd }, out);
     return;
   }
   if (SHELLS.has(name)) {
@@ -267,17 +287,43 @@ function analyzeCommand(all: ShellWord[], exported: Record<string, string>, out:
     const cIndex = rest.findIndex((w) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(w.value));
     if (cIndex >= 0) {
       const script = rest.slice(cIndex + 1).find((w) => !w.value.startsWith('-'));
-      if (script) analyzeScript(lexShell(script.value, script.charOffsets ? [...script.charOffsets, script.span.end] : null, script.span.start), env, out);
+      if (script) {
+        const inner = analyzeScript(lexShell(script.value, script.charOffsets ? [...script.charOffsets, script.span.end] : null, script.span.start), env);
+        const moved = (c: SimpleCommand): SimpleCommand => (shell.cwd === undefined ? c : { ...c, cwd: c.cwd === undefined ? shell.cwd : joinDirectory(shell.cwd, c.cwd) });
+        out.go.push(...inner.go.map((g) => ({ ...g, command: moved(g.command) })));
+        out.opaque.push(...inner.opaque.map(moved));
+      }
       return;
     }
-    if (rest.some((w) => !w.value.startsWith('-'))) out.opaque.push({ env, argv: words });
+    if (rest.some((w) => !w.value.startsWith('-'))) out.opaque.push({ env, argv: words, ...where });
     return;
   }
-  if (name === 'go') {
-    out.go.push(goInvocation({ env, argv: words }));
+  if (name === 'go' || name === 'xx-go') {
+    // `xx-go --wrap` only installs the wrapper: the go commands after it are the builds.
+    if (name === 'xx-go' && words[1]?.value === '--wrap') return;
+    out.go.push(goInvocation({ env, argv: words, ...where }));
     return;
   }
-  if (isOpaque(words[0]!.value)) out.opaque.push({ env, argv: words });
+  if (name === 'source' || (name === '.' && words.length > 1) || words[0]!.value.includes(UNREADABLE) || isOpaque(words[0]!.value)) out.opaque.push({ env, argv: words, ...where });
+}
+
+/** The directory after `cd DIR`, relative to where the shell started; null when DIR is not known. */
+function changeDirectory(from: string | null | undefined, dir: string | undefined): string | null {
+  if (from === null || dir === undefined || dir === '-' || dir.includes('$') || dir.includes('`') || dir.includes(UNREADABLE)) return null;
+  return joinDirectory(from ?? '', dir);
+}
+
+function joinDirectory(from: string | null, dir: string | null): string | null {
+  if (from === null || dir === null) return null;
+  if (dir.startsWith('/')) return dir;
+  const joined = from === '' ? dir : `${from}/${dir}`;
+  const parts: string[] = [];
+  for (const part of joined.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..' && parts.length > 0 && parts[parts.length - 1] !== '..') parts.pop();
+    else parts.push(part);
+  }
+  return `${joined.startsWith('/') ? '/' : ''}${parts.join('/')}`;
 }
 
 function goInvocation(command: SimpleCommand): GoInvocation {
