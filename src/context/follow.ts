@@ -204,8 +204,9 @@ function label(argv: readonly string[]): string {
 export function goLabel(go: GoInvocation): string {
   const target = [...go.args].reverse().find((a) => !a.value.startsWith('-'));
   const elided = go.args.some((a) => a !== target);
-  const what = target ? `${elided ? ' … ' : ' '}${target.value.replaceAll(UNKNOWN, '…')}` : '';
-  return `go ${go.subcommand}${what}`;
+  const what = target ? `${elided ? ' … ' : ' '}${target.value}` : go.args.length > 0 ? ` ${go.args.map((a) => a.value).join(' ')}` : '';
+  const text = `go ${go.subcommand}${what}`.replaceAll(UNKNOWN, '…');
+  return text.length > 60 ? `${text.slice(0, 59)}…` : text;
 }
 
 /** The script a command runs: `./x.sh`, `bash x.sh`, `. x.sh`, `source x.sh`; undefined for anything else. */
@@ -287,7 +288,10 @@ class ImagePlaces {
     }
     if (instruction.keyword === 'COPY' || instruction.keyword === 'ADD') {
       if (instruction.flags.some((f) => f.name === 'from')) return;
-      const args = instruction.args.map((a) => a.value).filter((a) => !a.startsWith('--'));
+      // A heredoc's body shows up among the arguments: only the first line's are sources and destination.
+      const firstLineEnd = model.lines.lineContentEnd(model.lines.lineOf(instruction.keywordSpan.start));
+      const onFirstLine = instruction.heredocs.length > 0 ? instruction.args.filter((a) => a.span.end <= firstLineEnd) : instruction.args;
+      const args = onFirstLine.map((a) => a.value).filter((a) => !a.startsWith('--') && !a.startsWith('<<'));
       const dest = args[args.length - 1];
       if (dest === undefined) return;
       const heredocs = instruction.heredocs.filter((h) => h.contentSpan);

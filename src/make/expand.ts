@@ -203,10 +203,8 @@ const FUNCTIONS: Record<string, MakeFunction> = {
     if (!files) return UNKNOWN;
     return words(text).flatMap((pattern) => globFiles(pattern, scope.cwd, files)).join(' ');
   }),
-  shell: (_args, scope) => {
-    scope.unknown('$(shell …)');
-    return UNKNOWN;
-  },
+  // What a command prints is unknown; the words around it are still read.
+  shell: () => UNKNOWN,
   // `$(file <name)` reads a file: its content is not something the reader models.
   file: () => UNKNOWN,
   info: () => '',

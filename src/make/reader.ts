@@ -220,7 +220,9 @@ class MakeDatabase {
         continue;
       }
       while (endsWithContinuation(raw) && i + 1 < lines.length) raw = `${raw.slice(0, -1).replace(/\s+$/, '')} ${lines[++i]!.replace(/^\s+/, '')}`;
-      const line = stripComment(raw).trim();
+      // Trailing blanks stay in a variable's value, before a comment too; everything else is read trimmed.
+      const uncommented = stripComment(raw).replace(/^\s+/, '');
+      const line = uncommented.trimEnd();
       if (line === '') continue;
       const directive = /^(ifeq|ifneq|ifdef|ifndef|else|endif)(?=\s|$|\()\s*(.*)$/.exec(line);
       if (directive) {
@@ -283,7 +285,7 @@ class MakeDatabase {
         current = undefined;
         continue;
       }
-      const assignment = classifyAssignment(line);
+      const assignment = classifyAssignment(uncommented);
       if (assignment) {
         const name = this.expand(assignment.name).trim();
         this.setVariable(name, assignment.op, assignment.value, assignment.override ? 'override' : 'file');
