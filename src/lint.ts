@@ -93,16 +93,8 @@ function isIgnored(ignores: Ignores, model: DockerfileModel, rule: Rule, span: S
 export function lintModel(model: DockerfileModel, options: CheckOptions = {}): Finding[] {
   const findings: Finding[] = [];
   const ignores = collectIgnores(model);
-  const runs = new Map<Instruction, RunAnalysis>();
   const followed = new Map<Instruction, Followed>();
-  const analyze = (instruction: Instruction): RunAnalysis => {
-    let analysis = runs.get(instruction);
-    if (!analysis) {
-      analysis = analyzeRun(model, instruction);
-      runs.set(instruction, analysis);
-    }
-    return analysis;
-  };
+  const analyze = (instruction: Instruction): RunAnalysis => analyzeRun(model, instruction);
   const buildContext = options.facts?.context;
   for (const rule of allRules) {
     const configured = configuredSeverity(rule, options.rules);

@@ -353,6 +353,17 @@ function basename(word: string): string {
 
 /** The shell commands a RUN executes: shell form (continuations joined), exec form, or a heredoc script. */
 export function analyzeRun(model: DockerfileModel, run: Instruction): RunAnalysis {
+  // The environment model, the context collector and the rules all ask: read each RUN once.
+  let byRun = analyses.get(model);
+  if (!byRun) analyses.set(model, (byRun = new WeakMap()));
+  let analysis = byRun.get(run);
+  if (!analysis) byRun.set(run, (analysis = readRun(model, run)));
+  return analysis;
+}
+
+const analyses = new WeakMap<DockerfileModel, WeakMap<Instruction, RunAnalysis>>();
+
+function readRun(model: DockerfileModel, run: Instruction): RunAnalysis {
   const out: RunAnalysis = { go: [], opaque: [] };
   if (!run.argsSpan) return out;
   const argv = execArgv(model, run);
