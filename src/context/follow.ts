@@ -3,7 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { UNKNOWN } from '../make/expand.js';
 import { runMake, type MakeRequest } from '../make/reader.js';
 import type { DockerfileModel, Instruction } from '../model/dockerfile.js';
-import { envAt, type BuildEnv } from '../model/env.js';
+import { envAt, expand, type BuildEnv } from '../model/env.js';
 import { analyzeRun, analyzeScript, lexShell, type GoInvocation, type RunAnalysis, type ShellWord, type SimpleCommand } from '../model/shell.js';
 import type { BuildContext } from '../rules/types.js';
 
@@ -52,18 +52,30 @@ export function followRun(model: DockerfileModel, run: Instruction, context: Bui
   for (const via of analysis.opaque) {
     const walk = new Walk(context, places, via, out, environment);
     const start = joinImage(places.workdir, via.cwd);
-    walk.command(via, start, { ...environment, ...via.env }, [], 0);
+    // The shell expands $VAR in the RUN's words from ENV and ARG; a build arg without a default is unknown.
+    const words = via.argv.map((w) => ({ ...w, value: expandShellVariables(w.value, { ...environment, ...via.env }) }));
+    walk.command({ ...via, argv: words }, start, { ...environment, ...via.env }, [], 0);
     if (walk.reasons.size > 0) out.unknown.push({ via, reason: [...walk.reasons][0]! });
   }
   out.wanted = [...new Set(out.wanted)];
   return out;
 }
 
+function expandShellVariables(word: string, env: Record<string, string>): string {
+  if (!word.includes('$')) return word;
+  return word.replace(/\$\{([A-Za-z_]\w*)(?::?([-+])([^}]*))?\}|\$([A-Za-z_]\w*)/g, (_m, braced?: string, op?: string, alt?: string, bare?: string) => {
+    const value = env[(braced ?? bare)!];
+    if (op === '-') return value ? value : (alt ?? '');
+    if (op === '+') return value ? (alt ?? '') : '';
+    return value ?? UNKNOWN;
+  });
+}
+
 /** `cwd` as an image path: relative `cd` targets under the directory the shell started in. */
 function joinImage(start: string | undefined, cwd: string | null | undefined): string | undefined {
   if (cwd === null || start === undefined) return cwd === null ? undefined : start;
   if (cwd === undefined) return start;
-  return path.normalize(path.join(start, cwd));
+  return path.normalize(cwd.startsWith('/') ? cwd : path.join(start, cwd));
 }
 
 class Walk {
@@ -91,6 +103,10 @@ class Walk {
     }
     if (MAKES.has(name)) return this.make(argv, dir, env, chain, depth);
     if (name === 'goreleaser') return this.goreleaser(argv, dir, env, chain);
+    if (SHELLS.has(name) && argv.slice(1).some((a) => /^-[a-z]*s[a-z]*$/.test(a))) {
+      this.reasons.add(`\`${label(argv)}\` runs a script it reads from its input`);
+      return;
+    }
     const script = scriptOf(argv);
     if (script === undefined) {
       this.reasons.add(`warmbuild does not read what \`${name}\` runs`);
@@ -111,10 +127,14 @@ class Walk {
     const key = `make ${contextDir} ${args.makefiles.join(' ')} ${args.goals.join(' ')} ${JSON.stringify(args.overrides)}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
-    const request: MakeRequest = { dir: contextDir, makefiles: args.makefiles, goals: args.goals, overrides: args.overrides, environment: env };
+    const request: MakeRequest = { dir: contextDir, imageDir: makeDir, makefiles: args.makefiles, goals: args.goals, overrides: args.overrides, environment: env };
     const result = runMake(request, { read: (f) => this.context.files[f], files: () => this.context.list });
     this.out.wanted.push(...result.wanted);
     if (result.wantsList) this.out.wantsList = true;
+    if (result.makefile === undefined && makeDir !== undefined && !this.places.fromContext(makeDir)) {
+      this.reasons.add(`${label(argv)}: ${makeDir} does not come from the build context (the image fetches or builds it)`);
+      return;
+    }
     for (const reason of result.unknown) this.reasons.add(`${label(argv)}: ${reason}`);
     for (const recipe of result.commands) {
       // Command-line variables reach sub-makes and recipes through the environment.
@@ -127,24 +147,26 @@ class Walk {
 
   private script(script: string, argv: string[], dir: string | undefined, env: Record<string, string>, chain: string[], depth: number): void {
     const found = this.places.readScript(script, dir, this.context, chain.length === 0 ? undefined : this.currentScriptDir);
+    
     const step = [...chain, label(argv)];
     if (found.text === undefined) {
       this.out.wanted.push(...found.candidates);
-      this.reasons.add(`${script.replace(UNKNOWN, '…')} is not in the build context`);
+      const elsewhere = found.imagePath !== undefined && !this.places.fromContext(found.imagePath);
+      this.reasons.add(`${script} ${elsewhere ? 'does not come from the build context (the image fetches or builds it)' : 'is not in the build context'}`.replaceAll(UNKNOWN, '…'));
       return;
     }
     if (this.seen.has(found.where)) return;
     this.seen.add(found.where);
     const previous = this.currentScriptDir;
-    this.currentScriptDir = path.dirname(found.imagePath ?? found.where);
-    const analysis = analyzeScript(lexShell(found.text, null), env);
+    this.currentScriptDir = path.dirname(found.imagePath ?? path.join('/', found.where));
+    const analysis = analyzeScript(lexShell(ownDirectory(found.text, this.currentScriptDir), null), env);
     for (const go of analysis.go) this.found(go, step);
     // A script runs in the caller's directory; `cd` inside it moves on from there.
     for (const opaque of analysis.opaque) this.command(opaque, joinImage(dir, opaque.cwd), { ...env, ...opaque.env }, step, depth + 1);
     this.currentScriptDir = previous;
   }
 
-  private currentScriptDir: string | undefined;
+  private currentScriptDir = '/';
 
   private goreleaser(argv: string[], dir: string | undefined, env: Record<string, string>, chain: string[]): void {
     const subcommand = argv.slice(1).find((a) => !a.startsWith('-')) ?? 'release';
@@ -188,6 +210,17 @@ class Walk {
     const env = Object.fromEntries(Object.entries(go.command.env).filter(([name, value]) => this.environment[name] !== value && !value.includes(UNKNOWN)));
     this.out.go.push({ go: { ...go, command: { ...go.command, env } }, via: this.via, chain: [...chain, goLabel(go)] });
   }
+}
+
+/**
+ * A script's text with the idioms for its own directory (`$(dirname "$0")`, `${BASH_SOURCE%/*}`)
+ * replaced by that directory, so that the `cd` and `source` built on them can be followed.
+ */
+function ownDirectory(text: string, dir: string): string {
+  const self = String.raw`"?\$(?:\{BASH_SOURCE(?:\[0\])?\}|BASH_SOURCE|\{0\}|0)"?`;
+  return text
+    .replace(new RegExp(String.raw`\$\(\s*dirname\s+(?:"\$\(\s*(?:readlink\s+-f|realpath)\s+${self}\s*\)"|${self})\s*\)`, 'g'), dir)
+    .replace(/\$\{BASH_SOURCE(?:\[0\])?%\/\*\}/g, dir);
 }
 
 function synthesizedGo(argv: string[], env: Record<string, string>): GoInvocation {
@@ -278,8 +311,12 @@ class ImagePlaces {
   }
 
   private learn(model: DockerfileModel, instruction: Instruction, isRun: boolean): void {
-    const at = envAt(model, instruction).workdir.value ?? '/';
-    const resolve = (p: string): string => path.normalize(p.startsWith('/') ? p : path.join(at, p));
+    const here = envAt(model, instruction);
+    const at = here.workdir.value ?? '/';
+    const resolve = (written: string): string => {
+      const p = expand(written, here.vars).value ?? written;
+      return path.normalize(p.startsWith('/') ? p : path.join(at, p));
+    };
     if (isRun) {
       for (const m of instruction.mounts) {
         if ((m.type ?? 'bind') === 'bind' && m.from === undefined && m.target !== undefined) this.copies.push({ sources: [m.source ?? '.'], dest: resolve(m.target) });
@@ -313,6 +350,14 @@ class ImagePlaces {
         if (target) this.written.set(resolve(target), model.text.slice(h.contentSpan.start, h.contentSpan.end));
       }
     }
+  }
+
+  /** Whether something of the build context was copied or mounted at image path `p`, or into it. */
+  fromContext(p: string): boolean {
+    return this.copies.some(({ dest }) => {
+      const root = dest.replace(/\/$/, '') || '/';
+      return !path.relative(root, p).startsWith('..') || !path.relative(p, root).startsWith('..');
+    });
   }
 
   /** The context-relative path of image path `p`, when the context was copied there; undefined otherwise. */

@@ -26,6 +26,8 @@ export interface Scope {
   files(): readonly string[] | undefined;
   /** The directory make runs in, relative to the build context. */
   cwd: string;
+  /** The same directory as an absolute path in the image, for $(abspath) and $(CURDIR). */
+  imageDir: string;
   /** Why something is unknown, once per reason. */
   unknown(reason: string): void;
 }
@@ -196,15 +198,19 @@ const FUNCTIONS: Record<string, MakeFunction> = {
     const y = words(b);
     return Array.from({ length: Math.max(x.length, y.length) }, (_, k) => (x[k] ?? '') + (y[k] ?? '')).join(' ');
   }),
-  abspath: eager(([text = ''], scope) => words(text).map((w) => path.normalize(path.join('/', scope.cwd, w))).join(' ')),
-  realpath: eager(([text = ''], scope) => words(text).map((w) => path.normalize(path.join('/', scope.cwd, w))).join(' ')),
+  abspath: eager(([text = ''], scope) => words(text).map((w) => (w.startsWith('/') ? path.normalize(w) : path.join(scope.imageDir, w))).join(' ')),
+  realpath: eager(([text = ''], scope) => words(text).map((w) => (w.startsWith('/') ? path.normalize(w) : path.join(scope.imageDir, w))).join(' ')),
   wildcard: eager(([text = ''], scope) => {
     const files = scope.files();
     if (!files) return UNKNOWN;
     return words(text).flatMap((pattern) => globFiles(pattern, scope.cwd, files)).join(' ');
   }),
   // What a command prints is unknown; the words around it are still read.
-  shell: () => UNKNOWN,
+  // `$(shell which go)` and its kin print where a program is on PATH: that program, by name.
+  shell: eager(([command = '']) => {
+    const lookup = /^\s*(?:which|command\s+-v|type\s+-[pP])\s+([\w.+-]+)\s*(?:2>\s*\/dev\/null)?\s*$/.exec(command);
+    return lookup ? lookup[1]! : UNKNOWN;
+  }),
   // `$(file <name)` reads a file: its content is not something the reader models.
   file: () => UNKNOWN,
   info: () => '',

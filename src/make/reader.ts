@@ -18,6 +18,8 @@ export interface MakeFiles {
 export interface MakeRequest {
   /** The directory make runs in, relative to the build context ('' for its root). */
   dir: string;
+  /** The same directory in the image (absolute), as $(CURDIR) and $(abspath) give it; default `/` + dir. */
+  imageDir?: string;
   /** `-f FILE` arguments, relative to `dir`. */
   makefiles: string[];
   goals: string[];
@@ -105,19 +107,24 @@ class MakeDatabase {
   exportAll = false;
   oneshell = false;
   wantsList = false;
+  /** Some rule's targets come from $(shell …): a goal without a rule may be one of them. */
+  shellTargets = false;
   firstTarget: string | undefined;
   includes = 0;
+
+  readonly imageDir: string;
 
   constructor(
     readonly request: MakeRequest,
     readonly source: MakeFiles,
   ) {
+    this.imageDir = request.imageDir ?? path.join('/', request.dir);
     for (const [name, value] of Object.entries(request.environment)) {
       if (name === 'SHELL' || name === 'MAKEFLAGS' || name === 'MFLAGS') continue;
       this.vars.set(name, { value, flavor: 'recursive', origin: 'environment' });
     }
     this.vars.set('MAKE', { value: 'make', flavor: 'simple', origin: 'file' });
-    this.vars.set('CURDIR', { value: '.', flavor: 'simple', origin: 'file' });
+    this.vars.set('CURDIR', { value: this.imageDir, flavor: 'simple', origin: 'file' });
     this.vars.set('SHELL', { value: '/bin/sh', flavor: 'simple', origin: 'file' });
     for (const [name, value] of Object.entries(request.overrides)) this.vars.set(name, { value, flavor: 'recursive', origin: 'command line' });
   }
@@ -132,6 +139,7 @@ class MakeDatabase {
         return files;
       },
       cwd: this.request.dir,
+      imageDir: this.imageDir,
       unknown: (reason) => this.unknown.add(reason),
     };
   }
@@ -327,7 +335,7 @@ class MakeDatabase {
     const colon = topLevel(line, (c) => c === ':');
     if (colon < 0) return undefined;
     const double = line[colon + 1] === ':';
-    const targets = words(this.expand(line.slice(0, colon)));
+    const targets = words(this.expand(line.slice(0, colon))).map(targetName);
     let rest = line.slice(colon + (double ? 2 : 1));
     const recipe: RecipeLine[] = [];
     const semicolon = topLevel(rest, (c) => c === ';');
@@ -335,10 +343,9 @@ class MakeDatabase {
       recipe.push({ text: rest.slice(semicolon + 1).trim(), file, line: lineNumber });
       rest = rest.slice(0, semicolon);
     }
-    if (targets.length === 0 || targets.some((t) => t.includes(UNKNOWN))) {
-      if (targets.length > 0) this.unknown.add('$(shell …) names a target');
-      return { entries: [], recipe };
-    }
+    if (targets.length === 0) return { entries: [], recipe };
+    // A target named by $(shell …) is kept: a prerequisite written the same way expands to the same name.
+    if (targets.some((t) => t.includes(UNKNOWN))) this.shellTargets = true;
     const targetVariable = classifyAssignment(rest.trim());
     if (targetVariable && semicolon < 0) {
       const name = this.expand(targetVariable.name).trim();
@@ -354,8 +361,8 @@ class MakeDatabase {
       rest = rest.slice(second + 1);
     }
     const [normal = '', orderOnly = ''] = this.expand(rest).split('|');
-    const prerequisites = words(normal);
-    const orderOnlyPrerequisites = words(orderOnly);
+    const prerequisites = words(normal).map(targetName);
+    const orderOnlyPrerequisites = words(orderOnly).map(targetName);
     const special = targets[0]!;
     if (special === '.PHONY') prerequisites.forEach((p) => this.phony.add(p));
     if (special === '.ONESHELL') this.oneshell = true;
@@ -391,6 +398,13 @@ class MakeDatabase {
     }
     return { entries, recipe };
   }
+}
+
+/** Make names `./bin/app` and `bin/app` the same file. */
+function targetName(word: string): string {
+  let name = word;
+  while (name.startsWith('./') && name.length > 2) name = name.slice(2);
+  return name;
 }
 
 function endsWithContinuation(line: string): boolean {
@@ -536,13 +550,22 @@ export function runMake(request: MakeRequest, source: MakeFiles): MakeRun {
     return { commands, makefile, unknown: [...db.unknown], wanted: [...db.wanted], wantsList: db.wantsList };
   }
   const defaultGoal = db.expand(db.vars.get('.DEFAULT_GOAL')?.value ?? '').trim() || db.firstTarget;
-  const goals = request.goals.length > 0 ? request.goals : defaultGoal ? [defaultGoal] : [];
-  if (goals.length === 0) db.unknown.add('the Makefile has no target');
+  const goals = (request.goals.length > 0 ? request.goals : defaultGoal ? [defaultGoal] : []).map(targetName).flatMap((goal) => {
+    if (!goal.includes(UNKNOWN)) return [goal];
+    // A goal a build arg names (`make build.$ARCH`) is one of the targets it can match: all of them are read.
+    const pattern = new RegExp(`^${goal.split(UNKNOWN).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.+')}$`);
+    const matches = [...db.explicit.keys()].filter((t) => pattern.test(t));
+    if (matches.length === 0) db.unknown.add(`a build argument without a default names the target ${goal.replaceAll(UNKNOWN, '…')}`);
+    return matches;
+  });
+  if (goals.length === 0 && request.goals.length === 0) db.unknown.add('the Makefile has no target');
   new Runner(db, commands).run(goals);
   return { commands, makefile, unknown: [...db.unknown], wanted: [...db.wanted], wantsList: db.wantsList };
 }
 
 interface Plan {
+  /** A double-colon rule without prerequisites runs even when its target exists. */
+  doubleColon?: boolean;
   prerequisites: string[];
   orderOnly: string[];
   recipe: RecipeLine[] | undefined;
@@ -570,13 +593,24 @@ class Runner {
 
   /** The rules make would use for `target`: its explicit rules, or the first pattern rule that applies. */
   private plans(target: string): Plan[] | undefined {
-    const known = this.db.explicit.get(target);
-    if (known && known.double.length > 0) return known.double.map((e) => ({ prerequisites: e.prerequisites, orderOnly: e.orderOnly, recipe: e.recipe, stem: e.stem ?? '' }));
+    const known = this.db.explicit.get(target) ?? this.shellNamed(target);
+    if (known && known.double.length > 0) return known.double.map((e) => ({ doubleColon: true, prerequisites: e.prerequisites, orderOnly: e.orderOnly, recipe: e.recipe, stem: e.stem ?? '' }));
     const single = known?.single;
     if (single?.recipe) return [{ prerequisites: single.prerequisites, orderOnly: single.orderOnly, recipe: single.recipe, stem: single.stem ?? '' }];
     const pattern = this.patternFor(target);
     if (pattern) return [{ ...pattern, prerequisites: [...(single?.prerequisites ?? []), ...pattern.prerequisites], orderOnly: [...(single?.orderOnly ?? []), ...pattern.orderOnly] }];
     if (single) return [{ prerequisites: single.prerequisites, orderOnly: single.orderOnly, recipe: undefined, stem: single.stem ?? '' }];
+    return undefined;
+  }
+
+  /** The rule of a target whose name $(shell …) completes (`bin/app$(shell go env GOEXE)`) that `target` can be. */
+  private shellNamed(target: string): { single: RuleEntry; double: RuleEntry[] } | undefined {
+    if (!this.db.shellTargets) return undefined;
+    for (const [name, rules] of this.db.explicit) {
+      if (!name.includes(UNKNOWN)) continue;
+      const pattern = new RegExp(`^${name.split(UNKNOWN).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+      if (pattern.test(target)) return rules;
+    }
     return undefined;
   }
 
@@ -616,16 +650,18 @@ class Runner {
     const vars = this.variablesFor(target, inherited);
     const here = [...chain, target];
     if (!plans) {
+      // Sources $(shell find …) lists are files make does not build.
+      if (target.includes(UNKNOWN)) return;
       const exists = this.exists(target);
       // A prerequisite with no rule is a source file; make stops when it is missing.
-      if (exists === false) this.db.unknown.add(`no rule to make target ${target}`);
+      if (exists === false) this.db.unknown.add(this.db.shellTargets ? `$(shell …) names the targets, ${target} among them perhaps` : `no rule to make target ${target}`);
       return;
     }
     for (const plan of plans) {
       for (const p of [...plan.prerequisites, ...plan.orderOnly]) this.visit(p, here, vars);
       if (!plan.recipe || plan.recipe.length === 0) continue;
       // A target that exists and depends on nothing is up to date: make runs nothing for it.
-      if (!this.db.phony.has(target) && plan.prerequisites.length === 0 && this.exists(target) === true) continue;
+      if (!plan.doubleColon && !this.db.phony.has(target) && plan.prerequisites.length === 0 && this.exists(target) === true) continue;
       this.runRecipe(target, here, plan, vars);
     }
   }

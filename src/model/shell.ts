@@ -213,7 +213,7 @@ const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
 /** Splits tokens into simple commands and finds Go invocations and opaque build steps. */
 export function analyzeScript(tokens: Token[], inherited: Record<string, string> = {}, out: RunAnalysis = { go: [], opaque: [] }): RunAnalysis {
   const exported: Record<string, string> = { ...inherited };
-  const shell: ShellState = { exported, cwd: undefined };
+  const shell: ShellState = { exported, cwd: undefined, variables: {} };
   let words: ShellWord[] = [];
   const flush = (): void => {
     if (words.length > 0) analyzeCommand(words, shell, out);
@@ -241,6 +241,8 @@ export function analyzeScript(tokens: Token[], inherited: Record<string, string>
 interface ShellState {
   exported: Record<string, string>;
   cwd: string | null | undefined;
+  /** Plain `NAME=value` assignments, for the `cd "$DIR"` that follows them. */
+  variables?: Record<string, string>;
 }
 
 function analyzeCommand(all: ShellWord[], shell: ShellState, out: RunAnalysis): void {
@@ -255,10 +257,21 @@ function analyzeCommand(all: ShellWord[], shell: ShellState, out: RunAnalysis): 
     env[name!] = rest.join('=');
     words = words.slice(1);
   }
-  if (words.length === 0) return;
+  if (words.length === 0) {
+    if (shell.variables) for (const [key, value] of Object.entries(env)) if (exported[key] !== value) shell.variables[key] = substituteVariables(value, { ...shell.variables, ...exported });
+    return;
+  }
   const name = basename(words[0]!.value);
   if (name === 'cd') {
-    shell.cwd = changeDirectory(shell.cwd, words.slice(1).find((w) => !w.value.startsWith('-'))?.value);
+    const dir = words.slice(1).find((w) => !w.value.startsWith('-'))?.value;
+    shell.cwd = changeDirectory(shell.cwd, dir === undefined ? undefined : substituteVariables(dir, { ...shell.variables, ...exported }));
+    return;
+  }
+  if (name === 'xargs') {
+    // `… | xargs -I % go install %`: the command xargs runs, its options skipped.
+    let rest = words.slice(1);
+    while (rest.length > 0 && rest[0]!.value.startsWith('-')) rest = rest.slice(/^-[IdaEsLnP]$/.test(rest[0]!.value) || /^--(replace|delimiter|arg-file|max-args|max-procs)$/.test(rest[0]!.value) ? 2 : 1);
+    if (rest.length > 0) analyzeCommand(rest, shell, out);
     return;
   }
   if (name === 'export') {
@@ -305,6 +318,13 @@ function analyzeCommand(all: ShellWord[], shell: ShellState, out: RunAnalysis): 
     return;
   }
   if (name === 'source' || (name === '.' && words.length > 1) || words[0]!.value.includes(UNREADABLE) || isOpaque(words[0]!.value)) out.opaque.push({ env, argv: words, ...where });
+}
+
+/** `$NAME` and `${NAME}` replaced where the value is known, and `$(cd DIR && pwd)` by DIR. */
+function substituteVariables(word: string, values: Record<string, string>): string {
+  return word
+    .replace(/\$\{([A-Za-z_]\w*)\}|\$([A-Za-z_]\w*)/g, (m, a?: string, b?: string) => values[(a ?? b)!] ?? m)
+    .replace(/\$\(\s*cd\s+"?([^"$()`;&|]*?)"?\s*(?:&&|;)\s*pwd(?:\s+-P)?\s*\)/g, '$1');
 }
 
 /** The directory after `cd DIR`, relative to where the shell started; null when DIR is not known. */
