@@ -416,7 +416,7 @@ class ImagePlaces {
       for (const c of this.candidates(p)) candidates.push(c);
       if (rel !== undefined && context.files[rel] !== undefined) return { text: context.files[rel], where: rel, imagePath: p, candidates };
     }
-    return { text: undefined, where: script, candidates: [...new Set(candidates.filter((c) => c !== '' && !c.startsWith('/')))] };
+    return { text: undefined, where: script, ...(imagePaths[0] !== undefined ? { imagePath: imagePaths[0] } : {}), candidates: [...new Set(candidates.filter((c) => c !== '' && !c.startsWith('/')))] };
   }
 }
 

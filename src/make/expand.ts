@@ -203,7 +203,7 @@ const FUNCTIONS: Record<string, MakeFunction> = {
   wildcard: eager(([text = ''], scope) => {
     const files = scope.files();
     if (!files) return UNKNOWN;
-    return words(text).flatMap((pattern) => globFiles(pattern, scope.cwd, files)).join(' ');
+    return words(text).flatMap((pattern) => globFiles(pattern, scope.cwd, files, scope.imageDir)).join(' ');
   }),
   // What a command prints is unknown; the words around it are still read.
   // `$(shell which go)` and its kin print where a program is on PATH: that program, by name.
@@ -259,23 +259,35 @@ const FUNCTIONS: Record<string, MakeFunction> = {
   },
 };
 
-/** The context's files matching a make glob, relative to `cwd` as make prints them. */
-export function globFiles(pattern: string, cwd: string, files: readonly string[]): string[] {
-  if (!/[*?[]/.test(pattern)) {
-    const full = path.normalize(path.join(cwd, pattern));
-    return files.includes(full) || files.some((f) => f.startsWith(`${full}/`)) ? [pattern] : [];
+/** Where a path make names lies in the build context: relative to make's directory, or absolute under its image directory. */
+export function contextPathOf(file: string, cwd: string, imageDir: string): string | undefined {
+  if (file.startsWith('/')) {
+    const rel = path.relative(imageDir, file);
+    if (rel.startsWith('..')) return undefined;
+    return path.normalize(path.join(cwd, rel)).replace(/^\.\/?$/, '');
   }
-  const full = path.normalize(path.join(cwd, pattern));
+  return path.normalize(path.join(cwd, file)).replace(/^\.\/?$/, '');
+}
+
+/** The context's files (and directories) matching a make glob, written as the pattern writes them. */
+export function globFiles(pattern: string, cwd: string, files: readonly string[], imageDir = path.join('/', cwd)): string[] {
+  const full = contextPathOf(pattern.replace(/\/$/, ''), cwd, imageDir);
+  if (full === undefined) return [];
+  const trailing = pattern.endsWith('/') ? '/' : '';
+  const written = (match: string): string => {
+    const rel = cwd === '' ? match : path.relative(cwd, match);
+    return (pattern.startsWith('/') ? path.join(imageDir, rel) : rel) + trailing;
+  };
+  if (!/[*?[]/.test(pattern)) return files.includes(full) || files.some((f) => f.startsWith(`${full}/`)) ? [pattern] : [];
   const re = globRegExp(full);
-  const prefix = cwd === '' || cwd === '.' ? '' : `${path.normalize(cwd)}/`;
   const matches = new Set<string>();
   const depth = full.split('/').length;
   for (const file of files) {
     // A glob matches directories too: every prefix of a file path is a directory.
     const parts = file.split('/');
-    if (parts.length < depth) continue;
+    if (parts.length < depth || (trailing && parts.length === depth)) continue;
     const candidate = parts.slice(0, depth).join('/');
     if (re.test(candidate)) matches.add(candidate);
   }
-  return [...matches].sort().map((m) => (prefix && m.startsWith(prefix) ? m.slice(prefix.length) : m));
+  return [...matches].sort().map(written);
 }

@@ -1,5 +1,5 @@
 import path from 'node:path/posix';
-import { expand, globFiles, matchPattern, matchingClose, UNKNOWN, words, type Origin, type Scope, type Variable } from './expand.js';
+import { contextPathOf, expand, globFiles, matchPattern, matchingClose, UNKNOWN, words, type Origin, type Scope, type Variable } from './expand.js';
 
 /**
  * Reads Makefiles as GNU make reads them, and tells what `make GOALS` would run in a fresh build
@@ -150,7 +150,8 @@ class MakeDatabase {
 
   /** A context-relative path for a path make names relative to its directory. */
   contextPath(file: string): string {
-    return path.normalize(path.join(this.request.dir, file)).replace(/^\.\/?$/, '');
+    // An absolute path outside make's directory is not a context file; it keeps its name, which no context file has.
+    return contextPathOf(file, this.request.dir, this.imageDir) ?? file;
   }
 
   relative(contextPath: string): string {
@@ -273,7 +274,7 @@ class MakeDatabase {
         for (const name of words(this.expand(include[2]!))) {
           if (/[*?[]/.test(name)) {
             const files = this.scope().files();
-            if (files) for (const match of globFiles(name, this.request.dir, files)) this.readFile(match, required);
+            if (files) for (const match of globFiles(name, this.request.dir, files, this.imageDir)) this.readFile(match, required);
           } else this.readFile(name, required);
         }
         current = undefined;
@@ -607,7 +608,8 @@ class Runner {
   private shellNamed(target: string): { single: RuleEntry; double: RuleEntry[] } | undefined {
     if (!this.db.shellTargets) return undefined;
     for (const [name, rules] of this.db.explicit) {
-      if (!name.includes(UNKNOWN)) continue;
+      // A name that is all $(shell …) could be anything: only one with a written part is matched.
+      if (!name.includes(UNKNOWN) || name.replaceAll(UNKNOWN, '') === '') continue;
       const pattern = new RegExp(`^${name.split(UNKNOWN).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
       if (pattern.test(target)) return rules;
     }

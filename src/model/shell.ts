@@ -270,7 +270,7 @@ function analyzeCommand(all: ShellWord[], shell: ShellState, out: RunAnalysis): 
   if (name === 'xargs') {
     // `… | xargs -I % go install %`: the command xargs runs, its options skipped.
     let rest = words.slice(1);
-    while (rest.length > 0 && rest[0]!.value.startsWith('-')) rest = rest.slice(/^-[IdaEsLnP]$/.test(rest[0]!.value) || /^--(replace|delimiter|arg-file|max-args|max-procs)$/.test(rest[0]!.value) ? 2 : 1);
+    while (rest.length > 0 && rest[0]!.value.startsWith('-')) rest = rest.slice(/^-[a-zA-Z]*[IdaEsLnP]$/.test(rest[0]!.value) || /^--(replace|delimiter|arg-file|max-args|max-procs)$/.test(rest[0]!.value) ? 2 : 1);
     if (rest.length > 0) analyzeCommand(rest, shell, out);
     return;
   }

@@ -31,21 +31,28 @@ testRule(goBuildInMake, {
     },
     {
       name: 'make -C into a directory the context does not have',
-      code: 'FROM golang:1.25\nRUN make tools\n',
+      code: 'FROM golang:1.25\nCOPY . .\nRUN make tools\n',
       facts: withMake,
-      errors: [{ messageId: 'unfollowed', line: 2, column: 5, message: 'could not follow it: make -C tools: no Makefile in tools/' }],
+      errors: [{ messageId: 'unfollowed', line: 3, column: 5, message: 'could not follow it: make -C tools: no Makefile in tools/' }],
     },
     {
       name: 'a script that is not in the context',
-      code: 'FROM golang:1.25\nRUN ./scripts/build.sh\n',
+      code: 'FROM golang:1.25\nCOPY . .\nRUN ./scripts/build.sh\n',
       facts: withMake,
-      errors: [{ messageId: 'unfollowed', line: 2, column: 5, message: './scripts/build.sh is not in the build context' }],
+      errors: [{ messageId: 'unfollowed', line: 3, column: 5, message: './scripts/build.sh is not in the build context' }],
+    },
+    {
+      // lightningnetwork/lnd, google/cadvisor: the sources are cloned in the image, not copied from the context.
+      name: 'make in a directory the image clones',
+      code: 'FROM golang:1.25\nRUN git clone https://example.com/app.git /src/app && cd /src/app && make\n',
+      facts: withMake,
+      errors: [{ messageId: 'unfollowed', line: 2, column: 70, message: 'make: /src/app does not come from the build context (the image fetches or builds it)' }],
     },
     {
       name: '$(shell …) decides the target',
-      code: 'FROM golang:1.25\nRUN make\n',
+      code: 'FROM golang:1.25\nRUN make app\n',
       facts: context({ Makefile: '$(shell cat target):\n\tgo build .\n' }),
-      errors: [{ messageId: 'unfollowed', line: 2, column: 5, message: '$(shell …) names a target' }],
+      errors: [{ messageId: 'unfollowed', line: 2, column: 5, message: '$(shell …) names the targets, app among them perhaps' }],
     },
   ]),
 });
