@@ -121,7 +121,7 @@ class Walk {
     const contextDir = makeDir === undefined ? undefined : this.places.contextPath(makeDir, this.context);
     const step = [...chain, label(argv)];
     if (contextDir === undefined) {
-      this.reasons.add(`${label(argv)}: where it runs is not in the build context`);
+      this.reasons.add(`${label(argv)}: ${makeDir !== undefined && !this.places.fromContext(makeDir) ? `${makeDir} does not come from the build context (the image fetches or builds it)` : 'where it runs is not known'}`);
       return;
     }
     const key = `make ${contextDir} ${args.makefiles.join(' ')} ${args.goals.join(' ')} ${JSON.stringify(args.overrides)}`;
