@@ -339,7 +339,9 @@ class ImagePlaces {
         }
         return;
       }
-      this.copies.push({ sources: args.slice(0, -1), dest: dest.endsWith('/') || args.length > 2 ? `${resolve(dest)}/` : resolve(dest) });
+      // ADD of a URL or a git repository brings files from elsewhere, not from the build context.
+      const sources = args.slice(0, -1).filter((a) => !/^[a-z][\w+.-]*:\/\/|^git@/i.test(a));
+      if (sources.length > 0) this.copies.push({ sources, dest: dest.endsWith('/') || args.length > 2 ? `${resolve(dest)}/` : resolve(dest) });
       return;
     }
     if (instruction.keyword === 'RUN') {

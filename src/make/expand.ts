@@ -274,9 +274,10 @@ export function globFiles(pattern: string, cwd: string, files: readonly string[]
   const full = contextPathOf(pattern.replace(/\/$/, ''), cwd, imageDir);
   if (full === undefined) return [];
   const trailing = pattern.endsWith('/') ? '/' : '';
+  // Matches are written as the pattern is: absolute, `./`-prefixed or plain.
   const written = (match: string): string => {
     const rel = cwd === '' ? match : path.relative(cwd, match);
-    return (pattern.startsWith('/') ? path.join(imageDir, rel) : rel) + trailing;
+    return (pattern.startsWith('/') ? path.join(imageDir, rel) : pattern.startsWith('./') ? `./${rel}` : rel) + trailing;
   };
   if (!/[*?[]/.test(pattern)) return files.includes(full) || files.some((f) => f.startsWith(`${full}/`)) ? [pattern] : [];
   const re = globRegExp(full);
