@@ -159,7 +159,8 @@ class Walk {
     this.seen.add(found.where);
     const previous = this.currentScriptDir;
     this.currentScriptDir = path.dirname(found.imagePath ?? path.join('/', found.where));
-    const analysis = analyzeScript(lexShell(ownDirectory(found.text, this.currentScriptDir), null), env);
+    const positional = argv.slice(argv.indexOf(script) + 1);
+    const analysis = analyzeScript(lexShell(ownDirectory(found.text, this.currentScriptDir), null), env, undefined, positional);
     for (const go of analysis.go) this.found(go, step);
     // A script runs in the caller's directory; `cd` inside it moves on from there.
     for (const opaque of analysis.opaque) this.command(opaque, joinImage(dir, opaque.cwd), { ...env, ...opaque.env }, step, depth + 1);

@@ -210,32 +210,144 @@ function copyBalanced(text: string, start: number, emit: (c: string, index: numb
 
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
 
-/** Splits tokens into simple commands and finds Go invocations and opaque build steps. */
-export function analyzeScript(tokens: Token[], inherited: Record<string, string> = {}, out: RunAnalysis = { go: [], opaque: [] }): RunAnalysis {
-  const exported: Record<string, string> = { ...inherited };
-  const shell: ShellState = { exported, cwd: undefined, variables: {} };
+/**
+ * Splits tokens into simple commands and finds Go invocations and opaque build steps. Functions run
+ * where they are called, not where they are defined; a `case` on a known word (a script's `$1`, given
+ * `positional`) runs only the clause that matches.
+ */
+export function analyzeScript(tokens: Token[], inherited: Record<string, string> = {}, out: RunAnalysis = { go: [], opaque: [] }, positional?: readonly string[]): RunAnalysis {
+  const { body, functions } = extractFunctions(tokens);
+  const shell: ShellState = { exported: { ...inherited }, cwd: undefined, variables: {}, functions, calls: 0, ...(positional ? { positional } : {}) };
+  runTokens(body, shell, out);
+  return out;
+}
+
+interface CaseFrame {
+  /** The word the clauses match against; null when it is not known (every clause may run). */
+  subject: string | null;
+  expectPattern: boolean;
+  patterns: string[];
+  active: boolean;
+  taken: boolean;
+}
+
+function runTokens(tokens: readonly Token[], shell: ShellState, out: RunAnalysis): void {
   let words: ShellWord[] = [];
+  const cases: CaseFrame[] = [];
   const flush = (): void => {
-    if (words.length > 0) analyzeCommand(words, shell, out);
+    if (words.length > 0 && cases.every((c) => c.active)) analyzeCommand(words, shell, out);
     words = [];
+  };
+  const openCase = (all: ShellWord[]): CaseFrame => {
+    const subject = all[1] ? resolvePositional(all[1].value, shell.positional) : null;
+    const frame: CaseFrame = { subject, expectPattern: true, patterns: all.slice(3).map((w) => w.value), active: false, taken: false };
+    cases.push(frame);
+    return frame;
+  };
+  const closePatterns = (frame: CaseFrame): void => {
+    const matches = frame.subject === null || frame.patterns.some((p) => shellPattern(p.replace(/^\(/, '')).test(frame.subject!));
+    frame.active = frame.subject === null ? true : !frame.taken && matches;
+    frame.taken ||= frame.active;
+    frame.expectPattern = false;
+    frame.patterns = [];
   };
   let depth = 0;
   for (const token of tokens) {
+    const top = cases[cases.length - 1];
+    const value = token.word.value;
     if (token.kind === 'word') {
+      if (top?.expectPattern) {
+        if (value === 'esac') cases.pop();
+        else top.patterns.push(value);
+        continue;
+      }
+      if (value === 'esac' && top && words.length === 0) {
+        cases.pop();
+        continue;
+      }
       words.push(token.word);
       continue;
     }
-    if (token.word.value === '(') depth++;
-    if (token.word.value === ')' && depth === 0) {
-      // `pattern)` of a case clause: the words are a pattern, not a command.
+    if (top?.expectPattern) {
+      if (value === ')') closePatterns(top);
+      continue;
+    }
+    if (value === ';;' || value === ';&') {
+      flush();
+      if (top) top.expectPattern = true;
+      continue;
+    }
+    if (value === ')' && depth === 0 && words[0]?.value === 'case') {
+      const frame = openCase(words);
+      words = [];
+      closePatterns(frame);
+      continue;
+    }
+    if ((value === '\n' || value === ';') && words[0]?.value === 'case' && words[2]?.value === 'in') {
+      openCase(words);
       words = [];
       continue;
     }
-    if (token.word.value === ')') depth--;
+    if (value === '(') depth++;
+    if (value === ')' && depth === 0) {
+      // `pattern)` of a case clause whose frame we did not see: the words are a pattern, not a command.
+      words = [];
+      continue;
+    }
+    if (value === ')') depth--;
     flush();
   }
   flush();
-  return out;
+}
+
+/** `$1`, `${1}`, `"$1"` as the script's first argument when known; any other word as it is, or null when it varies. */
+function resolvePositional(word: string, positional: readonly string[] | undefined): string | null {
+  const m = /^\$\{?([1-9])\}?$/.exec(word);
+  if (m) return positional ? (positional[Number(m[1]) - 1] ?? '') : null;
+  return word.includes('$') || word.includes('`') || word.includes(UNREADABLE) ? null : word;
+}
+
+/** A shell pattern (`*`, `?`, `[...]`) as a RegExp over a whole word. */
+function shellPattern(pattern: string): RegExp {
+  const body = pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${body}$`);
+}
+
+/** Function definitions (`name() { … }`, `function name { … }`) taken out of the token stream, by name. */
+function extractFunctions(tokens: readonly Token[]): { body: Token[]; functions: Map<string, Token[]> } {
+  const body: Token[] = [];
+  const functions = new Map<string, Token[]>();
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    let name: string | undefined;
+    let open = -1;
+    if (t.kind === 'word' && t.word.value === 'function' && tokens[i + 1]?.kind === 'word') {
+      name = tokens[i + 1]!.word.value;
+      open = i + 2;
+      if (tokens[open]?.word.value === '(' && tokens[open + 1]?.word.value === ')') open += 2;
+    } else if (t.kind === 'word' && /^[A-Za-z_][\w:.-]*$/.test(t.word.value) && tokens[i + 1]?.word.value === '(' && tokens[i + 2]?.word.value === ')' && (body.length === 0 || body[body.length - 1]!.kind === 'op')) {
+      name = t.word.value;
+      open = i + 3;
+    }
+    if (name !== undefined) {
+      while (tokens[open]?.kind === 'op' && tokens[open]!.word.value === '\n') open++;
+      if (tokens[open]?.kind === 'word' && tokens[open]!.word.value === '{') {
+        let depth = 0;
+        let end = open;
+        for (; end < tokens.length; end++) {
+          const w = tokens[end]!;
+          if (w.kind !== 'word') continue;
+          if (w.word.value === '{') depth++;
+          else if (w.word.value === '}' && --depth === 0) break;
+        }
+        functions.set(name, tokens.slice(open + 1, end));
+        i = end;
+        continue;
+      }
+    }
+    body.push(t);
+  }
+  return { body, functions };
 }
 
 interface ShellState {
@@ -243,6 +355,11 @@ interface ShellState {
   cwd: string | null | undefined;
   /** Plain `NAME=value` assignments, for the `cd "$DIR"` that follows them. */
   variables?: Record<string, string>;
+  functions?: Map<string, Token[]>;
+  /** How many function calls were followed: a bound against recursion. */
+  calls?: number;
+  /** The script's arguments, when the caller's command line shows them. */
+  positional?: readonly string[];
 }
 
 function analyzeCommand(all: ShellWord[], shell: ShellState, out: RunAnalysis): void {
@@ -261,7 +378,19 @@ function analyzeCommand(all: ShellWord[], shell: ShellState, out: RunAnalysis): 
     if (shell.variables) for (const [key, value] of Object.entries(env)) if (exported[key] !== value) shell.variables[key] = substituteVariables(value, { ...shell.variables, ...exported });
     return;
   }
+  // `"$@"` runs the script's arguments as a command (often the name of one of its functions).
+  if (shell.positional && /^\$(@|\*|\{@\}|\{\*\})$/.test(words[0]!.value)) {
+    const at = words[0]!;
+    words = [...shell.positional.map((value) => ({ value, span: at.span, charOffsets: null })), ...words.slice(1)];
+    if (words.length === 0) return;
+  }
   const name = basename(words[0]!.value);
+  const fn = shell.functions?.get(words[0]!.value);
+  if (fn && (shell.calls ?? 0) < 100) {
+    shell.calls = (shell.calls ?? 0) + 1;
+    runTokens(fn, shell, out);
+    return;
+  }
   if (name === 'cd') {
     const dir = words.slice(1).find((w) => !w.value.startsWith('-'))?.value;
     shell.cwd = changeDirectory(shell.cwd, dir === undefined ? undefined : substituteVariables(dir, { ...shell.variables, ...exported }));
@@ -292,7 +421,7 @@ function analyzeCommand(all: ShellWord[], shell: ShellState, out: RunAnalysis): 
       }
       rest = rest.slice(1);
     }
-    if (rest.length > 0) analyzeCommand(rest, { exported: env, cwd: shell.cwd }, out);
+    if (rest.length > 0) analyzeCommand(rest, { ...shell, exported: env }, out);
     return;
   }
   if (SHELLS.has(name)) {

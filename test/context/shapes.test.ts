@@ -177,6 +177,26 @@ const shapes: Shape[] = [
     flags: null,
   },
   {
+    project: 'linkerd/linkerd2 bin/web: a script runs the function its first argument names; setup and build run yarn, only run runs Go',
+    dockerfile: builder('RUN ./bin/web setup install --frozen-lockfile && ./bin/web build'),
+    files: {
+      'bin/web': '#!/usr/bin/env bash\nset -eu\nROOT=$( cd "${BASH_SOURCE[0]%/*}"/.. && pwd )\nbuild() {\n  cd "$ROOT"/web/app\n  yarn webpack\n}\nrun() {\n  build\n  cd "$ROOT"/web && go run . --addr=:7777 "$@"\n}\nsetup() {\n  yarn "$@"\n}\nif [ ${1:-} ]; then\n  "$@"\nelse\n  setup\n  build\nfi\n',
+    },
+    flags: null,
+  },
+  {
+    project: 'a build script that dispatches on its first argument with case',
+    dockerfile: builder('RUN ./build.sh release'),
+    files: { 'build.sh': '#!/bin/sh\ncase "$1" in\n  lint) golangci-lint run ;;\n  release|dist)\n    go build -trimpath -o /out/app ./cmd/app\n    ;;\n  *) echo usage ;;\nesac\n' },
+    flags: './build.sh release → go build … ./cmd/app',
+  },
+  {
+    project: 'the same script asked for lint runs no Go',
+    dockerfile: builder('RUN ./build.sh lint'),
+    files: { 'build.sh': '#!/bin/sh\ncase "$1" in\n  lint) golangci-lint run ;;\n  release|dist)\n    go build -trimpath -o /out/app ./cmd/app\n    ;;\n  *) echo usage ;;\nesac\n' },
+    flags: null,
+  },
+  {
     project: 'tonistiigi/fsutil: an inline GOCACHE outside the mounted directory',
     dockerfile: builder('USER 1000:1000\nRUN --mount=type=cache,target=/tmp/.cache,uid=1000 GOCACHE=/tmp/gocache go test ./...'),
     files: {},
