@@ -61,6 +61,7 @@ export function followRun(model: DockerfileModel, run: Instruction, context: Bui
   return out;
 }
 
+/** `$VAR`, `${VAR}`, `${VAR:-x}`, `${VAR:+x}` as the shell expands them; an unset variable is the UNKNOWN mark. */
 function expandShellVariables(word: string, env: Record<string, string>): string {
   if (!word.includes('$')) return word;
   return word.replace(/\$\{([A-Za-z_]\w*)(?::?([-+])([^}]*))?\}|\$([A-Za-z_]\w*)/g, (_m, braced?: string, op?: string, alt?: string, bare?: string) => {
@@ -81,6 +82,8 @@ function joinImage(start: string | undefined, cwd: string | null | undefined): s
 class Walk {
   readonly reasons = new Set<string>();
   private readonly seen = new Set<string>();
+  /** The image directory of the script being read, for the `$DIR/x.sh` it names beside itself. */
+  private currentScriptDir = '/';
 
   constructor(
     private readonly context: BuildContext,
@@ -147,7 +150,6 @@ class Walk {
 
   private script(script: string, argv: string[], dir: string | undefined, env: Record<string, string>, chain: string[], depth: number): void {
     const found = this.places.readScript(script, dir, this.context, chain.length === 0 ? undefined : this.currentScriptDir);
-    
     const step = [...chain, label(argv)];
     if (found.text === undefined) {
       this.out.wanted.push(...found.candidates);
@@ -166,8 +168,6 @@ class Walk {
     for (const opaque of analysis.opaque) this.command(opaque, joinImage(dir, opaque.cwd), { ...env, ...opaque.env }, step, depth + 1);
     this.currentScriptDir = previous;
   }
-
-  private currentScriptDir = '/';
 
   private goreleaser(argv: string[], dir: string | undefined, env: Record<string, string>, chain: string[]): void {
     const subcommand = argv.slice(1).find((a) => !a.startsWith('-')) ?? 'release';

@@ -61,7 +61,7 @@ export function expand(text: string, scope: Scope, depth = 0): string {
         out += text.slice(dollar);
         break;
       }
-      out += reference(text.slice(dollar + 2, close), next === '(' ? ')' : '}', scope, depth);
+      out += reference(text.slice(dollar + 2, close), scope, depth);
       i = close + 1;
       continue;
     }
@@ -89,9 +89,9 @@ function valueOf(name: string, scope: Scope, depth: number): string {
   return v.flavor === 'recursive' ? expand(v.value, scope, depth + 1) : v.value;
 }
 
-function reference(inner: string, closer: string, scope: Scope, depth: number): string {
+function reference(inner: string, scope: Scope, depth: number): string {
   const fn = /^([a-z-]+)[ \t]/.exec(inner);
-  if (fn && fn[1]! in FUNCTIONS) return FUNCTIONS[fn[1]!]!(splitArgs(inner.slice(fn[0].length), closer), scope, depth);
+  if (fn && fn[1]! in FUNCTIONS) return FUNCTIONS[fn[1]!]!(splitArgs(inner.slice(fn[0].length)), scope, depth);
   // A substitution reference, $(VAR:a=b) or $(VAR:%.go=%.o), splits at the top-level colon.
   const colon = topLevelIndex(inner, ':');
   if (colon >= 0 && inner.slice(colon).includes('=')) {
@@ -122,8 +122,8 @@ function splitOnce(text: string, sep: string): [string, string] {
   return i < 0 ? [text, ''] : [text.slice(0, i), text.slice(i + 1)];
 }
 
-/** Function arguments split at top-level commas; the last function argument keeps its commas only in `$(if)`-like calls that take fewer. */
-function splitArgs(text: string, _closer: string): string[] {
+/** Function arguments, split at the commas outside nested references. */
+function splitArgs(text: string): string[] {
   const args: string[] = [];
   let depth = 0;
   let start = 0;

@@ -36,8 +36,6 @@ export interface RecipeCommand {
   env: Record<string, string>;
   /** The targets from the goal to the one this recipe belongs to. */
   targets: string[];
-  file: string;
-  line: number;
 }
 
 export interface MakeRun {
@@ -54,8 +52,6 @@ export interface MakeRun {
 
 interface RecipeLine {
   text: string;
-  file: string;
-  line: number;
 }
 
 interface RuleEntry {
@@ -132,7 +128,7 @@ class MakeDatabase {
   scope(lookup: (name: string) => Variable | undefined = (n) => this.vars.get(n)): Scope {
     return {
       lookup: (name) => (name === 'MAKEFILE_LIST' ? { value: this.readFiles.map((f) => this.relative(f)).join(' '), flavor: 'simple', origin: 'file' } : lookup(name)),
-      evaluate: (text) => this.readText(text, '$(eval)'),
+      evaluate: (text) => this.readText(text),
       files: () => {
         const files = this.source.files();
         if (!files) this.wantsList = true;
@@ -172,7 +168,7 @@ class MakeDatabase {
     }
     if (++this.includes > MAX_INCLUDES) return false;
     this.readFiles.push(full);
-    this.readText(text, full);
+    this.readText(text);
     return true;
   }
 
@@ -209,21 +205,20 @@ class MakeDatabase {
   }
 
   /** Reads makefile text line by line, as make's reading phase does. */
-  readText(text: string, file: string): void {
+  readText(text: string): void {
     const lines = text.split(/\r?\n/);
     const conditions: ConditionFrame[] = [];
     const active = (): boolean => conditions.every((c) => c.state !== 'false');
     let current: Array<RuleEntry | PatternRule> | undefined;
     let currentRecipe: RecipeLine[] | undefined;
     for (let i = 0; i < lines.length; i++) {
-      const lineNumber = i + 1;
       let raw = lines[i]!;
       if (raw.startsWith('\t') && current) {
         // A recipe line: continuations stay for the shell, each next line losing one leading tab.
         let body = raw.slice(1);
         while (endsWithContinuation(body) && i + 1 < lines.length) body += `\n${lines[++i]!.replace(/^\t/, '')}`;
         if (active()) {
-          currentRecipe!.push({ text: body, file, line: lineNumber });
+          currentRecipe!.push({ text: body });
           for (const entry of current) if (entry.recipe !== currentRecipe) entry.recipe = currentRecipe;
         }
         continue;
@@ -302,7 +297,7 @@ class MakeDatabase {
         current = undefined;
         continue;
       }
-      const rule = this.readRule(line, file, lineNumber);
+      const rule = this.readRule(line);
       if (rule) {
         current = rule.entries;
         currentRecipe = rule.recipe;
@@ -311,7 +306,7 @@ class MakeDatabase {
       // A line of functions, such as $(eval …) or $(foreach …), is read for its effect; what it gives is read as a line.
       const expanded = this.expand(line).trim();
       current = undefined;
-      if (expanded !== '' && expanded !== line && !expanded.includes(UNKNOWN)) this.readText(expanded, file);
+      if (expanded !== '' && expanded !== line && !expanded.includes(UNKNOWN)) this.readText(expanded);
     }
   }
 
@@ -332,7 +327,7 @@ class MakeDatabase {
     return (a === b) === (word === 'ifeq') ? 'true' : 'false';
   }
 
-  readRule(line: string, file: string, lineNumber: number): { entries: Array<RuleEntry | PatternRule>; recipe: RecipeLine[] } | undefined {
+  readRule(line: string): { entries: Array<RuleEntry | PatternRule>; recipe: RecipeLine[] } | undefined {
     const colon = topLevel(line, (c) => c === ':');
     if (colon < 0) return undefined;
     const double = line[colon + 1] === ':';
@@ -341,7 +336,7 @@ class MakeDatabase {
     const recipe: RecipeLine[] = [];
     const semicolon = topLevel(rest, (c) => c === ';');
     if (semicolon >= 0) {
-      recipe.push({ text: rest.slice(semicolon + 1).trim(), file, line: lineNumber });
+      recipe.push({ text: rest.slice(semicolon + 1).trim() });
       rest = rest.slice(0, semicolon);
     }
     if (targets.length === 0) return { entries: [], recipe };
@@ -691,16 +686,13 @@ class Runner {
     };
     const scope = db.scope(lookup);
     const env = this.exportedEnv(scope, lookup);
-    const lines: Array<{ text: string; line: RecipeLine }> = [];
-    for (const recipeLine of plan.recipe!) {
-      for (const text of splitRecipe(expand(recipeLine.text, scope))) lines.push({ text, line: recipeLine });
-    }
+    const lines = plan.recipe!.flatMap((recipeLine) => splitRecipe(expand(recipeLine.text, scope)));
     const base = { env, targets: chain };
     if (db.oneshell && lines.length > 0) {
-      this.commands.push({ ...base, script: lines.map((l) => l.text).join('\n'), file: lines[0]!.line.file, line: lines[0]!.line.line });
+      this.commands.push({ ...base, script: lines.join('\n') });
       return;
     }
-    for (const l of lines) if (l.text !== '') this.commands.push({ ...base, script: l.text, file: l.line.file, line: l.line.line });
+    for (const line of lines) if (line !== '') this.commands.push({ ...base, script: line });
   }
 
   /** The variables make exports to recipes whose values differ from the environment make started with. */

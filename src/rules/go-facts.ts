@@ -95,7 +95,8 @@ export function goCommands(context: RuleContext, run: Instruction): GoCommand[] 
   return [...direct, ...hidden];
 }
 
-function wordsSpan(argv: readonly { span: Span }[]): Span {
+/** The span from a command's first word to its last. */
+export function wordsSpan(argv: readonly { span: Span }[]): Span {
   return { start: argv[0]!.span.start, end: argv[argv.length - 1]!.span.end };
 }
 

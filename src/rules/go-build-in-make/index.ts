@@ -1,5 +1,5 @@
 import { compiles } from '../../model/shell.js';
-import { coveringMount, goCommands, isGoBuilderStage } from '../go-facts.js';
+import { coveringMount, goCommands, isGoBuilderStage, wordsSpan } from '../go-facts.js';
 import type { Rule } from '../types.js';
 
 /**
@@ -30,20 +30,16 @@ export const goBuildInMake: Rule = {
         const data = { gocache: gocache ?? '$GOCACHE' };
         if (!context.facts.context) {
           const first = analysis.opaque[0]!;
-          context.report({ span: wordsOf(first.argv), messageId: 'unknown', data: { ...data, command: label(first.argv) } });
+          context.report({ span: wordsSpan(first.argv), messageId: 'unknown', data: { ...data, command: label(first.argv) } });
           return;
         }
         const unfollowed = context.follow(run).unknown[0];
         if (!unfollowed) return;
-        context.report({ span: wordsOf(unfollowed.via.argv), messageId: 'unfollowed', data: { ...data, command: label(unfollowed.via.argv), reason: unfollowed.reason } });
+        context.report({ span: wordsSpan(unfollowed.via.argv), messageId: 'unfollowed', data: { ...data, command: label(unfollowed.via.argv), reason: unfollowed.reason } });
       },
     };
   },
 };
-
-function wordsOf(argv: ReadonlyArray<{ span: { start: number; end: number } }>): { start: number; end: number } {
-  return { start: argv[0]!.span.start, end: argv[argv.length - 1]!.span.end };
-}
 
 function label(argv: ReadonlyArray<{ value: string }>): string {
   return argv.map((w) => w.value).join(' ').slice(0, 60);
