@@ -1,6 +1,7 @@
 import path from 'node:path/posix';
 import { parse as parseYaml } from 'yaml';
 import { UNKNOWN } from '../make/expand.js';
+import { inList } from '../make/glob.js';
 import { runMake, type MakeRequest } from '../make/reader.js';
 import type { DockerfileModel, Instruction } from '../model/dockerfile.js';
 import { envAt, expand, type BuildEnv } from '../model/env.js';
@@ -366,7 +367,7 @@ class ImagePlaces {
   /** The context-relative path of image path `p`, when the context was copied there; undefined otherwise. */
   contextPath(p: string, context: BuildContext, isFile = false): string | undefined {
     const candidates = this.candidates(p);
-    const present = candidates.find((c) => (isFile ? context.files[c] !== undefined : c === '' || Object.keys(context.files).some((f) => f.startsWith(`${c}/`)) || context.list?.some((f) => f.startsWith(`${c}/`))));
+    const present = candidates.find((c) => (isFile ? context.files[c] !== undefined : c === '' || Object.keys(context.files).some((f) => f.startsWith(`${c}/`)) || (context.list !== undefined && inList(context.list, c))));
     return present ?? candidates[0];
   }
 

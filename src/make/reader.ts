@@ -1,4 +1,5 @@
 import path from 'node:path/posix';
+import { inList } from './glob.js';
 import { contextPathOf, expand, globFiles, matchPattern, matchingClose, UNKNOWN, words, type Origin, type Scope, type Variable } from './expand.js';
 
 /**
@@ -583,8 +584,7 @@ class Runner {
   private exists(target: string): boolean | undefined {
     const files = this.db.scope().files();
     if (!files) return undefined;
-    const full = this.db.contextPath(target);
-    return files.includes(full) || files.some((f) => f.startsWith(`${full}/`));
+    return inList(files, this.db.contextPath(target));
   }
 
   /** The rules make would use for `target`: its explicit rules, or the first pattern rule that applies. */
