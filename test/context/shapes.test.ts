@@ -203,6 +203,12 @@ const shapes: Shape[] = [
     flags: 'go test',
   },
   {
+    project: 'kubernetes-sigs/kind: eval "$(gimme …)" installs Go, the go build after it is a build',
+    dockerfile: builder('RUN eval "$(gimme 1.22.0)" && export GOTOOLCHAIN=local && go build -o /out/kind .'),
+    files: {},
+    flags: 'go build',
+  },
+  {
     project: 'flannel-io/flannel: make after `export GOOS=…` earlier in the same RUN',
     dockerfile: builder('RUN export GOOS=linux && export GOARCH=amd64 && make dist/flanneld'),
     files: { Makefile: 'dist/flanneld: $(shell find . -name "*.go")\n\tGOOS=$(GOOS) go build -o $@ .\n' },

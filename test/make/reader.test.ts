@@ -132,6 +132,11 @@ const cases: Case[] = [
     scripts: ['go build ./cmd/x', 'gofmt -l .'],
   },
   {
+    name: 'a condition only $(shell …) could decide: both branches are read, as either may be the one make takes',
+    files: { Makefile: 'ifeq ($(shell uname -s),Darwin)\nall:\n\tgo build -tags darwin .\nelse\nall:\n\tgo build .\nendif\n' },
+    scripts: ['go build .'],
+  },
+  {
     name: 'pattern rules with the stem, $@ $< $^ $*',
     files: { Makefile: 'build: bin/api bin/cli\nbin/%: cmd/%/main.go go.mod\n\tgo build -o $@ ./$(<D) # $* from $^\n', 'cmd/api/main.go': '', 'cmd/cli/main.go': '', 'go.mod': '' },
     scripts: ['go build -o bin/api ./cmd/api # api from cmd/api/main.go go.mod', 'go build -o bin/cli ./cmd/cli # cli from cmd/cli/main.go go.mod'],
