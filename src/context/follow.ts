@@ -5,7 +5,7 @@ import { inList } from '../make/glob.js';
 import { runMake, type MakeRequest } from '../make/reader.js';
 import type { DockerfileModel, Instruction } from '../model/dockerfile.js';
 import { envAt, expand, type BuildEnv } from '../model/env.js';
-import { analyzeRun, analyzeScript, lexShell, type GoInvocation, type RunAnalysis, type ShellWord, type SimpleCommand } from '../model/shell.js';
+import { analyzeRun, analyzeScript, lexShell, SHELLS, type GoInvocation, type RunAnalysis, type ShellWord, type SimpleCommand } from '../model/shell.js';
 import type { BuildContext } from '../rules/types.js';
 
 /**
@@ -38,7 +38,6 @@ export interface Followed {
 }
 
 const MAKES = new Set(['make', 'gmake']);
-const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'mksh']);
 const GORELEASER_CONFIGS = ['.goreleaser.yml', '.goreleaser.yaml', 'goreleaser.yml', 'goreleaser.yaml'];
 const MAX_DEPTH = 12;
 

@@ -39,7 +39,8 @@ export interface RunAnalysis {
 }
 
 const OPAQUE_TOOLS = new Set(['make', 'gmake', 'mage', 'task', 'just', 'goreleaser', 'bazel', 'bazelisk', 'earthly', 'ko', 'gox', 'xgo', 'packr', 'buffalo', 'wails', 'tinygo', 'gomobile', 'gogio', 'garble']);
-const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'mksh', 'busybox']);
+/** Shells that run a script file, or a `-c` string. */
+export const SHELLS: ReadonlySet<string> = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'mksh', 'busybox']);
 const PREFIX_WORDS = new Set(['if', 'then', 'else', 'elif', 'do', '!', '{', '}', 'while', 'until', 'time', 'exec', 'command', 'nohup', 'fi', 'done', 'esac', 'nice', 'builtin']);
 const SKIP_COMMANDS = new Set(['for', 'case', 'function', 'select']);
 const GO_SUBCOMMANDS_WITH_VERB = new Set(['mod', 'work', 'tool']);
