@@ -1,7 +1,7 @@
 import path from 'node:path/posix';
 import { parse as parseYaml } from 'yaml';
 import { UNKNOWN } from '../make/expand.js';
-import { inList } from '../make/glob.js';
+import { fileIndex } from '../make/glob.js';
 import { runMake, type MakeRequest } from '../make/reader.js';
 import type { DockerfileModel, Instruction } from '../model/dockerfile.js';
 import { envAt, expand, type BuildEnv } from '../model/env.js';
@@ -342,7 +342,9 @@ class ImagePlaces {
       }
       // ADD of a URL or a git repository brings files from elsewhere, not from the build context.
       const sources = args.slice(0, -1).filter((a) => !/^[a-z][\w+.-]*:\/\/|^git@/i.test(a));
-      if (sources.length > 0) this.copies.push({ sources, dest: dest.endsWith('/') || args.length > 2 ? `${resolve(dest)}/` : resolve(dest) });
+      // `COPY x .` copies into the WORKDIR, a directory that exists, like `COPY x dir/` and several sources.
+      const intoDir = dest.endsWith('/') || dest === '.' || resolve(dest) === at || args.length > 2;
+      if (sources.length > 0) this.copies.push({ sources, dest: intoDir ? `${resolve(dest).replace(/\/$/, '')}/` : resolve(dest) });
       return;
     }
     if (instruction.keyword === 'RUN') {
@@ -366,7 +368,7 @@ class ImagePlaces {
   /** The context-relative path of image path `p`, when the context was copied there; undefined otherwise. */
   contextPath(p: string, context: BuildContext, isFile = false): string | undefined {
     const candidates = this.candidates(p);
-    const present = candidates.find((c) => (isFile ? context.files[c] !== undefined : c === '' || Object.keys(context.files).some((f) => f.startsWith(`${c}/`)) || (context.list !== undefined && inList(context.list, c))));
+    const present = candidates.find((c) => (isFile ? context.files[c] !== undefined : c === '' || Object.keys(context.files).some((f) => f.startsWith(`${c}/`)) || (context.list !== undefined && fileIndex(context.list).dirs.has(c))));
     return present ?? candidates[0];
   }
 

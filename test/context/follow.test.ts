@@ -53,6 +53,15 @@ describe('following make', () => {
     expect(follow(dockerfile, { 'service/Makefile': 'all:\n\tgo build .\n' }).chains).toEqual(['make → go build .']);
   });
 
+  it('finds the Makefile when only some files are copied into the WORKDIR (kubernetes-sigs/metrics-server: COPY go.sum . … COPY Makefile Makefile)', () => {
+    const dockerfile = `FROM golang:1.25 AS build\nWORKDIR /go/src/app\nCOPY go.mod .\nCOPY go.sum .\nCOPY cmd cmd\nCOPY Makefile Makefile\nRUN make app\n${RUNTIME}`;
+    expect(follow(dockerfile, { Makefile: 'app:\n\tgo build -mod=readonly -o app ./cmd\n', 'go.sum': '', 'cmd/main.go': '' }).chains).toEqual(['make app → go build … ./cmd']);
+    // harness/harness: COPY go.mod go.sum Makefile ./
+    expect(follow(`FROM golang:1.25 AS build\nWORKDIR /app\nCOPY go.mod go.sum Makefile ./\nRUN make dep\n${RUNTIME}`, { Makefile: 'dep:\n\tgo install github.com/google/wire/cmd/wire@latest\n', 'go.sum': '' }).chains).toEqual([
+      'make dep → go install github.com/google/wire/cmd/wire@latest',
+    ]);
+  });
+
   it('says why when it gives up', () => {
     expect(follow(builder('RUN make -C missing'), { Makefile: 'all:\n\tgo build .\n' }).unknown).toEqual(['make -C missing: no Makefile in missing/']);
     expect(follow(builder('RUN make'), {}).unknown).toEqual(['make: no Makefile in the build context']);
