@@ -44,8 +44,11 @@ export async function collectContext(model: DockerfileModel, contextDir: string,
     const fresh = [...wanted].filter((w) => !tried.has(path.posix.normalize(w)));
     const list = wantsList && !context.list;
     if (fresh.length === 0 && !list) break;
+    const known = Object.keys(files).length;
     for (const file of fresh) await read(file);
     if (list) context.list = await listFiles(contextDir);
+    // Nothing found and nothing listed: another round would ask for the same files.
+    else if (Object.keys(files).length === known) break;
   }
   const ignoreCandidates = [dockerfilePath ? `${path.basename(dockerfilePath)}.dockerignore` : undefined, '.dockerignore'].filter((x): x is string => !!x);
   let dockerignore: string | undefined;
