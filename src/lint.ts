@@ -1,6 +1,7 @@
 import { applyEdits, selectNonOverlapping, type Edit } from './fix/edits.js';
 import { parseDockerfile, type DockerfileModel, type Instruction } from './model/dockerfile.js';
 import { envAt, goPathsAt } from './model/env.js';
+import { followRun, type Followed } from './context/follow.js';
 import { analyzeRun, type RunAnalysis } from './model/shell.js';
 import type { Span } from './model/text.js';
 import { rules as allRules } from './rules/index.js';
@@ -187,7 +188,9 @@ function unusedIgnores(ignores: Ignores, ruleList: readonly Rule[], ran: Readonl
 export function lintModel(model: DockerfileModel, options: CheckOptions = {}, ruleList: readonly Rule[] = allRules): Finding[] {
   const findings: Finding[] = [];
   const ignores = collectIgnores(model);
-  const runs = new Map<Instruction, RunAnalysis>();
+  const followed = new Map<Instruction, Followed>();
+  const analyze = (instruction: Instruction): RunAnalysis => analyzeRun(model, instruction);
+  const buildContext = options.facts?.context;
   const ran = new Set<Rule>();
   for (const rule of ruleList) {
     const configured = configuredSeverity(rule, options.rules);
@@ -198,13 +201,14 @@ export function lintModel(model: DockerfileModel, options: CheckOptions = {}, ru
       facts: options.facts ?? {},
       env: (instruction) => envAt(model, instruction),
       goPaths: (instruction, overrides) => goPathsAt(envAt(model, instruction), overrides),
-      run: (instruction) => {
-        let analysis = runs.get(instruction);
-        if (!analysis) {
-          analysis = analyzeRun(model, instruction);
-          runs.set(instruction, analysis);
+      run: analyze,
+      follow: (instruction) => {
+        let result = followed.get(instruction);
+        if (!result) {
+          result = buildContext ? followRun(model, instruction, buildContext, analyze(instruction)) : { go: [], unknown: [], wanted: [], wantsList: false };
+          followed.set(instruction, result);
         }
-        return analysis;
+        return result;
       },
       report: (d) => {
         const finding = toFinding(model, rule, configured ?? d.severity ?? rule.meta.severity, d);
@@ -213,7 +217,11 @@ export function lintModel(model: DockerfileModel, options: CheckOptions = {}, ru
     };
     const visitors = rule.create(context);
     for (const instruction of model.instructions) {
-      if (instruction.keyword === 'ONBUILD') continue;
+      // An ONBUILD RUN runs in every build FROM this image: its RUN is checked, and fixed, where it is written.
+      if (instruction.keyword === 'ONBUILD') {
+        if (instruction.trigger?.keyword === 'RUN') visitors.RUN?.(instruction.trigger);
+        continue;
+      }
       visitors[instruction.keyword as Keyword]?.(instruction);
     }
     visitors['Dockerfile:exit']?.();

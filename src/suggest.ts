@@ -1,4 +1,4 @@
-/** "Did you mean" for commands, options, rule names, formats and config keys. */
+// "Did you mean" for commands, options, rule names, formats and config keys.
 
 /** The closest of `candidates` to `input` within a few edits, for "did you mean". */
 export function closest(input: string, candidates: readonly string[]): string | undefined {

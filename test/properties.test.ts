@@ -170,7 +170,7 @@ describe('fixer properties', () => {
           expect(current).toBe(once.output);
           const model = parseDockerfile(text);
           let cursor = 0;
-          for (const i of model.instructions.filter((i) => !['RUN', 'COPY', 'ADD'].includes(i.keyword))) {
+          for (const i of model.instructions.filter((i) => !['RUN', 'COPY', 'ADD', 'ONBUILD'].includes(i.keyword))) {
             // A FROM may gain --platform=$BUILDPLATFORM (go-build-emulated); its image and name stay.
             const start = i.keyword === 'FROM' && i.args[0] ? i.args[0].span.start : i.span.start;
             const at = once.output.indexOf(text.slice(start, i.span.end), cursor);

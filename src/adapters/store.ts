@@ -9,7 +9,7 @@ import type { ExportSession, OpenedStore, Store } from '../cache/store.js';
 import { InputError } from '../errors.js';
 import { EngineError, helperBuild, pruneLayerRecords, removeImage } from './docker.js';
 
-/** The file-system side of cache stores: the only code that reads or writes a store's files. */
+// The file-system side of cache stores: the only code that reads or writes a store's files.
 
 export const IMAGE_STORE = 'docker-image://';
 const MANIFEST = 'manifest.json';

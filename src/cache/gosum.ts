@@ -1,4 +1,4 @@
-/** What go.sum says the module cache must keep. Pure. */
+// What go.sum says the module cache must keep. Pure.
 
 /** Go's module path escaping (golang.org/x/mod/module.EscapePath): an upper-case letter becomes `!` + lower case. */
 export function escapeModulePath(p: string): string {

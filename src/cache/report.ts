@@ -1,6 +1,6 @@
 import type { CacheKind, SkippedMount } from './identity.js';
 
-/** What export and import did, per mount, for people (one line each plus a summary) and for --json. Pure. */
+// What export and import did, per mount, for people (one line each plus a summary) and for --json. Pure.
 
 export type MountStatus = 'exported' | 'unchanged' | 'restored' | 'refused' | 'skipped' | 'missing';
 

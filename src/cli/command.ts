@@ -3,11 +3,9 @@ import { UsageError } from '../errors.js';
 import { didYouMean } from '../suggest.js';
 import type { IO } from './io.js';
 
-/**
- * Commands as data: each command is a descriptor whose options carry their type, description, default,
- * allowed values and an example. The parser, the typed values a command receives, `--help` and the
- * "did you mean" hints are all derived from it.
- */
+// Commands as data: each command is a descriptor whose options carry their type, description, default,
+// allowed values and an example. The parser, the typed values a command receives, `--help` and the
+// "did you mean" hints are all derived from it.
 
 interface OptionBase {
   description: string;

@@ -1,57 +1,60 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { readContextFile } from '../adapters/fs.js';
-import type { DockerfileModel } from '../model/dockerfile.js';
+import { globRegExp } from '../make/glob.js';
+import type { DockerfileModel, Instruction } from '../model/dockerfile.js';
 import { analyzeRun } from '../model/shell.js';
 import type { BuildContext } from '../rules/types.js';
-import { copiedFrom } from './copies.js';
-import { parseMakefile } from './makefile.js';
+import { followRun } from './follow.js';
+
+/** Enough for the Makefiles and scripts of large projects, bounded so that a huge context stays fast. */
+const MAX_LISTED_FILES = 50_000;
+const UNLISTED_DIRS = new Set(['.git', 'node_modules', 'vendor']);
+const MAX_ROUNDS = 12;
 
 /**
- * Reads, never executes, what the context-aware rules need from a build context. A missing or
+ * Reads, never executes, what the context-aware rules need from a build context: go.mod, go.work and
+ * every file the follower of make and scripts asks for, round after round until it asks for nothing
+ * new (a Makefile names an include, whose recipe calls a script, which sources another). A missing or
  * unreadable context gives undefined: the context-based checks are then off, and nothing fails.
  */
 export async function collectContext(model: DockerfileModel, contextDir: string, dockerfilePath?: string): Promise<BuildContext | undefined> {
   const stat = await fs.stat(contextDir).catch(() => undefined);
   if (!stat?.isDirectory()) return undefined;
   const files: Record<string, string> = {};
-  const read = async (rel: string): Promise<string | undefined> => {
+  const tried = new Set<string>();
+  const read = async (rel: string): Promise<void> => {
     const clean = path.posix.normalize(rel.replace(/^\.?\/+/, ''));
-    if (clean.startsWith('..') || clean === '.') return undefined;
-    if (clean in files) return files[clean];
+    if (tried.has(clean) || clean.startsWith('..') || clean === '.' || path.posix.isAbsolute(clean)) return;
+    tried.add(clean);
     const text = await readContextFile(contextDir, clean);
     if (text !== undefined) files[clean] = text;
-    return text;
   };
   await read('go.mod');
   await read('go.work');
-  for (const name of ['GNUmakefile', 'makefile', 'Makefile']) {
-    const text = await read(name);
-    if (text === undefined) continue;
-    const pending = parseMakefile(text).includes;
-    const done = new Set<string>();
-    while (pending.length > 0) {
-      const include = pending.shift()!;
-      if (done.has(include) || include.includes('$')) continue;
-      done.add(include);
-      for (const file of await expandGlob(contextDir, include)) {
-        const included = await read(file);
-        if (included !== undefined) pending.push(...parseMakefile(included).includes);
-      }
+  const context: { files: Record<string, string>; hasGit: boolean; list?: string[] } = { files, hasGit: false };
+  const runs = model.instructions.flatMap((i): Instruction[] => (i.keyword === 'RUN' ? [i] : i.trigger?.keyword === 'RUN' ? [i.trigger] : [])).map((run) => ({ run, analysis: analyzeRun(model, run) })).filter((r) => r.analysis.opaque.length > 0);
+  for (let round = 0; round < MAX_ROUNDS && runs.length > 0; round++) {
+    const wanted = new Set<string>();
+    let wantsList = false;
+    for (const { run, analysis } of runs) {
+      const followed = followRun(model, run, context, analysis);
+      followed.wanted.forEach((w) => wanted.add(w));
+      wantsList ||= followed.wantsList;
     }
-  }
-  for (const instruction of model.instructions) {
-    if (instruction.keyword !== 'RUN') continue;
-    for (const command of analyzeRun(model, instruction).opaque) {
-      for (const candidate of scriptCandidates(command.argv.map((w) => w.value), (script) => copiedFrom(model, instruction, script))) await read(candidate);
-      const makefile = makefileFlag(command.argv.map((w) => w.value));
-      if (makefile) await read(makefile);
-    }
+    const fresh = [...wanted].filter((w) => !tried.has(path.posix.normalize(w)));
+    const list = wantsList && !context.list;
+    if (fresh.length === 0 && !list) break;
+    const known = Object.keys(files).length;
+    for (const file of fresh) await read(file);
+    if (list) context.list = await listFiles(contextDir);
+    // Nothing found and nothing listed: another round would ask for the same files.
+    else if (Object.keys(files).length === known) break;
   }
   const ignoreCandidates = [dockerfilePath ? `${path.basename(dockerfilePath)}.dockerignore` : undefined, '.dockerignore'].filter((x): x is string => !!x);
   let dockerignore: string | undefined;
   for (const candidate of ignoreCandidates) {
-    dockerignore = candidate === '.dockerignore' || !dockerfilePath ? await readContextFile(contextDir, candidate) : await readContextFile(path.dirname(dockerfilePath), candidate);
+    dockerignore = await fs.readFile(path.join(dockerfilePath && candidate !== '.dockerignore' ? path.dirname(dockerfilePath) : contextDir, candidate), 'utf8').catch(() => undefined);
     if (dockerignore !== undefined) break;
   }
   const hasGit = await fs
@@ -62,32 +65,7 @@ export async function collectContext(model: DockerfileModel, contextDir: string,
     .stat(path.join(contextDir, 'go.sum'))
     .then((s) => s.isFile())
     .catch(() => false);
-  return { files, hasGit, hasGoSum, ...(dockerignore !== undefined ? { dockerignore } : {}) };
-}
-
-/**
- * Where a script a RUN invokes may live in the context: where the COPYs before it took it from (given
- * by `copied`), as written, and by its base name.
- */
-export function scriptCandidates(argv: readonly string[], copied: (script: string) => readonly string[] = () => []): string[] {
-  const shells = new Set(['sh', 'bash', 'ash', 'dash', 'zsh']);
-  const first = argv[0] ?? '';
-  const script = shells.has(path.posix.basename(first)) ? argv.slice(1).find((a) => !a.startsWith('-')) : first;
-  if (!script || script.includes('$')) return [];
-  const rel = script.replace(/^\.?\/+/, '');
-  return [...new Set([...copied(script), rel, path.posix.basename(rel)])];
-}
-
-/** The Makefile a `make -f FILE` / `--file=FILE` command names, if it names one. */
-export function makefileFlag(argv: readonly string[]): string | undefined {
-  if (!['make', 'gmake'].includes(path.posix.basename(argv[0] ?? ''))) return undefined;
-  const i = argv.findIndex((a) => a === '-f' || a === '--file');
-  return i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith('--file='))?.slice(7);
-}
-
-/** A make/shell glob (`*`, `?`) within one path element, as a RegExp. */
-export function globRegExp(glob: string): RegExp {
-  return new RegExp(`^${glob.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
+  return { files, hasGit, hasGoSum, ...(dockerignore !== undefined ? { dockerignore } : {}), ...(context.list ? { list: context.list } : {}) };
 }
 
 /**
@@ -114,10 +92,19 @@ export function dockerignored(dockerignore: string | undefined, file: string): b
   return ignored;
 }
 
-async function expandGlob(root: string, pattern: string): Promise<string[]> {
-  if (!/[*?[]/.test(pattern)) return [pattern];
-  const dir = path.posix.dirname(pattern);
-  const re = globRegExp(path.posix.basename(pattern));
-  const entries = await fs.readdir(path.join(root, dir)).catch(() => [] as string[]);
-  return entries.filter((e) => re.test(e)).sort().map((e) => path.posix.join(dir, e));
+/** The context's files, context-relative and sorted, breadth first and bounded; .git, node_modules and vendor are skipped. */
+async function listFiles(root: string): Promise<string[]> {
+  const out: string[] = [];
+  const queue = [''];
+  while (queue.length > 0 && out.length < MAX_LISTED_FILES) {
+    const dir = queue.shift()!;
+    const entries = await fs.readdir(path.join(root, dir), { withFileTypes: true }).catch(() => []);
+    for (const entry of entries) {
+      const rel = dir === '' ? entry.name : `${dir}/${entry.name}`;
+      if (entry.isDirectory()) {
+        if (!UNLISTED_DIRS.has(entry.name)) queue.push(rel);
+      } else out.push(rel);
+    }
+  }
+  return out.slice(0, MAX_LISTED_FILES).sort();
 }

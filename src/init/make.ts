@@ -1,7 +1,8 @@
-import { expandMake, goCommandsOfMake, parseMakefile, type Makefile } from '../context/makefile.js';
+import { expandMake, goCommandsOfMake, parseMakefile, type Makefile } from './makefile.js';
 
 // What `make TARGET` passes to `go build`, for init to carry over: the one place init reads Makefiles.
-// The reader itself is src/context/makefile.ts; this file adds what init needs beyond it: conditionals
+// The reader is init's own src/init/makefile.ts (src/make, which `check` uses, does not yet give init the
+// $(shell) markers and assignment lines it needs); this file adds what init needs beyond it: conditionals
 // (`ifeq`/`ifneq`/`ifdef`/`ifndef`, evaluated with the variables known at that line), the make
 // functions build lines use (`$(if)`, `$(strip)`, `$(filter)`, ...), target-specific `export` lines, and
 // `$(shell ...)` values, which become markers (see `shellValue`) because only the build can run them.

@@ -1,5 +1,6 @@
 import type { DockerfileModel, Instruction, Stage } from './dockerfile.js';
 import path from 'node:path/posix';
+import { analyzeRun } from './shell.js';
 
 /** A value as far as the Dockerfile alone determines it; `certain` is false when a build arg or the base image could change it. */
 export interface Resolved {
@@ -15,6 +16,8 @@ export interface BuildEnv {
   workdir: Resolved;
   /** True when the stage descends from an official golang image, whose defaults we know. */
   golangImage: boolean;
+  /** Settings an earlier RUN wrote with `go env -w`: Go reads them when the environment does not set them. */
+  goEnv: ReadonlyMap<string, Resolved>;
 }
 
 export interface GoPaths {
@@ -39,7 +42,7 @@ export function envAt(model: DockerfileModel, instruction: Instruction): BuildEn
 const endOfStage = new WeakMap<Stage, BuildEnv>();
 
 function emptyEnv(): BuildEnv {
-  return { vars: new Map(), user: undefined, workdir: { value: '/', certain: false }, golangImage: false };
+  return { vars: new Map(), user: undefined, workdir: { value: '/', certain: false }, golangImage: false, goEnv: new Map() };
 }
 
 export function isGolangImage(image: string): boolean {
@@ -65,10 +68,10 @@ function computeEnvironments(model: DockerfileModel): Map<Instruction, BuildEnv>
 
   for (const stage of model.stages) {
     const image = stage.resolvedImage ?? stage.image;
-    let env: { vars: Map<string, Resolved>; user: string | undefined; workdir: Resolved; golangImage: boolean };
+    let env: { vars: Map<string, Resolved>; user: string | undefined; workdir: Resolved; golangImage: boolean; goEnv: Map<string, Resolved> };
     if (stage.base) {
       const inherited = endOfStage.get(stage.base) ?? emptyEnv();
-      env = { ...inherited, vars: new Map([...inherited.vars].filter(([, v]) => !argNames.has(v))) };
+      env = { ...inherited, vars: new Map([...inherited.vars].filter(([, v]) => !argNames.has(v))), goEnv: new Map(inherited.goEnv) };
     } else if (isGolangImage(image)) {
       env = {
         vars: new Map([
@@ -78,13 +81,27 @@ function computeEnvironments(model: DockerfileModel): Map<Instruction, BuildEnv>
         user: undefined,
         workdir: { value: '/go', certain: true },
         golangImage: true,
+        goEnv: new Map(),
       };
     } else {
-      env = { vars: new Map(), user: undefined, workdir: { value: '/', certain: false }, golangImage: false };
+      env = { vars: new Map(), user: undefined, workdir: { value: '/', certain: false }, golangImage: false, goEnv: new Map() };
     }
+    const triggers: Instruction[] = [];
     for (const instruction of stage.instructions) {
-      table.set(instruction, { ...env, vars: new Map(env.vars) });
+      table.set(instruction, { ...env, vars: new Map(env.vars), goEnv: new Map(env.goEnv) });
       switch (instruction.keyword) {
+        case 'ONBUILD':
+          if (instruction.trigger) triggers.push(instruction.trigger);
+          break;
+        case 'RUN':
+          for (const go of analyzeRun(model, instruction).go) {
+            if (go.subcommand !== 'env' || !go.args.some((a) => a.value === '-w')) continue;
+            for (const a of go.args) {
+              const eq = a.value.indexOf('=');
+              if (eq > 0 && !a.value.startsWith('-')) env.goEnv.set(a.value.slice(0, eq), expand(a.value.slice(eq + 1), env.vars));
+            }
+          }
+          break;
         case 'ENV':
           for (const p of instruction.properties) {
             const value = expand(p.value ?? '', env.vars);
@@ -116,6 +133,8 @@ function computeEnvironments(model: DockerfileModel): Map<Instruction, BuildEnv>
       }
     }
     endOfStage.set(stage, { ...env, vars: new Map(env.vars) });
+    // A trigger runs right after the FROM of a build on this image, in the environment this stage ends with.
+    for (const trigger of triggers) table.set(trigger, { ...env, vars: new Map(env.vars), goEnv: new Map(env.goEnv) });
   }
   return table;
 }
@@ -177,7 +196,7 @@ export function goPathsAt(env: BuildEnv, overrides: Record<string, string> = {})
   const lookup = (name: string): Resolved | undefined => {
     const own = overrides[name];
     if (own !== undefined) return expand(own, env.vars);
-    return env.vars.get(name);
+    return env.vars.get(name) ?? env.goEnv.get(name);
   };
   const home: Resolved =
     lookup('HOME') ?? (isRoot(env.user) ? { value: '/root', certain: env.golangImage } : { value: undefined, certain: false });

@@ -14,7 +14,15 @@ export interface SimpleCommand {
   /** `NAME=value` prefixes and values exported earlier in the same RUN. */
   env: Record<string, string>;
   argv: ShellWord[];
+  /** Where earlier `cd` commands of the same shell moved to, relative to where it started; null when not known. */
+  cwd?: string | null;
 }
+
+/**
+ * Marks text nobody can read without running something (make's `$(shell …)` output): a command whose
+ * name holds it may be anything.
+ */
+export const UNREADABLE = '\uFFFF';
 
 export interface GoInvocation {
   command: SimpleCommand;
@@ -31,7 +39,8 @@ export interface RunAnalysis {
 }
 
 const OPAQUE_TOOLS = new Set(['make', 'gmake', 'mage', 'task', 'just', 'goreleaser', 'bazel', 'bazelisk', 'earthly', 'ko', 'gox', 'xgo', 'packr', 'buffalo', 'wails', 'tinygo', 'gomobile', 'gogio', 'garble']);
-const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'busybox']);
+/** Shells that run a script file, or a `-c` string. */
+export const SHELLS: ReadonlySet<string> = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'mksh', 'busybox']);
 const PREFIX_WORDS = new Set(['if', 'then', 'else', 'elif', 'do', '!', '{', '}', 'while', 'until', 'time', 'exec', 'command', 'nohup', 'fi', 'done', 'esac', 'nice', 'builtin']);
 const SKIP_COMMANDS = new Set(['for', 'case', 'function', 'select']);
 const GO_SUBCOMMANDS_WITH_VERB = new Set(['mod', 'work', 'tool']);
@@ -202,45 +211,199 @@ function copyBalanced(text: string, start: number, emit: (c: string, index: numb
 
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
 
-/** Splits tokens into simple commands and finds Go invocations and opaque build steps. */
-export function analyzeScript(tokens: Token[], inherited: Record<string, string> = {}, out: RunAnalysis = { go: [], opaque: [] }): RunAnalysis {
-  const exported: Record<string, string> = { ...inherited };
-  let words: ShellWord[] = [];
-  const flush = (): void => {
-    if (words.length > 0) analyzeCommand(words, exported, out);
-    words = [];
-  };
-  let depth = 0;
-  for (const token of tokens) {
-    if (token.kind === 'word') {
-      words.push(token.word);
-      continue;
-    }
-    if (token.word.value === '(') depth++;
-    if (token.word.value === ')' && depth === 0) {
-      // `pattern)` of a case clause: the words are a pattern, not a command.
-      words = [];
-      continue;
-    }
-    if (token.word.value === ')') depth--;
-    flush();
-  }
-  flush();
+/**
+ * Splits tokens into simple commands and finds Go invocations and opaque build steps. Functions run
+ * where they are called, not where they are defined; a `case` on a known word (a script's `$1`, given
+ * `positional`) runs only the clause that matches.
+ */
+export function analyzeScript(tokens: Token[], inherited: Record<string, string> = {}, out: RunAnalysis = { go: [], opaque: [] }, positional?: readonly string[]): RunAnalysis {
+  const { body, functions } = extractFunctions(tokens);
+  const shell: ShellState = { exported: { ...inherited }, cwd: undefined, variables: {}, functions, calls: 0, ...(positional ? { positional } : {}) };
+  runTokens(body, shell, out);
   return out;
 }
 
-function analyzeCommand(all: ShellWord[], exported: Record<string, string>, out: RunAnalysis): void {
+interface CaseFrame {
+  /** The word the clauses match against; null when it is not known (every clause may run). */
+  subject: string | null;
+  expectPattern: boolean;
+  patterns: string[];
+  active: boolean;
+  taken: boolean;
+}
+
+function runTokens(tokens: readonly Token[], shell: ShellState, out: RunAnalysis): void {
+  let words: ShellWord[] = [];
+  const cases: CaseFrame[] = [];
+  const flush = (): void => {
+    if (words.length > 0 && cases.every((c) => c.active)) analyzeCommand(words, shell, out);
+    words = [];
+  };
+  const openCase = (all: ShellWord[]): CaseFrame => {
+    const subject = all[1] ? resolvePositional(all[1].value, shell.positional) : null;
+    const frame: CaseFrame = { subject, expectPattern: true, patterns: all.slice(3).map((w) => w.value), active: false, taken: false };
+    cases.push(frame);
+    return frame;
+  };
+  const closePatterns = (frame: CaseFrame): void => {
+    const matches = frame.subject === null || frame.patterns.some((p) => shellPattern(p.replace(/^\(/, '')).test(frame.subject!));
+    frame.active = frame.subject === null ? true : !frame.taken && matches;
+    frame.taken ||= frame.active;
+    frame.expectPattern = false;
+    frame.patterns = [];
+  };
+  let depth = 0;
+  for (const token of tokens) {
+    const top = cases[cases.length - 1];
+    const value = token.word.value;
+    if (token.kind === 'word') {
+      if (top?.expectPattern) {
+        if (value === 'esac') cases.pop();
+        else top.patterns.push(value);
+        continue;
+      }
+      if (value === 'esac' && top && words.length === 0) {
+        cases.pop();
+        continue;
+      }
+      words.push(token.word);
+      continue;
+    }
+    if (top?.expectPattern) {
+      if (value === ')') closePatterns(top);
+      continue;
+    }
+    if (value === ';;' || value === ';&') {
+      flush();
+      if (top) top.expectPattern = true;
+      continue;
+    }
+    if (value === ')' && depth === 0 && words[0]?.value === 'case') {
+      const frame = openCase(words);
+      words = [];
+      closePatterns(frame);
+      continue;
+    }
+    if ((value === '\n' || value === ';') && words[0]?.value === 'case' && words[2]?.value === 'in') {
+      openCase(words);
+      words = [];
+      continue;
+    }
+    if (value === '(') depth++;
+    if (value === ')' && depth === 0) {
+      // `pattern)` of a case clause whose frame we did not see: the words are a pattern, not a command.
+      words = [];
+      continue;
+    }
+    if (value === ')') depth--;
+    flush();
+  }
+  flush();
+}
+
+/** `$1`, `${1}`, `"$1"` as the script's first argument when known; any other word as it is, or null when it varies. */
+function resolvePositional(word: string, positional: readonly string[] | undefined): string | null {
+  const m = /^\$\{?([1-9])\}?$/.exec(word);
+  if (m) return positional ? (positional[Number(m[1]) - 1] ?? '') : null;
+  return word.includes('$') || word.includes('`') || word.includes(UNREADABLE) ? null : word;
+}
+
+/** A shell pattern (`*`, `?`, `[...]`) as a RegExp over a whole word. */
+function shellPattern(pattern: string): RegExp {
+  const body = pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${body}$`);
+}
+
+/** Function definitions (`name() { … }`, `function name { … }`) taken out of the token stream, by name. */
+function extractFunctions(tokens: readonly Token[]): { body: Token[]; functions: Map<string, Token[]> } {
+  const body: Token[] = [];
+  const functions = new Map<string, Token[]>();
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    let name: string | undefined;
+    let open = -1;
+    if (t.kind === 'word' && t.word.value === 'function' && tokens[i + 1]?.kind === 'word') {
+      name = tokens[i + 1]!.word.value;
+      open = i + 2;
+      if (tokens[open]?.word.value === '(' && tokens[open + 1]?.word.value === ')') open += 2;
+    } else if (t.kind === 'word' && /^[A-Za-z_][\w:.-]*$/.test(t.word.value) && tokens[i + 1]?.word.value === '(' && tokens[i + 2]?.word.value === ')' && (body.length === 0 || body[body.length - 1]!.kind === 'op')) {
+      name = t.word.value;
+      open = i + 3;
+    }
+    if (name !== undefined) {
+      while (tokens[open]?.kind === 'op' && tokens[open]!.word.value === '\n') open++;
+      if (tokens[open]?.kind === 'word' && tokens[open]!.word.value === '{') {
+        let depth = 0;
+        let end = open;
+        for (; end < tokens.length; end++) {
+          const w = tokens[end]!;
+          if (w.kind !== 'word') continue;
+          if (w.word.value === '{') depth++;
+          else if (w.word.value === '}' && --depth === 0) break;
+        }
+        functions.set(name, tokens.slice(open + 1, end));
+        i = end;
+        continue;
+      }
+    }
+    body.push(t);
+  }
+  return { body, functions };
+}
+
+interface ShellState {
+  exported: Record<string, string>;
+  cwd: string | null | undefined;
+  /** Plain `NAME=value` assignments, for the `cd "$DIR"` that follows them. */
+  variables?: Record<string, string>;
+  functions?: Map<string, Token[]>;
+  /** How many function calls were followed: a bound against recursion. */
+  calls?: number;
+  /** The script's arguments, when the caller's command line shows them. */
+  positional?: readonly string[];
+}
+
+function analyzeCommand(all: ShellWord[], shell: ShellState, out: RunAnalysis): void {
+  const exported = shell.exported;
   let words = all;
   while (words.length > 0 && PREFIX_WORDS.has(words[0]!.value)) words = words.slice(1);
   if (words.length === 0 || SKIP_COMMANDS.has(words[0]!.value)) return;
   const env: Record<string, string> = { ...exported };
+  const where = shell.cwd === undefined ? {} : { cwd: shell.cwd };
   while (words.length > 0 && ASSIGNMENT.test(words[0]!.value)) {
     const [name, ...rest] = words[0]!.value.split('=');
     env[name!] = rest.join('=');
     words = words.slice(1);
   }
-  if (words.length === 0) return;
+  if (words.length === 0) {
+    if (shell.variables) for (const [key, value] of Object.entries(env)) if (exported[key] !== value) shell.variables[key] = substituteVariables(value, { ...shell.variables, ...exported });
+    return;
+  }
+  // `"$@"` runs the script's arguments as a command (often the name of one of its functions).
+  if (shell.positional && /^\$(@|\*|\{@\}|\{\*\})$/.test(words[0]!.value)) {
+    const at = words[0]!;
+    words = [...shell.positional.map((value) => ({ value, span: at.span, charOffsets: null })), ...words.slice(1)];
+    if (words.length === 0) return;
+  }
   const name = basename(words[0]!.value);
+  const fn = shell.functions?.get(words[0]!.value);
+  if (fn && (shell.calls ?? 0) < 100) {
+    shell.calls = (shell.calls ?? 0) + 1;
+    runTokens(fn, shell, out);
+    return;
+  }
+  if (name === 'cd') {
+    const dir = words.slice(1).find((w) => !w.value.startsWith('-'))?.value;
+    shell.cwd = changeDirectory(shell.cwd, dir === undefined ? undefined : substituteVariables(dir, { ...shell.variables, ...exported }));
+    return;
+  }
+  if (name === 'xargs') {
+    // `… | xargs -I % go install %`: the command xargs runs, its options skipped.
+    let rest = words.slice(1);
+    while (rest.length > 0 && rest[0]!.value.startsWith('-')) rest = rest.slice(/^-[a-zA-Z]*[IdaEsLnP]$/.test(rest[0]!.value) || /^--(replace|delimiter|arg-file|max-args|max-procs)$/.test(rest[0]!.value) ? 2 : 1);
+    if (rest.length > 0) analyzeCommand(rest, shell, out);
+    return;
+  }
   if (name === 'export') {
     for (const w of words.slice(1)) {
       if (!ASSIGNMENT.test(w.value)) continue;
@@ -259,7 +422,7 @@ function analyzeCommand(all: ShellWord[], exported: Record<string, string>, out:
       }
       rest = rest.slice(1);
     }
-    if (rest.length > 0) analyzeCommand(rest, env, out);
+    if (rest.length > 0) analyzeCommand(rest, { ...shell, exported: env }, out);
     return;
   }
   if (SHELLS.has(name)) {
@@ -267,17 +430,50 @@ function analyzeCommand(all: ShellWord[], exported: Record<string, string>, out:
     const cIndex = rest.findIndex((w) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(w.value));
     if (cIndex >= 0) {
       const script = rest.slice(cIndex + 1).find((w) => !w.value.startsWith('-'));
-      if (script) analyzeScript(lexShell(script.value, script.charOffsets ? [...script.charOffsets, script.span.end] : null, script.span.start), env, out);
+      if (script) {
+        const inner = analyzeScript(lexShell(script.value, script.charOffsets ? [...script.charOffsets, script.span.end] : null, script.span.start), env);
+        const moved = (c: SimpleCommand): SimpleCommand => (shell.cwd === undefined ? c : { ...c, cwd: c.cwd === undefined ? shell.cwd : joinDirectory(shell.cwd, c.cwd) });
+        out.go.push(...inner.go.map((g) => ({ ...g, command: moved(g.command) })));
+        out.opaque.push(...inner.opaque.map(moved));
+      }
       return;
     }
-    if (rest.some((w) => !w.value.startsWith('-'))) out.opaque.push({ env, argv: words });
+    if (rest.some((w) => !w.value.startsWith('-'))) out.opaque.push({ env, argv: words, ...where });
     return;
   }
-  if (name === 'go') {
-    out.go.push(goInvocation({ env, argv: words }));
+  if (name === 'go' || name === 'xx-go') {
+    // `xx-go --wrap` only installs the wrapper: the go commands after it are the builds.
+    if (name === 'xx-go' && words[1]?.value === '--wrap') return;
+    out.go.push(goInvocation({ env, argv: words, ...where }));
     return;
   }
-  if (isOpaque(words[0]!.value)) out.opaque.push({ env, argv: words });
+  if (name === 'source' || (name === '.' && words.length > 1) || words[0]!.value.includes(UNREADABLE) || isOpaque(words[0]!.value)) out.opaque.push({ env, argv: words, ...where });
+}
+
+/** `$NAME` and `${NAME}` replaced where the value is known, and `$(cd DIR && pwd)` by DIR. */
+function substituteVariables(word: string, values: Record<string, string>): string {
+  return word
+    .replace(/\$\{([A-Za-z_]\w*)\}|\$([A-Za-z_]\w*)/g, (m, a?: string, b?: string) => values[(a ?? b)!] ?? m)
+    .replace(/\$\(\s*cd\s+"?([^"$()`;&|]*?)"?\s*(?:&&|;)\s*pwd(?:\s+-P)?\s*\)/g, '$1');
+}
+
+/** The directory after `cd DIR`, relative to where the shell started; null when DIR is not known. */
+function changeDirectory(from: string | null | undefined, dir: string | undefined): string | null {
+  if (from === null || dir === undefined || dir === '-' || dir.includes('$') || dir.includes('`') || dir.includes(UNREADABLE)) return null;
+  return joinDirectory(from ?? '', dir);
+}
+
+function joinDirectory(from: string | null, dir: string | null): string | null {
+  if (from === null || dir === null) return null;
+  if (dir.startsWith('/')) return dir;
+  const joined = from === '' ? dir : `${from}/${dir}`;
+  const parts: string[] = [];
+  for (const part of joined.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..' && parts.length > 0 && parts[parts.length - 1] !== '..') parts.pop();
+    else parts.push(part);
+  }
+  return `${joined.startsWith('/') ? '/' : ''}${parts.join('/')}`;
 }
 
 function goInvocation(command: SimpleCommand): GoInvocation {
@@ -307,6 +503,17 @@ function basename(word: string): string {
 
 /** The shell commands a RUN executes: shell form (continuations joined), exec form, or a heredoc script. */
 export function analyzeRun(model: DockerfileModel, run: Instruction): RunAnalysis {
+  // The environment model, the context collector and the rules all ask: read each RUN once.
+  let byRun = analyses.get(model);
+  if (!byRun) analyses.set(model, (byRun = new WeakMap()));
+  let analysis = byRun.get(run);
+  if (!analysis) byRun.set(run, (analysis = readRun(model, run)));
+  return analysis;
+}
+
+const analyses = new WeakMap<DockerfileModel, WeakMap<Instruction, RunAnalysis>>();
+
+function readRun(model: DockerfileModel, run: Instruction): RunAnalysis {
   const out: RunAnalysis = { go: [], opaque: [] };
   if (!run.argsSpan) return out;
   const argv = execArgv(model, run);

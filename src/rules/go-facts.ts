@@ -76,7 +76,7 @@ export function goCacheMountValue(dir: string, env: BuildEnv): string | undefine
 export function goCacheDirs(context: RuleContext, run: Instruction): { gocache: string[]; gomodcache: string[] } {
   const gocache = new Set<string>();
   const gomodcache = new Set<string>();
-  const overrides = context.run(run).go.map((g) => g.command.env);
+  const overrides = goCommands(context, run).map((g) => g.go.command.env);
   for (const o of overrides.length > 0 ? overrides : [{}]) {
     const paths = context.goPaths(run, o);
     if (paths.gocache.value) gocache.add(paths.gocache.value);
@@ -85,10 +85,31 @@ export function goCacheDirs(context: RuleContext, run: Instruction): { gocache: 
   return { gocache: [...gocache], gomodcache: [...gomodcache] };
 }
 
+export interface GoCommand {
+  go: GoInvocation;
+  /** Where a finding points: the Go command's words, or the RUN's command that runs it out of sight. */
+  span: Span;
+  /** `go build`, or the chain to it: `make app → go build … ./cmd/app`. */
+  label: string;
+  /** Run through make, a script or a wrapper, as the build context shows. */
+  hidden: boolean;
+}
+
+/** The Go commands a RUN runs: its own, then those its make, scripts and wrappers run. */
+export function goCommands(context: RuleContext, run: Instruction): GoCommand[] {
+  const direct = context.run(run).go.map((go) => ({ go, span: commandSpan(go), label: `go ${go.subcommand}`, hidden: false }));
+  const hidden = context.follow(run).go.map((h) => ({ go: h.go, span: wordsSpan(h.via.argv), label: h.chain.join(' → '), hidden: true }));
+  return [...direct, ...hidden];
+}
+
+/** The span from a command's first word to its last. */
+export function wordsSpan(argv: readonly { span: Span }[]): Span {
+  return { start: argv[0]!.span.start, end: argv[argv.length - 1]!.span.end };
+}
+
 /** Where a finding about a Go command points: the command's words, e.g. `go build -o app .`. */
 export function commandSpan(go: GoInvocation): Span {
-  const argv = go.command.argv;
-  return { start: argv[0]!.span.start, end: argv[argv.length - 1]!.span.end };
+  return wordsSpan(go.command.argv);
 }
 
 /** A stage that builds Go: FROM a golang image (or a stage of one), or with a Go command in a RUN. */
@@ -96,7 +117,7 @@ export function isGoBuilderStage(context: RuleContext, run: Instruction): boolea
   const stage = run.stage;
   if (!stage) return false;
   if (context.env(run).golangImage) return true;
-  return stage.instructions.some((i) => i.keyword === 'RUN' && context.run(i).go.length > 0);
+  return stage.instructions.some((i) => i.keyword === 'RUN' && goCommands(context, i).length > 0);
 }
 
 /** Whether `-buildvcs=false` (or GOFLAGS with it) applies to an invocation. */

@@ -3,6 +3,7 @@ import type { DockerfileModel, Instruction } from '../model/dockerfile.js';
 import type { BuildEnv, GoPaths } from '../model/env.js';
 import type { RunAnalysis } from '../model/shell.js';
 import type { Span } from '../model/text.js';
+import type { Followed } from '../context/follow.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 export type FixKind = 'safe' | 'suggestion';
@@ -30,6 +31,8 @@ export interface BuildContext {
   hasGoSum?: boolean;
   /** The .dockerignore that applies, if any. */
   dockerignore?: string;
+  /** Every file of the context (context-relative, without .git, node_modules and vendor), when the reader needed the list. */
+  list?: readonly string[];
 }
 
 /** How a rule's README header and the rules table describe it, beyond what `fixable` says. */
@@ -93,6 +96,8 @@ export interface RuleContext<M extends string = string> {
   goPaths(instruction: Instruction, overrides?: Record<string, string>): GoPaths;
   /** The commands a RUN executes (memoised). */
   run(instruction: Instruction): RunAnalysis;
+  /** What the RUN's make, scripts and wrappers run, as far as the build context shows (memoised; empty without a context). */
+  follow(instruction: Instruction): Followed;
   report(descriptor: ReportDescriptor<M>): void;
 }
 

@@ -25,9 +25,37 @@ testRule(goBuildCache, {
     { name: 'a script is never guessed as Go', code: 'FROM golang:1.25\nRUN ./hack/build.sh && sh scripts/release.sh\n' },
     { name: 'go commands that compile nothing', code: 'FROM golang:1.25\nRUN go version && go env && go mod download\n' },
     { name: 'the word go as an argument', code: 'FROM golang:1.25\nRUN echo go build && apt-get install -y go\n' },
-    { name: 'ONBUILD is for downstream builds', code: 'FROM golang:1.25\nONBUILD RUN go build .\n' },
+    { name: 'an ONBUILD RUN with its mount', code: `FROM golang:1.25\nONBUILD RUN ${MOUNT} go build .\n` },
+    { name: 'xx-go --wrap compiles nothing', code: 'FROM golang:1.25\nRUN xx-go --wrap\n' },
+    { name: 'xx-go mod download is not a compile', code: 'FROM golang:1.25\nRUN xx-go mod download\n' },
   ],
   invalid: builderStages([
+    {
+      // The trigger runs in every build FROM this image, right after its FROM: the mount goes on the ONBUILD RUN.
+      name: 'ONBUILD RUN go build',
+      code: 'FROM golang:1.25\nONBUILD RUN go build -o /app .\n',
+      errors: [{ messageId: 'missing', line: 2, column: 13, message: '`go build` compiles' }],
+      output: `FROM golang:1.25\nONBUILD RUN ${MOUNT} go build -o /app .\n`,
+    },
+    {
+      // tonistiigi/xx, as in the corpus' cross-compiling Dockerfiles (e.g. aceberg/AnyAppStart).
+      name: 'xx-go build, after xx-go --wrap too',
+      code: 'FROM golang:1.25\nRUN xx-go --wrap && xx-go build -o /app . && xx-verify /app\n',
+      errors: [{ messageId: 'missing', line: 2, column: 21 }],
+      output: `FROM golang:1.25\nRUN ${MOUNT} xx-go --wrap && xx-go build -o /app . && xx-verify /app\n`,
+    },
+    {
+      name: 'go env -w GOCACHE moves the cache for the RUNs after it',
+      code: 'FROM golang:1.25\nRUN go env -w GOCACHE=/cache/go-build GOFLAGS=-mod=mod\nRUN go build -o /app .\n',
+      errors: [{ messageId: 'missing', line: 3, column: 5, message: '(/cache/go-build)' }],
+      output: 'FROM golang:1.25\nRUN go env -w GOCACHE=/cache/go-build GOFLAGS=-mod=mod\nRUN --mount=type=cache,target=/cache/go-build go build -o /app .\n',
+    },
+    {
+      name: 'an ENV GOCACHE wins over go env -w, as Go reads the environment first',
+      code: 'FROM golang:1.25\nRUN go env -w GOCACHE=/cache/go-build\nENV GOCACHE=/env/cache\nRUN go build -o /app .\n',
+      errors: [{ messageId: 'missing', line: 4, column: 5, message: '(/env/cache)' }],
+      output: 'FROM golang:1.25\nRUN go env -w GOCACHE=/cache/go-build\nENV GOCACHE=/env/cache\nRUN --mount=type=cache,target=/env/cache go build -o /app .\n',
+    },
     {
       name: 'seed Dockerfile',
       code: 'FROM golang:1.25-trixie as builder\nWORKDIR /app\nCOPY . .\nRUN go build -o app\n',

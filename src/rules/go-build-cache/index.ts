@@ -1,6 +1,6 @@
 import { addRunMount } from '../../fix/helpers.js';
 import { compiles } from '../../model/shell.js';
-import { cacheMounts, commandSpan, coveringMount, inFinalStage, goCacheMountValue, looksLikeBuildCache } from '../go-facts.js';
+import { cacheMounts, coveringMount, goCacheMountValue, goCommands, inFinalStage, looksLikeBuildCache } from '../go-facts.js';
 import { defineRule } from '../define.js';
 
 export const goBuildCache = defineRule({
@@ -11,27 +11,29 @@ export const goBuildCache = defineRule({
     severity: 'warning',
     fixable: 'safe-or-suggestion',
     fixTitles: { missing: 'Mount a cache on GOCACHE', missingUncertain: 'Mount a cache on the likely GOCACHE' },
-    docs: { summary: 'a RUN compiles Go without a cache mount on its effective GOCACHE', fix: 'safe when GOCACHE is certain, a suggestion otherwise' },
+    docs: { summary: 'a RUN compiles Go (itself, or through make, a script, `xx-go`, goreleaser) without a cache mount on its effective GOCACHE', fix: 'safe when GOCACHE is certain, a suggestion otherwise' },
     messages: {
-      missing: '`go {{command}}` compiles without a cache mount on GOCACHE ({{gocache}}): every build recompiles every package. Add --mount=type=cache,target={{gocache}}.',
-      missingUncertain: '`go {{command}}` compiles without a cache mount on GOCACHE (probably {{gocache}}; the base image or a build arg could move it). Add --mount=type=cache,target={{gocache}}.',
-      unknown: '`go {{command}}` compiles without a cache mount on GOCACHE, whose location the Dockerfile does not determine: set ENV GOCACHE and mount a cache there.',
-      namedUser: '`go {{command}}` compiles without a cache mount on GOCACHE ({{gocache}}). Not fixed automatically: Go runs as USER {{user}}, whose uid the Dockerfile does not tell; add --mount=type=cache,target={{gocache}},uid=<uid of {{user}}>,gid=<its gid>, or use a numeric USER.',
+      missing: '`{{command}}` compiles without a cache mount on GOCACHE ({{gocache}}): every build recompiles every package. Add --mount=type=cache,target={{gocache}}.',
+      missingUncertain: '`{{command}}` compiles without a cache mount on GOCACHE (probably {{gocache}}; the base image or a build arg could move it). Add --mount=type=cache,target={{gocache}}.',
+      unknown: '`{{command}}` compiles without a cache mount on GOCACHE, whose location the Dockerfile does not determine: set ENV GOCACHE and mount a cache there.',
+      namedUser: '`{{command}}` compiles without a cache mount on GOCACHE ({{gocache}}). Not fixed automatically: Go runs as USER {{user}}, whose uid the Dockerfile does not tell; add --mount=type=cache,target={{gocache}},uid=<uid of {{user}}>,gid=<its gid>, or use a numeric USER.',
     },
   },
   create(context) {
     return {
       RUN(run) {
-        const go = context.run(run).go.find(compiles);
-        if (!go) return;
+        // The RUN's own Go command first; a build through make or a script when it has none.
+        const found = goCommands(context, run).find((g) => compiles(g.go));
+        if (!found) return;
+        const go = found.go;
         // A mount that is meant for GOCACHE but misses it is cache-target-mismatch's finding.
         if (cacheMounts(run).some((m) => m.target && looksLikeBuildCache(m.target))) return;
         const env = context.env(run);
         const paths = context.goPaths(run, go.command.env);
         const gocache = paths.gocache.value;
         if (gocache && coveringMount(context, run, gocache)) return;
-        const command = go.subcommand;
-        const span = commandSpan(go);
+        const command = found.label;
+        const span = found.span;
         if (!gocache) {
           context.report({ span, messageId: 'unknown', data: { command } });
           return;

@@ -2,8 +2,7 @@ import { addRunMount } from '../../fix/helpers.js';
 import { stageDependents, type DockerfileModel, type Instruction, type Stage } from '../../model/dockerfile.js';
 import { isWithin, type Resolved } from '../../model/env.js';
 import type { CacheMount } from '../../model/mounts.js';
-import type { GoInvocation } from '../../model/shell.js';
-import { cacheMounts, commandSpan, coveringMount, fetchesModules, goCacheMountValue, looksLikeModCache, usesModules, vendorMode } from '../go-facts.js';
+import { cacheMounts, coveringMount, fetchesModules, goCacheMountValue, goCommands, looksLikeModCache, usesModules, vendorMode, type GoCommand } from '../go-facts.js';
 import type { Edit } from '../../fix/edits.js';
 import type { FixKind, RuleContext } from '../types.js';
 import { defineRule } from '../define.js';
@@ -19,7 +18,7 @@ interface ModuleRun {
 interface Problem {
   kind: 'missing' | 'shadow';
   run: Instruction;
-  go?: GoInvocation;
+  go?: GoCommand;
   mount?: CacheMount;
   dir: string;
   filledBy?: Instruction;
@@ -33,10 +32,10 @@ export const goModCache = defineRule({
     severity: 'warning',
     fixable: 'safe-or-suggestion',
     fixTitles: { missing: 'Mount a cache on GOMODCACHE on every Go RUN of the stage', shadow: 'Mount the module cache before the first download of the stage' },
-    docs: { summary: 'module downloads without a GOMODCACHE mount; a mount that shadows modules an earlier layer downloaded', fix: 'safe, a suggestion, or none with the reason' },
+    docs: { summary: 'module downloads (also through make and scripts) without a GOMODCACHE mount; a mount that shadows modules an earlier layer downloaded', fix: 'safe, a suggestion, or none with the reason' },
     messages: {
-      missing: '`go {{command}}` downloads modules without a cache mount on GOMODCACHE ({{dir}}): every change to go.mod or go.sum downloads all modules again. Mount --mount=type=cache,target={{dir}} on every Go RUN of this stage.',
-      missingBlocked: '`go {{command}}` downloads modules without a cache mount on GOMODCACHE ({{dir}}). Not fixed automatically: {{reason}}.',
+      missing: '`{{command}}` downloads modules without a cache mount on GOMODCACHE ({{dir}}): every change to go.mod or go.sum downloads all modules again. Mount --mount=type=cache,target={{dir}} on every Go RUN of this stage.',
+      missingBlocked: '`{{command}}` downloads modules without a cache mount on GOMODCACHE ({{dir}}). Not fixed automatically: {{reason}}.',
       shadow: 'This cache mount on GOMODCACHE ({{dir}}) hides the modules line {{line}} downloaded into the image layer: Go downloads them again, or fails offline. Mount the same cache on every Go RUN of the stage.',
       shadowBlocked: 'This cache mount on GOMODCACHE ({{dir}}) hides the modules line {{line}} downloaded into the image layer: Go downloads them again, or fails offline. Not fixed automatically: {{reason}}.',
     },
@@ -52,9 +51,9 @@ export const goModCache = defineRule({
           const problems: Problem[] = [];
           for (const run of stage.instructions) {
             if (run.keyword !== 'RUN') continue;
-            const gos = context.run(run).go.filter((g) => usesModules(g) && !vendorMode(context, run, g));
+            const gos = goCommands(context, run).filter((g) => usesModules(g.go) && !vendorMode(context, run, g.go));
             if (gos.length === 0) continue;
-            const dir = context.goPaths(run, gos[0]!.command.env).gomodcache;
+            const dir = context.goPaths(run, gos[0]!.go.command.env).gomodcache;
             const mount = dir.value ? coveringMount(context, run, dir.value) : undefined;
             const misaimed = !mount && cacheMounts(run).some((m) => m.target !== undefined && looksLikeModCache(m.target));
             moduleRuns.push({ run, dir, mount, misaimed });
@@ -63,7 +62,7 @@ export const goModCache = defineRule({
               if (filledBy) problems.push({ kind: 'shadow', run, mount, dir: dir.value!, filledBy });
               continue;
             }
-            const fetching = gos.find((g) => fetchesModules(context, run, g, filledBy !== undefined));
+            const fetching = gos.find((g) => fetchesModules(context, run, g.go, filledBy !== undefined));
             if (fetching) {
               problems.push({ kind: 'missing', run, go: fetching, dir: dir.value ?? 'location unknown' });
               filledBy ??= run;
@@ -77,9 +76,9 @@ export const goModCache = defineRule({
             const fix = blocked ? undefined : { kind: plan.kind, edits: plan.edits };
             if (problem.kind === 'missing') {
               context.report({
-                span: commandSpan(problem.go!),
+                span: problem.go!.span,
                 messageId: blocked ? 'missingBlocked' : 'missing',
-                data: { command: problem.go!.subcommand, dir: problem.dir, reason: blocked ? plan.reason : '' },
+                data: { command: problem.go!.label, dir: problem.dir, reason: blocked ? plan.reason : '' },
                 fix,
               });
             } else {
@@ -108,7 +107,9 @@ function planStageFix(context: RuleContext, stage: Stage, moduleRuns: ModuleRun[
   const unknown = lacking.find((r) => r.dir.value === undefined);
   if (unknown) return { reason: `GOMODCACHE at line ${unknown.run.line} is not determined by the Dockerfile; set ENV GOMODCACHE` };
   const firstLacking = lacking[0]!;
-  const opaque = stage.instructions.find((i) => i.keyword === 'RUN' && i.span.start > firstLacking.run.span.start && context.run(i).opaque.length > 0);
+  // A later make or script the context shows fully is one of the module RUNs (and gets the mount); any other may need the modules in the layer.
+  const followed = (i: Instruction): boolean => moduleRuns.some((r) => r.run === i) && context.follow(i).unknown.length === 0;
+  const opaque = stage.instructions.find((i) => i.keyword === 'RUN' && i.span.start > firstLacking.run.span.start && context.run(i).opaque.length > 0 && !followed(i));
   if (opaque) return { reason: `line ${opaque.line} runs a script or make that may need the modules in the layer` };
   const dependent = dependentNeedingModules(context, stage, lacking.map((r) => r.dir.value!));
   if (dependent) return { reason: `line ${dependent.line} builds on this stage and may need the modules in its layer` };

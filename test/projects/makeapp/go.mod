@@ -1,0 +1,3 @@
+module example.com/makeapp
+
+go 1.25
