@@ -17,7 +17,10 @@ import { parseArgs } from 'node:util';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { fixText } = await import(path.join(root, 'dist', 'lint.js'));
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { dockerfile: { type: 'string' }, edit: { type: 'string' }, runs: { type: 'string' }, builder: { type: 'string' } } });
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { dockerfile: { type: 'string' }, edit: { type: 'string' }, runs: { type: 'string' }, builder: { type: 'string' } },
+});
 const project = path.resolve(positionals[0] ?? path.join(root, 'examples', 'hello-world'));
 const dockerfileName = values.dockerfile ?? 'Dockerfile';
 const editFile = values.edit ?? 'main.go';
@@ -65,7 +68,9 @@ try {
       rows.importRssMB.push(imported.rssMB ?? 0);
       edit(2);
       rows.restoredEdit.push(timed('docker', build(fresh)).seconds);
-      process.stderr.write(`run ${run}/${runs}: ${JSON.stringify(Object.fromEntries(Object.entries(rows).map(([k, v]) => [k, Number(v.at(-1).toFixed(2))])))}\n`);
+      process.stderr.write(
+        `run ${run}/${runs}: ${JSON.stringify(Object.fromEntries(Object.entries(rows).map(([k, v]) => [k, Number(v.at(-1).toFixed(2))])))}\n`,
+      );
     } finally {
       rmSync(scratch, { recursive: true, force: true });
     }

@@ -1,4 +1,4 @@
-import { LineCounter, isMap, isScalar, parseDocument, type Node, type Pair } from 'yaml';
+import { isMap, isScalar, LineCounter, type Node, type Pair, parseDocument } from 'yaml';
 import { ConfigError, type ConfigProblem } from './errors.js';
 import type { RuleSetting } from './lint.js';
 import { findRule, rules } from './rules/index.js';
@@ -49,7 +49,12 @@ export function configSchema(): object {
     additionalProperties: false,
     properties: {
       $schema: { type: 'string', description: 'The JSON Schema of this file, for editors.' },
-      rules: { type: 'object', description: 'Severity per rule, by name or code: off, error, warning or info.', additionalProperties: false, properties: ruleProperties },
+      rules: {
+        type: 'object',
+        description: 'Severity per rule, by name or code: off, error, warning or info.',
+        additionalProperties: false,
+        properties: ruleProperties,
+      },
       failLevel: { enum: [...FAIL_LEVELS], description: 'Lowest severity that makes `warmbuild check` exit 1. Default: warning.' },
     },
   };
@@ -73,7 +78,8 @@ export function parseConfig(text: string, file: string): Config {
     const key = isScalar(pair.key) ? String(pair.key.value) : '';
     switch (key) {
       case '$schema':
-        if (!isScalar(pair.value) || typeof pair.value.value !== 'string') problems.push({ line: lineOf(pair.value ?? pair.key), message: '"$schema" must be a string' });
+        if (!isScalar(pair.value) || typeof pair.value.value !== 'string')
+          problems.push({ line: lineOf(pair.value ?? pair.key), message: '"$schema" must be a string' });
         break;
       case 'rules': {
         if (!isMap(pair.value)) {
@@ -85,19 +91,28 @@ export function parseConfig(text: string, file: string): Config {
           const rule = findRule(name);
           const value = isScalar(rulePair.value) ? String(rulePair.value.value) : '';
           if (!rule) problems.push({ line: lineOf(rulePair.key), message: `unknown rule "${name}"${hint(name, ruleNames)} (see \`warmbuild rules\`)` });
-          if (!isRuleSetting(value)) problems.push({ line: lineOf(rulePair.value ?? rulePair.key), message: `rule "${name}": expected off, error, warning or info, got "${value}"${hint(value, RULE_SETTINGS)}` });
+          if (!isRuleSetting(value))
+            problems.push({
+              line: lineOf(rulePair.value ?? rulePair.key),
+              message: `rule "${name}": expected off, error, warning or info, got "${value}"${hint(value, RULE_SETTINGS)}`,
+            });
           else if (rule) config.rules[rule.name] = value;
         }
         break;
       }
       case 'failLevel': {
         const value = isScalar(pair.value) ? String(pair.value.value) : '';
-        if (!isFailLevel(value)) problems.push({ line: lineOf(pair.value ?? pair.key), message: `"failLevel": expected error, warning, info or none, got "${value}"${hint(value, FAIL_LEVELS)}` });
+        if (!isFailLevel(value))
+          problems.push({
+            line: lineOf(pair.value ?? pair.key),
+            message: `"failLevel": expected error, warning, info or none, got "${value}"${hint(value, FAIL_LEVELS)}`,
+          });
         else config.failLevel = value;
         break;
       }
       case 'multiPlatform': {
-        if (!isScalar(pair.value) || typeof pair.value.value !== 'boolean') problems.push({ line: lineOf(pair.value ?? pair.key), message: '"multiPlatform": expected true or false' });
+        if (!isScalar(pair.value) || typeof pair.value.value !== 'boolean')
+          problems.push({ line: lineOf(pair.value ?? pair.key), message: '"multiPlatform": expected true or false' });
         else config.multiPlatform = pair.value.value;
         break;
       }

@@ -18,21 +18,31 @@ export interface ConfigProblem {
 export class ConfigError extends WarmbuildError {
   readonly problems: readonly ConfigProblem[];
 
-  constructor(readonly file: string, problems: readonly ConfigProblem[]) {
+  constructor(
+    readonly file: string,
+    problems: readonly ConfigProblem[],
+  ) {
     super(problems.map((p) => `${file}:${p.line}: ${p.message}`).join('\n'));
     this.problems = problems;
   }
 }
 
 export class InputError extends WarmbuildError {
-  constructor(readonly file: string, readonly line: number | undefined, detail: string) {
+  constructor(
+    readonly file: string,
+    readonly line: number | undefined,
+    detail: string,
+  ) {
     super(line === undefined ? `${file}: ${detail}` : `${file}:${line}: ${detail}`);
   }
 }
 
 /** A rule broke the linter's contract (a fix kind `meta.fixable` does not allow, an unfilled placeholder): a bug, never the user's input. */
 export class RuleError extends Error {
-  constructor(readonly rule: string, detail: string) {
+  constructor(
+    readonly rule: string,
+    detail: string,
+  ) {
     super(`rule ${rule}: ${detail}`);
     this.name = 'RuleError';
   }

@@ -1,13 +1,13 @@
-import { applyEdits, selectNonOverlapping, type Edit } from './fix/edits.js';
-import { parseDockerfile, type DockerfileModel, type Instruction } from './model/dockerfile.js';
+import { type Followed, followRun } from './context/follow.js';
+import { RuleError } from './errors.js';
+import { applyEdits, type Edit, selectNonOverlapping } from './fix/edits.js';
+import { type DockerfileModel, type Instruction, parseDockerfile } from './model/dockerfile.js';
 import { envAt, goPathsAt } from './model/env.js';
-import { followRun, type Followed } from './context/follow.js';
 import { analyzeRun, type RunAnalysis } from './model/shell.js';
 import type { Span } from './model/text.js';
 import { rules as allRules } from './rules/index.js';
-import { unusedIgnore } from './rules/unused-ignore/index.js';
 import type { BuildContextFacts, FixKind, Keyword, ReportDescriptor, Rule, RuleContext, Severity } from './rules/types.js';
-import { RuleError } from './errors.js';
+import { unusedIgnore } from './rules/unused-ignore/index.js';
 
 export type RuleSetting = Severity | 'off';
 
@@ -105,7 +105,10 @@ function collectIgnores(model: DockerfileModel): Ignores {
     if (!m) continue;
     const global = !!m[1];
     const instruction = global ? undefined : model.instructions[firstInstructionFrom(model, comment.span.start + 1)];
-    for (const id of m[2]!.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean)) {
+    for (const id of m[2]!
+      .split(',')
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean)) {
       const entry: IgnoreEntry = { id, comment: comment.span, global, ...(instruction ? { instruction } : {}), used: false };
       ignores.entries.push(entry);
       if (global) ignores.global.push(entry);
@@ -244,7 +247,16 @@ export function checkText(text: string, options: CheckOptions = {}, ruleList: re
 export function fixPass(text: string, findings: readonly Finding[], unsafe: boolean): { output: string; applied: Finding[] } {
   const fixable = findings.filter((f) => f.edits.length > 0 && (f.fix === 'safe' || unsafe));
   const applied = selectNonOverlapping(fixable);
-  return { output: applied.length > 0 ? applyEdits(text, applied.flatMap((f) => f.edits)) : text, applied };
+  return {
+    output:
+      applied.length > 0
+        ? applyEdits(
+            text,
+            applied.flatMap((f) => f.edits),
+          )
+        : text,
+    applied,
+  };
 }
 
 /**

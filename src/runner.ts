@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { defaultBuildContext, exists, findUpward, readText, removeStaleTemps, writeAtomic } from './adapters/fs.js';
-import { CONFIG_FILES, parseConfig, type Config, type FailLevel } from './config.js';
+import { CONFIG_FILES, type Config, type FailLevel, parseConfig } from './config.js';
 import { collectContext } from './context/collect.js';
 import { WarmbuildError } from './errors.js';
 import { fixText, lintModel, type RuleSetting } from './lint.js';
-import { parseDockerfile, type DockerfileModel } from './model/dockerfile.js';
+import { type DockerfileModel, parseDockerfile } from './model/dockerfile.js';
 import { findSyntaxProblem } from './model/validate.js';
 import type { FileResult } from './results.js';
 import type { BuildContextFacts, Severity } from './rules/types.js';
@@ -45,7 +45,11 @@ class ConfigCache {
   }
 }
 
-async function factsFor(file: string, model: DockerfileModel, contextOption: string | false | undefined): Promise<{ facts: BuildContextFacts; contextDir?: string }> {
+async function factsFor(
+  file: string,
+  model: DockerfileModel,
+  contextOption: string | false | undefined,
+): Promise<{ facts: BuildContextFacts; contextDir?: string }> {
   if (contextOption === false) return { facts: {} };
   const contextDir = contextOption ?? (await defaultBuildContext(file));
   const context = await collectContext(model, contextDir, file);
@@ -78,7 +82,13 @@ async function load(file: string, configs: ConfigCache, options: RunOptions): Pr
   if (problem) return { error: `${file}:${problem.line}: ${problem.message}`, failLevel };
   const { facts, contextDir } = await factsFor(file, model, options.context);
   if (config.multiPlatform !== undefined) facts.multiPlatform = config.multiPlatform;
-  return { text, model, options: { rules: { ...config.rules, ...options.ruleOverrides }, facts }, failLevel, ...(contextDir !== undefined ? { contextDir } : {}) };
+  return {
+    text,
+    model,
+    options: { rules: { ...config.rules, ...options.ruleOverrides }, facts },
+    failLevel,
+    ...(contextDir !== undefined ? { contextDir } : {}),
+  };
 }
 
 /** Loads each file (config, syntax check, context) and hands the readable ones to `handle`. */

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { isDockerfileName, NOT_DOCKERFILE_EXTENSIONS } from '../src/adapters/fs.js';
-import { main } from '../src/cli/main.js';
 import type { IO } from '../src/cli/io.js';
+import { main } from '../src/cli/main.js';
 
 const EXAMPLE = path.resolve(import.meta.dirname, '..', 'examples', 'hello-world');
 
@@ -43,9 +43,37 @@ describe('warmbuild check', () => {
   it('searches directories for the names BuildKit users give Dockerfiles, never source files, build outputs or files without FROM', async () => {
     const root = path.join(dir, 'tree');
     const body = 'FROM golang:1.25\nRUN go build .\n';
-    const dockerfiles = ['Dockerfile', 'Dockerfile.dev', 'Dockerfile.fips.amd64', 'api.Dockerfile', 'sub/worker.dockerfile', 'dockerfile', 'Containerfile', 'Containerfile.arm64', 'ci/image.Containerfile', '.ci/image/Dockerfile'];
+    const dockerfiles = [
+      'Dockerfile',
+      'Dockerfile.dev',
+      'Dockerfile.fips.amd64',
+      'api.Dockerfile',
+      'sub/worker.dockerfile',
+      'dockerfile',
+      'Containerfile',
+      'Containerfile.arm64',
+      'ci/image.Containerfile',
+      '.ci/image/Dockerfile',
+    ];
     // kaniko and BuildKit hold pkg/dockerfile/dockerfile.go; this project src/model/dockerfile.ts and dist/model/dockerfile.js.
-    const others = ['pkg/dockerfile/dockerfile.go', 'pkg/dockerfile/dockerfile_test.go', 'src/model/dockerfile.ts', 'dist/model/dockerfile.js', 'dist/model/dockerfile.js.map', 'dist/Dockerfile', 'Dockerfile.dockerignore', 'Dockerfile.tmpl', 'docs/Dockerfile.md', 'boilerplate.Dockerfile.txt', 'DOCKERFILE', 'Dockerfile_test', 'vendor/x/Dockerfile', 'node_modules/y/Dockerfile', '.git/Dockerfile', 'notes.txt'];
+    const others = [
+      'pkg/dockerfile/dockerfile.go',
+      'pkg/dockerfile/dockerfile_test.go',
+      'src/model/dockerfile.ts',
+      'dist/model/dockerfile.js',
+      'dist/model/dockerfile.js.map',
+      'dist/Dockerfile',
+      'Dockerfile.dockerignore',
+      'Dockerfile.tmpl',
+      'docs/Dockerfile.md',
+      'boilerplate.Dockerfile.txt',
+      'DOCKERFILE',
+      'Dockerfile_test',
+      'vendor/x/Dockerfile',
+      'node_modules/y/Dockerfile',
+      '.git/Dockerfile',
+      'notes.txt',
+    ];
     for (const f of [...dockerfiles, ...others]) {
       mkdirSync(path.dirname(path.join(root, f)), { recursive: true });
       writeFileSync(path.join(root, f), body);
@@ -110,28 +138,40 @@ describe('warmbuild check', () => {
   });
 
   it.each([
-    ['sarif', (out: string) => {
-      const sarif = JSON.parse(out);
-      expect(sarif.version).toBe('2.1.0');
-      const rules = sarif.runs[0].tool.driver.rules;
-      expect(rules.map((r: { id: string }) => r.id)).toContain('WB101');
-      expect(rules[0].helpUri).toMatch(/go-build-cache\/README\.md$/);
-      const result = sarif.runs[0].results[1];
-      expect(result).toMatchObject({ ruleId: 'WB101', level: 'warning', locations: [{ physicalLocation: { region: { startLine: 6, startColumn: 5 } } }] });
-      expect(result.partialFingerprints['warmbuild/v1']).toMatch(/^[0-9a-f]{32}$/);
-    }],
-    ['github', (out: string) => {
-      expect(out).toMatch(/^::warning file=.*Dockerfile,line=6,col=5,endLine=6,endColumn=20,title=WB101 go-build-cache::`go build` compiles/m);
-    }],
-    ['gitlab', (out: string) => {
-      const issues = JSON.parse(out);
-      expect(issues[1]).toMatchObject({ check_name: 'WB101 go-build-cache', severity: 'minor', location: { lines: { begin: 6 } } });
-      expect(issues[0].fingerprint).not.toBe(issues[1].fingerprint);
-    }],
-    ['checkstyle', (out: string) => {
-      expect(out).toMatch(/^<\?xml version="1.0" encoding="utf-8"\?>\n<checkstyle version="4.3">/);
-      expect(out).toMatch(/<error line="6" column="5" severity="warning" message="`go build` compiles[^"]*" source="warmbuild.WB101.go-build-cache"\/>/);
-    }],
+    [
+      'sarif',
+      (out: string) => {
+        const sarif = JSON.parse(out);
+        expect(sarif.version).toBe('2.1.0');
+        const rules = sarif.runs[0].tool.driver.rules;
+        expect(rules.map((r: { id: string }) => r.id)).toContain('WB101');
+        expect(rules[0].helpUri).toMatch(/go-build-cache\/README\.md$/);
+        const result = sarif.runs[0].results[1];
+        expect(result).toMatchObject({ ruleId: 'WB101', level: 'warning', locations: [{ physicalLocation: { region: { startLine: 6, startColumn: 5 } } }] });
+        expect(result.partialFingerprints['warmbuild/v1']).toMatch(/^[0-9a-f]{32}$/);
+      },
+    ],
+    [
+      'github',
+      (out: string) => {
+        expect(out).toMatch(/^::warning file=.*Dockerfile,line=6,col=5,endLine=6,endColumn=20,title=WB101 go-build-cache::`go build` compiles/m);
+      },
+    ],
+    [
+      'gitlab',
+      (out: string) => {
+        const issues = JSON.parse(out);
+        expect(issues[1]).toMatchObject({ check_name: 'WB101 go-build-cache', severity: 'minor', location: { lines: { begin: 6 } } });
+        expect(issues[0].fingerprint).not.toBe(issues[1].fingerprint);
+      },
+    ],
+    [
+      'checkstyle',
+      (out: string) => {
+        expect(out).toMatch(/^<\?xml version="1.0" encoding="utf-8"\?>\n<checkstyle version="4.3">/);
+        expect(out).toMatch(/<error line="6" column="5" severity="warning" message="`go build` compiles[^"]*" source="warmbuild.WB101.go-build-cache"\/>/);
+      },
+    ],
   ])('--format %s', async (format, verify) => {
     const r = await cli(['check', '--format', format, dockerfile()]);
     expect(r.code).toBe(1);
@@ -142,7 +182,8 @@ describe('warmbuild check', () => {
     const first = JSON.parse((await cli(['check', '--format', 'sarif', dockerfile()])).stdout);
     writeFileSync(dockerfile(), `# a new first line\n\n${readFileSync(dockerfile(), 'utf8')}`);
     const second = JSON.parse((await cli(['check', '--format', 'sarif', dockerfile()])).stdout);
-    const prints = (s: { runs: { results: { partialFingerprints: Record<string, string> }[] }[] }) => s.runs[0]!.results.map((r) => r.partialFingerprints['warmbuild/v1']);
+    const prints = (s: { runs: { results: { partialFingerprints: Record<string, string> }[] }[] }) =>
+      s.runs[0]!.results.map((r) => r.partialFingerprints['warmbuild/v1']);
     expect(prints(second)).toEqual(prints(first));
   });
 
@@ -211,14 +252,19 @@ describe('build context', () => {
     mkdirSync(path.join(app, 'mk'));
     writeFileSync(path.join(app, 'mk', 'vars.mk'), 'GO := go\ngen:\n\t@echo gen\n');
     let report = JSON.parse((await cli(['check', '--format', 'json', dockerfile()])).stdout);
-    expect(report.files[0].findings.map((f: { code: string; severity: string; fix: string }) => `${f.code}:${f.severity}:${f.fix}`)).toEqual(['WB101:warning:safe', 'WB102:warning:safe']);
+    expect(report.files[0].findings.map((f: { code: string; severity: string; fix: string }) => `${f.code}:${f.severity}:${f.fix}`)).toEqual([
+      'WB101:warning:safe',
+      'WB102:warning:safe',
+    ]);
     const elsewhere = path.join(dir, 'elsewhere');
     mkdirSync(elsewhere);
     writeFileSync(path.join(elsewhere, 'Dockerfile'), makeDockerfile);
     report = JSON.parse((await cli(['check', '--format', 'json', '--context', app, path.join(elsewhere, 'Dockerfile')])).stdout);
     expect(report.files[0].findings[0].severity).toBe('warning');
     await cli(['fix', dockerfile()]);
-    expect(readFileSync(dockerfile(), 'utf8')).toContain('RUN --mount=type=cache,target=/root/.cache/go-build --mount=type=cache,target=/go/pkg/mod make build');
+    expect(readFileSync(dockerfile(), 'utf8')).toContain(
+      'RUN --mount=type=cache,target=/root/.cache/go-build --mount=type=cache,target=/go/pkg/mod make build',
+    );
   });
 
   it('defaults to the nearest directory holding go.mod, go.work or .git, says so, and --context still wins', async () => {
@@ -250,7 +296,10 @@ describe('build context', () => {
     mkdirSync(path.join(repo, 'build'));
     writeFileSync(path.join(repo, 'go.mod'), 'module example.com/v\n\ngo 1.25\n');
     writeFileSync(path.join(repo, 'vendor', 'modules.txt'), '# example.com/dep v1.0.0\n');
-    writeFileSync(path.join(repo, 'build', 'Dockerfile'), 'FROM golang:1.25\nWORKDIR /src\nCOPY . .\nRUN --mount=type=cache,target=/root/.cache/go-build go build -o /app .\n');
+    writeFileSync(
+      path.join(repo, 'build', 'Dockerfile'),
+      'FROM golang:1.25\nWORKDIR /src\nCOPY . .\nRUN --mount=type=cache,target=/root/.cache/go-build go build -o /app .\n',
+    );
     const r = await cli(['check', '--format', 'json', 'build/Dockerfile'], repo);
     expect(JSON.parse(r.stdout).files[0].findings).toEqual([]);
     expect(r.code).toBe(0);
@@ -260,7 +309,10 @@ describe('build context', () => {
     const app = path.join(dir, 'app');
     mkdirSync(path.join(app, 'hack'));
     writeFileSync(path.join(app, 'hack', 'build.sh'), '#!/bin/sh\nset -e\ngo build -o /out/app ./cmd/app\n');
-    writeFileSync(dockerfile(), 'FROM golang:1.25 AS build\nCOPY hack/ /usr/local/bin/\nRUN /usr/local/bin/build.sh\nFROM busybox\nCOPY --from=build /out/app /app\n');
+    writeFileSync(
+      dockerfile(),
+      'FROM golang:1.25 AS build\nCOPY hack/ /usr/local/bin/\nRUN /usr/local/bin/build.sh\nFROM busybox\nCOPY --from=build /out/app /app\n',
+    );
     const r = await cli(['check', '--format', 'json', dockerfile()]);
     const findings = JSON.parse(r.stdout).files[0].findings as { code: string; messageId?: string; message: string; fix: string }[];
     expect(findings.map((f) => `${f.code}:${f.fix}`)).toEqual(['WB101:safe', 'WB102:safe']);
@@ -307,7 +359,9 @@ describe('warmbuild fix', () => {
   it('--dry-run prints a unified diff and writes nothing', async () => {
     const original = readFileSync(dockerfile(), 'utf8');
     const r = await cli(['fix', '--dry-run', dockerfile()]);
-    expect(r.stdout).toContain('-RUN go build -o app\n+RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build go build -o app');
+    expect(r.stdout).toContain(
+      '-RUN go build -o app\n+RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build go build -o app',
+    );
     expect(r.stdout).toMatch(/^--- a\//);
     expect(readFileSync(dockerfile(), 'utf8')).toBe(original);
   });
@@ -318,7 +372,9 @@ describe('warmbuild fix', () => {
     await cli(['fix', file]);
     expect(readFileSync(file, 'utf8')).toBe('FROM alpine:3.20\r\nRUN apk add go && go build -o /app .\r\n');
     await cli(['fix', '--unsafe', file]);
-    expect(readFileSync(file, 'utf8')).toBe('FROM alpine:3.20\r\nRUN --mount=type=cache,target=/root/.cache/go-build --mount=type=cache,target=/root/go/pkg/mod apk add go && go build -o /app .\r\n');
+    expect(readFileSync(file, 'utf8')).toBe(
+      'FROM alpine:3.20\r\nRUN --mount=type=cache,target=/root/.cache/go-build --mount=type=cache,target=/root/go/pkg/mod apk add go && go build -o /app .\r\n',
+    );
   });
 
   it('never writes a file it cannot parse', async () => {
@@ -368,7 +424,25 @@ describe('warmbuild rules', () => {
   it('lists the catalogue as JSON', async () => {
     const r = await cli(['rules', '--format', 'json']);
     const catalogue = JSON.parse(r.stdout);
-    expect(catalogue.rules.map((x: { code: string }) => x.code)).toEqual(['WB101', 'WB102', 'WB103', 'WB104', 'WB105', 'WB106', 'WB107', 'WB110', 'WB111', 'WB112', 'WB120', 'WB121', 'WB122', 'WB130', 'WB131', 'WB132', 'WB000']);
+    expect(catalogue.rules.map((x: { code: string }) => x.code)).toEqual([
+      'WB101',
+      'WB102',
+      'WB103',
+      'WB104',
+      'WB105',
+      'WB106',
+      'WB107',
+      'WB110',
+      'WB111',
+      'WB112',
+      'WB120',
+      'WB121',
+      'WB122',
+      'WB130',
+      'WB131',
+      'WB132',
+      'WB000',
+    ]);
     expect(catalogue.rules[0]).toMatchObject({ name: 'go-build-cache', severity: 'warning', fixable: 'safe-or-suggestion' });
   });
 });
@@ -381,17 +455,37 @@ describe('CLI errors: one line, exit 2, no usage dump', () => {
     ['unknown short option', ['check', '-x'], 'check: unknown option -x'],
     ['option without its value', ['check', '--format'], 'check: --format needs a value (FORMAT)'],
     ['a value for a flag', ['fix', '--unsafe=yes'], 'fix: --unsafe takes no value, got "yes"'],
-    ['format outside the choices', ['check', '--format', 'jsn'], 'check: --format must be one of stylish, json, sarif, github, gitlab, checkstyle, got "jsn" (did you mean "json"?)'],
-    ['fail level outside the choices', ['check', '--fail-level', 'warn'], 'check: --fail-level must be one of error, warning, info, none, got "warn" (did you mean "warning"?)'],
-    ['unknown rule', ['check', '--rule', 'go-buld-cache=off'], '--rule go-buld-cache=off: unknown rule "go-buld-cache" (did you mean "go-build-cache"?) (see `warmbuild rules`)'],
-    ['bad rule setting', ['check', '--rule', 'WB101=of'], '--rule WB101=of: the setting must be one of off, error, warning, info, got "of" (did you mean "off"?)'],
+    [
+      'format outside the choices',
+      ['check', '--format', 'jsn'],
+      'check: --format must be one of stylish, json, sarif, github, gitlab, checkstyle, got "jsn" (did you mean "json"?)',
+    ],
+    [
+      'fail level outside the choices',
+      ['check', '--fail-level', 'warn'],
+      'check: --fail-level must be one of error, warning, info, none, got "warn" (did you mean "warning"?)',
+    ],
+    [
+      'unknown rule',
+      ['check', '--rule', 'go-buld-cache=off'],
+      '--rule go-buld-cache=off: unknown rule "go-buld-cache" (did you mean "go-build-cache"?) (see `warmbuild rules`)',
+    ],
+    [
+      'bad rule setting',
+      ['check', '--rule', 'WB101=of'],
+      '--rule WB101=of: the setting must be one of off, error, warning, info, got "of" (did you mean "off"?)',
+    ],
     ['rule without a setting', ['check', '--rule', 'WB101'], '--rule WB101: the setting must be one of off, error, warning, info, got ""'],
     ['--context with --no-context', ['check', '--context', '.', '--no-context'], '--context and --no-context exclude each other'],
     ['--stdin-filename without -', ['check', '--stdin-filename', 'Dockerfile'], '--stdin-filename names standard input: give - as the path'],
     ['standard input twice', ['check', '-', '-'], '- (standard input) can be given once'],
     ['bench --runs not a number', ['bench', '--runs', 'two'], 'bench: --runs must be an integer of at least 1, got "two"'],
     ['bench --runs 0', ['bench', '--runs', '0'], 'bench: --runs must be an integer of at least 1, got "0"'],
-    ['bench unknown scenario', ['bench', '--scenarios', 'cold,edt'], 'bench: --scenarios must be one of cold, noop, edit, deps, got "edt" (did you mean "edit"?)'],
+    [
+      'bench unknown scenario',
+      ['bench', '--scenarios', 'cold,edt'],
+      'bench: --scenarios must be one of cold, noop, edit, deps, got "edt" (did you mean "edit"?)',
+    ],
     ['bench two projects', ['bench', 'a', 'b'], 'bench takes one project directory'],
     ['init two projects', ['init', 'a', 'b'], 'init takes one project directory'],
     ['rules with an argument', ['rules', 'WB101'], 'rules: unexpected argument "WB101"'],
@@ -399,7 +493,11 @@ describe('CLI errors: one line, exit 2, no usage dump', () => {
     ['help for an unknown command', ['help', 'chek'], `unknown command "chek" (did you mean "check"?); run 'warmbuild --help' for the list`],
     ['help with two names', ['help', 'check', 'fix'], 'help takes one command name'],
     ['cache option typo', ['cache', 'export', '--too', 'dir'], 'cache: unknown option --too (did you mean --to?)'],
-    ['cache without a subcommand', ['cache'], 'usage: warmbuild cache export --to DIR|docker-image://REF | import --from DIR|docker-image://REF [--dockerfile F] [--builder NAME] [--platform P[,P]] [--max-size SIZE] [--max-age AGE] [--timeout SECONDS] [--json PATH|-]'],
+    [
+      'cache without a subcommand',
+      ['cache'],
+      'usage: warmbuild cache export --to DIR|docker-image://REF | import --from DIR|docker-image://REF [--dockerfile F] [--builder NAME] [--platform P[,P]] [--max-size SIZE] [--max-age AGE] [--timeout SECONDS] [--json PATH|-]',
+    ],
     ['cache export without --to', ['cache', 'export'], 'cache export needs --to DIR or --to docker-image://REF'],
   ];
   it.each(cases)('%s', async (_name, args, message) => {
@@ -444,7 +542,9 @@ describe('CLI errors: one line, exit 2, no usage dump', () => {
   it('an unexpected failure is one line that asks for a report, with no stack trace', async () => {
     const r = await cli(['check', '-'], dir, { readStdin: () => Promise.reject(new Error('stdin exploded')) });
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('warmbuild: internal error: stdin exploded\nPlease report it with the input that caused it (set WARMBUILD_DEBUG=1 for a stack trace).\n');
+    expect(r.stderr).toBe(
+      'warmbuild: internal error: stdin exploded\nPlease report it with the input that caused it (set WARMBUILD_DEBUG=1 for a stack trace).\n',
+    );
   });
 });
 
@@ -470,11 +570,13 @@ describe('help', () => {
     expect(fix).toMatch(/--dry-run +Print the changes as a unified diff and write nothing; exit 1 when\s+there is something to change/);
     // Wrapped at 100 columns: compare with the white space flattened.
     const bench = (await cli(['bench', '--help'])).stdout.replace(/\s+/g, ' ');
-    expect(bench).toContain('--scenarios LIST Scenarios to run. One of: cold, noop, edit, deps (comma-separated, or repeated). Default: cold,noop,edit,deps. Example: --scenarios noop,edit');
+    expect(bench).toContain(
+      '--scenarios LIST Scenarios to run. One of: cold, noop, edit, deps (comma-separated, or repeated). Default: cold,noop,edit,deps. Example: --scenarios noop,edit',
+    );
     expect(bench).toContain('--runs N Runs per scenario and variant (the report gives the median). Default: 3.');
   });
 
-  it('--version prints package.json\'s version', async () => {
+  it("--version prints package.json's version", async () => {
     const r = await cli(['--version']);
     expect(r.stdout).toBe(`${JSON.parse(readFileSync(path.join(import.meta.dirname, '..', 'package.json'), 'utf8')).version}\n`);
   });
@@ -494,7 +596,7 @@ describe('colour', () => {
 });
 
 describe('standard input', () => {
-  it('check - reads standard input, reported under --stdin-filename, with that path\'s config', async () => {
+  it("check - reads standard input, reported under --stdin-filename, with that path's config", async () => {
     const text = readFileSync(dockerfile(), 'utf8');
     writeFileSync(path.join(dir, 'app', '.warmbuild.yaml'), 'rules:\n  go-mod-cache: off\n');
     let r = await cli(['check', '-', '--format', 'json', '--stdin-filename', 'app/Dockerfile'], dir, { readStdin: async () => text });
@@ -539,7 +641,7 @@ describe('day one', () => {
     expect(r.stdout).toBe('');
   });
 
-  it('every finding carries its rule\'s docs URL, in every format', async () => {
+  it("every finding carries its rule's docs URL, in every format", async () => {
     const url = 'https://github.com/warmbuild/warmbuild/blob/main/src/rules/go-build-cache/README.md';
     for (const format of ['stylish', 'json', 'sarif', 'github', 'gitlab', 'checkstyle']) {
       expect((await cli(['check', '--format', format, dockerfile()])).stdout, format).toContain(url);
@@ -549,9 +651,32 @@ describe('day one', () => {
 
 describe('ecosystem files', () => {
   it('the pre-commit hooks take the file names discovery takes', () => {
-    const hooks = parseYaml(readFileSync(path.join(import.meta.dirname, '..', '.pre-commit-hooks.yaml'), 'utf8')) as { id: string; entry: string; files: string; exclude: string }[];
+    const hooks = parseYaml(readFileSync(path.join(import.meta.dirname, '..', '.pre-commit-hooks.yaml'), 'utf8')) as {
+      id: string;
+      entry: string;
+      files: string;
+      exclude: string;
+    }[];
     expect(hooks.map((h) => `${h.id}: ${h.entry}`)).toEqual(['warmbuild: warmbuild check', 'warmbuild-fix: warmbuild fix']);
-    const names = ['Dockerfile', 'dockerfile', 'Dockerfile.dev', 'Dockerfile.fips.amd64', 'api.Dockerfile', 'worker.dockerfile', 'Containerfile', 'Containerfile.arm64', 'image.Containerfile', 'dockerfile.go', 'dockerfile.ts', 'Dockerfile.md', 'Dockerfile.dockerignore', 'DOCKERFILE', 'Dockerfile_test', 'notes.txt', ...[...NOT_DOCKERFILE_EXTENSIONS].flatMap((e) => [`Dockerfile.${e}`, `Dockerfile.dev.${e}`, `Containerfile.${e}`])];
+    const names = [
+      'Dockerfile',
+      'dockerfile',
+      'Dockerfile.dev',
+      'Dockerfile.fips.amd64',
+      'api.Dockerfile',
+      'worker.dockerfile',
+      'Containerfile',
+      'Containerfile.arm64',
+      'image.Containerfile',
+      'dockerfile.go',
+      'dockerfile.ts',
+      'Dockerfile.md',
+      'Dockerfile.dockerignore',
+      'DOCKERFILE',
+      'Dockerfile_test',
+      'notes.txt',
+      ...[...NOT_DOCKERFILE_EXTENSIONS].flatMap((e) => [`Dockerfile.${e}`, `Dockerfile.dev.${e}`, `Containerfile.${e}`]),
+    ];
     for (const hook of hooks) {
       for (const name of names) {
         const taken = new RegExp(hook.files).test(`deploy/${name}`) && !new RegExp(hook.exclude).test(`deploy/${name}`);
@@ -563,7 +688,8 @@ describe('ecosystem files', () => {
 });
 
 describe('security rules in CI formats', () => {
-  const secret = 'FROM golang:1.25\nARG GITHUB_TOKEN\nRUN --mount=type=cache,target=/go/pkg/mod git config --global url."https://${GITHUB_TOKEN}@github.com/".insteadOf "https://github.com/" && go mod download\n';
+  const secret =
+    'FROM golang:1.25\nARG GITHUB_TOKEN\nRUN --mount=type=cache,target=/go/pkg/mod git config --global url."https://${GITHUB_TOKEN}@github.com/".insteadOf "https://github.com/" && go mod download\n';
 
   it('GitLab gets the Security category for security rules and Performance for cache rules', async () => {
     writeFileSync(dockerfile(), secret);

@@ -12,7 +12,9 @@ import { withLocalImages } from './support/local-images.js';
 const CORPUS = path.resolve(import.meta.dirname, '..', '..', 'shared', 'corpus', 'dockerfiles');
 const files = (() => {
   try {
-    return readdirSync(CORPUS).filter((f) => f.endsWith('.Dockerfile')).sort();
+    return readdirSync(CORPUS)
+      .filter((f) => f.endsWith('.Dockerfile'))
+      .sort();
   } catch {
     return [];
   }
@@ -39,7 +41,8 @@ describe.skipIf(files.length === 0)('corpus', () => {
           return counts;
         };
         const before = errorCounts(checkText(original));
-        for (const [code, count] of Object.entries(errorCounts(once.remaining))) expect(count, `${file}${unsafe ? ' (--unsafe)' : ''}: new ${code} errors`).toBeLessThanOrEqual(before[code] ?? 0);
+        for (const [code, count] of Object.entries(errorCounts(once.remaining)))
+          expect(count, `${file}${unsafe ? ' (--unsafe)' : ''}: new ${code} errors`).toBeLessThanOrEqual(before[code] ?? 0);
         // Fixes only insert, except the removals and replacements the rules are documented to make.
         let current = original;
         for (let pass = 0; pass < 10; pass++) {
@@ -47,8 +50,14 @@ describe.skipIf(files.length === 0)('corpus', () => {
           for (const edit of applied.flatMap((f) => f.edits)) {
             const removed = current.slice(edit.span.start, edit.span.end);
             if (removed === '') continue;
-            const movedArg = /^[ \t]*ARG( TARGET(OS|ARCH|PLATFORM|VARIANT))+\r?\n$/i.test(removed) && applied.some((f) => f.edits.some((e) => e.text.includes(removed.trim())));
-            const allowed = movedArg || /^[ \t]*--?a(=true)?$/.test(removed) || /^,?sharing=locked,?$/i.test(removed) || (edit.text !== '' && /^("?(target|dst|destination)=)?"?\/[^\s,]*"?$/.test(removed));
+            const movedArg =
+              /^[ \t]*ARG( TARGET(OS|ARCH|PLATFORM|VARIANT))+\r?\n$/i.test(removed) &&
+              applied.some((f) => f.edits.some((e) => e.text.includes(removed.trim())));
+            const allowed =
+              movedArg ||
+              /^[ \t]*--?a(=true)?$/.test(removed) ||
+              /^,?sharing=locked,?$/i.test(removed) ||
+              (edit.text !== '' && /^("?(target|dst|destination)=)?"?\/[^\s,]*"?$/.test(removed));
             expect(allowed, `${file}: unexpected removal ${JSON.stringify(removed)}`).toBe(true);
           }
           if (output === current) break;

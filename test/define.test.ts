@@ -2,14 +2,17 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defineRule, RuleError, lintModel, parseDockerfile, check as checkText, fix as fixText } from '../src/index.js';
+import { check as checkText, defineRule, fix as fixText, lintModel, parseDockerfile, RuleError } from '../src/index.js';
 import { ruleDocsUrl } from '../src/rules/define.js';
 import { rules } from '../src/rules/index.js';
 import type { FixKind, Rule } from '../src/rules/types.js';
 import { runInvalidCase, runValidCase, testRule } from './support/rule-tester.js';
 
 /** A rule that reports every USER instruction, with whatever the test asks for. */
-function userRule(fixable: FixKind | 'safe-or-suggestion' | null, report: { kind?: FixKind; data?: Record<string, string>; suggest?: boolean; title?: string }) {
+function userRule(
+  fixable: FixKind | 'safe-or-suggestion' | null,
+  report: { kind?: FixKind; data?: Record<string, string>; suggest?: boolean; title?: string },
+) {
   return defineRule({
     name: 'no-user',
     code: 'X001',
@@ -29,7 +32,9 @@ function userRule(fixable: FixKind | 'safe-or-suggestion' | null, report: { kind
             span: instruction.span,
             messageId: 'user',
             data: report.data ?? { name: instruction.args[0]?.value ?? '' },
-            ...(report.kind ? { fix: { kind: report.kind, edits: [{ span: instruction.span, text: '' }], ...(report.title ? { title: report.title } : {}) } } : {}),
+            ...(report.kind
+              ? { fix: { kind: report.kind, edits: [{ span: instruction.span, text: '' }], ...(report.title ? { title: report.title } : {}) } }
+              : {}),
             ...(report.suggest ? { suggest: [{ messageId: 'drop', edits: [{ span: instruction.span, text: 'USER root' }] }] } : {}),
           });
         },
@@ -90,7 +95,11 @@ describe('lintModel with a custom rule list', () => {
   });
 
   it('refuses a fix of a kind meta.fixable does not allow', () => {
-    for (const [fixable, kind] of [[null, 'safe'], ['safe', 'suggestion'], ['suggestion', 'safe']] as const) {
+    for (const [fixable, kind] of [
+      [null, 'safe'],
+      ['safe', 'suggestion'],
+      ['suggestion', 'safe'],
+    ] as const) {
       expect(() => checkText(CODE, {}, [userRule(fixable, { kind })])).toThrow(RuleError);
     }
     expect(checkText(CODE, {}, [userRule('safe-or-suggestion', { kind: 'suggestion' })])[0]!.fix).toBe('suggestion');
@@ -109,7 +118,11 @@ describe('lintModel with a custom rule list', () => {
 
 describe('rule tester guards', () => {
   const safeRule = userRule('safe', { kind: 'safe' });
-  const good = { code: CODE, errors: [{ messageId: 'user', line: 2, column: 1, endLine: 2, endColumn: 10, fix: 'safe' as const }], output: 'FROM golang:1.25\n\n' };
+  const good = {
+    code: CODE,
+    errors: [{ messageId: 'user', line: 2, column: 1, endLine: 2, endColumn: 10, fix: 'safe' as const }],
+    output: 'FROM golang:1.25\n\n',
+  };
 
   it('passes a case that states what the rule does', () => {
     runInvalidCase(safeRule, good);
@@ -127,7 +140,12 @@ describe('rule tester guards', () => {
       ...safeRule,
       create: (context) => ({
         USER(instruction) {
-          context.report({ span: instruction.span, messageId: 'user', data: { name: 'x' }, fix: { kind: 'safe', edits: [{ span: instruction.keywordSpan, text: 'USR' }] } });
+          context.report({
+            span: instruction.span,
+            messageId: 'user',
+            data: { name: 'x' },
+            fix: { kind: 'safe', edits: [{ span: instruction.keywordSpan, text: 'USR' }] },
+          });
         },
       }),
     });
@@ -139,7 +157,9 @@ describe('rule tester guards', () => {
   });
 
   it('rejects duplicate cases', () => {
-    expect(() => testRule(userRule(null, {}), { valid: [{ code: 'FROM a\n' }, { name: 'again', code: 'FROM a\n' }], invalid: [] })).toThrow(/duplicate valid case "again"/);
+    expect(() => testRule(userRule(null, {}), { valid: [{ code: 'FROM a\n' }, { name: 'again', code: 'FROM a\n' }], invalid: [] })).toThrow(
+      /duplicate valid case "again"/,
+    );
     const invalid = { code: CODE, errors: [{ messageId: 'user', line: 2, column: 1 }] };
     expect(() => testRule(userRule(null, {}), { valid: [], invalid: [invalid, { ...invalid }] })).toThrow(/duplicate invalid case/);
   });
@@ -152,10 +172,15 @@ describe("README's custom-rule example", () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'warmbuild-example-'));
     const file = path.join(dir, 'example.ts');
     const text = 'FROM golang AS build\nFROM build\nFROM golang:1.25\n';
-    writeFileSync(file, `const text = ${JSON.stringify(text)};\n${example.replace("from 'warmbuild'", `from ${JSON.stringify(path.join(import.meta.dirname, '..', 'src', 'index.js'))}`)}`);
+    writeFileSync(
+      file,
+      `const text = ${JSON.stringify(text)};\n${example.replace("from 'warmbuild'", `from ${JSON.stringify(path.join(import.meta.dirname, '..', 'src', 'index.js'))}`)}`,
+    );
     try {
       const { pinnedBase } = (await import(file)) as { pinnedBase: Rule };
-      expect(checkText(text, {}, [pinnedBase]).map((f) => [f.line, f.message, f.fix, f.fixTitle])).toEqual([[1, 'golang is not pinned', 'suggestion', 'Pin the image to a tag']]);
+      expect(checkText(text, {}, [pinnedBase]).map((f) => [f.line, f.message, f.fix, f.fixTitle])).toEqual([
+        [1, 'golang is not pinned', 'suggestion', 'Pin the image to a tag'],
+      ]);
       expect(fixText(text, { unsafe: true }, [pinnedBase]).output).toBe('FROM golang:1 AS build\nFROM build\nFROM golang:1.25\n');
     } finally {
       rmSync(dir, { recursive: true, force: true });

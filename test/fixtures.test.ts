@@ -1,8 +1,8 @@
-import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collectContext } from '../src/context/collect.js';
-import { checkText, fixText, type CheckOptions } from '../src/lint.js';
+import { type CheckOptions, checkText, fixText } from '../src/lint.js';
 import { parseDockerfile } from '../src/model/dockerfile.js';
 
 /**
@@ -27,7 +27,13 @@ function expectations(text: string): Map<number, string[]> {
     const m = /^expect:\s*(.+)$/.exec(comment.text.trim());
     if (!m) continue;
     const next = model.instructions.find((i) => i.span.start > comment.span.start)!;
-    expected.set(next.line, m[1]!.split(',').map((s) => s.trim()).sort());
+    expected.set(
+      next.line,
+      m[1]!
+        .split(',')
+        .map((s) => s.trim())
+        .sort(),
+    );
   }
   return expected;
 }

@@ -3,8 +3,8 @@ import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.js';
 import type { IO } from '../src/cli/io.js';
+import { main } from '../src/cli/main.js';
 import { collectContext } from '../src/context/collect.js';
 import { parseDockerfile } from '../src/model/dockerfile.js';
 import { checkstyle } from '../src/reporters/machine.js';
@@ -19,7 +19,11 @@ const CLI_JS = path.join(ROOT, 'dist', 'cli', 'main.js');
 const CLI = `node ${CLI_JS}`;
 
 function newestSource(dir: string): number {
-  return Math.max(...readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newestSource(path.join(dir, e.name)) : statSync(path.join(dir, e.name)).mtimeMs)));
+  return Math.max(
+    ...readdirSync(dir, { withFileTypes: true }).map((e) =>
+      e.isDirectory() ? newestSource(path.join(dir, e.name)) : statSync(path.join(dir, e.name)).mtimeMs,
+    ),
+  );
 }
 
 beforeAll(() => {
@@ -46,7 +50,12 @@ async function cli(args: string[]): Promise<{ code: number; stdout: string; stde
 /** The CLI as its own process (signals, pipes, another user), run from the sources. */
 function cliProcess(args: string[], options: { uid?: number; shell?: string } = {}): { code: number | null; stdout: string; stderr: string } {
   const command = options.shell ?? `${CLI} ${args.map((a) => `'${a}'`).join(' ')}`;
-  const r = spawnSync('bash', ['-c', command], { encoding: 'utf8', timeout: 60_000, cwd: ROOT, ...(options.uid !== undefined ? { uid: options.uid, gid: options.uid } : {}) });
+  const r = spawnSync('bash', ['-c', command], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    cwd: ROOT,
+    ...(options.uid !== undefined ? { uid: options.uid, gid: options.uid } : {}),
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -116,21 +125,25 @@ describe('special files and limits: only regular files are read', () => {
 });
 
 describe('unreadable subdirectories are reported per path while the rest is checked', () => {
-  it.skipIf(!isRoot)('check over a tree with a directory it cannot list reports that directory and checks the others (as another user)', () => {
-    for (const name of ['a', 'locked', 'c']) mkdirSync(path.join(dir, name));
-    for (const name of ['a', 'c']) writeFileSync(path.join(dir, name, 'Dockerfile'), SLOW);
-    chmodSync(dir, 0o755);
-    chmodSync(path.join(dir, 'locked'), 0o700);
-    const r = cliProcess(['check', dir, '--no-context', '--format', 'json'], { uid: NOBODY });
-    const report = JSON.parse(r.stdout) as { files: { path: string; error?: string; findings: unknown[] }[] };
-    expect(report.files.map((f) => [f.path, f.error ?? `${f.findings.length > 0 ? 'findings' : 'clean'}`])).toEqual([
-      [path.join(dir, 'a', 'Dockerfile'), 'findings'],
-      [path.join(dir, 'c', 'Dockerfile'), 'findings'],
-      [path.join(dir, 'locked'), 'permission denied (directory not searched)'],
-    ]);
-    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
-    expect(r.code).toBe(2);
-  }, 60_000);
+  it.skipIf(!isRoot)(
+    'check over a tree with a directory it cannot list reports that directory and checks the others (as another user)',
+    () => {
+      for (const name of ['a', 'locked', 'c']) mkdirSync(path.join(dir, name));
+      for (const name of ['a', 'c']) writeFileSync(path.join(dir, name, 'Dockerfile'), SLOW);
+      chmodSync(dir, 0o755);
+      chmodSync(path.join(dir, 'locked'), 0o700);
+      const r = cliProcess(['check', dir, '--no-context', '--format', 'json'], { uid: NOBODY });
+      const report = JSON.parse(r.stdout) as { files: { path: string; error?: string; findings: unknown[] }[] };
+      expect(report.files.map((f) => [f.path, f.error ?? `${f.findings.length > 0 ? 'findings' : 'clean'}`])).toEqual([
+        [path.join(dir, 'a', 'Dockerfile'), 'findings'],
+        [path.join(dir, 'c', 'Dockerfile'), 'findings'],
+        [path.join(dir, 'locked'), 'permission denied (directory not searched)'],
+      ]);
+      expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+      expect(r.code).toBe(2);
+    },
+    60_000,
+  );
 });
 
 describe('writes keep ownership and are all-or-nothing per file', () => {
@@ -155,26 +168,35 @@ describe('writes keep ownership and are all-or-nothing per file', () => {
     expect(statSync(file).mode & 0o7777).toBe(0o604);
   });
 
-  it.skipIf(!isRoot)('fix reports a file it cannot write, leaves it whole, fixes the others and says exactly which (as another user)', () => {
-    for (const name of ['a', 'b', 'c']) mkdirSync(path.join(dir, name));
-    for (const name of ['a', 'b', 'c']) writeFileSync(path.join(dir, name, 'Dockerfile'), SLOW);
-    chownSync(dir, NOBODY, NOBODY);
-    for (const name of ['a', 'c']) {
-      chownSync(path.join(dir, name), NOBODY, NOBODY);
-      chownSync(path.join(dir, name, 'Dockerfile'), NOBODY, NOBODY);
-    }
-    // b is root's: nobody can read it but neither write it nor create a temporary file next to it.
-    chmodSync(path.join(dir, 'b'), 0o755);
-    chmodSync(path.join(dir, 'b', 'Dockerfile'), 0o644);
-    const r = cliProcess(['fix', dir, '--no-context'], { uid: NOBODY });
-    expect(r.stderr.split('\n').filter((l) => l.startsWith('fixed ')).map((l) => l.replace(/: \d+ fixes?$/, ''))).toEqual([`fixed ${path.join(dir, 'a', 'Dockerfile')}`, `fixed ${path.join(dir, 'c', 'Dockerfile')}`]);
-    expect(r.stdout).toContain(`${path.join(dir, 'b', 'Dockerfile')}: permission denied (not fixed)`);
-    expect(r.stderr + r.stdout).not.toMatch(/internal error|\n\s+at /);
-    expect(r.code).toBe(2);
-    expect(readFileSync(path.join(dir, 'b', 'Dockerfile'), 'utf8')).toBe(SLOW);
-    expect(readFileSync(path.join(dir, 'c', 'Dockerfile'), 'utf8')).not.toBe(SLOW);
-    for (const name of ['a', 'b', 'c']) expect(temps(path.join(dir, name))).toEqual([]);
-  }, 60_000);
+  it.skipIf(!isRoot)(
+    'fix reports a file it cannot write, leaves it whole, fixes the others and says exactly which (as another user)',
+    () => {
+      for (const name of ['a', 'b', 'c']) mkdirSync(path.join(dir, name));
+      for (const name of ['a', 'b', 'c']) writeFileSync(path.join(dir, name, 'Dockerfile'), SLOW);
+      chownSync(dir, NOBODY, NOBODY);
+      for (const name of ['a', 'c']) {
+        chownSync(path.join(dir, name), NOBODY, NOBODY);
+        chownSync(path.join(dir, name, 'Dockerfile'), NOBODY, NOBODY);
+      }
+      // b is root's: nobody can read it but neither write it nor create a temporary file next to it.
+      chmodSync(path.join(dir, 'b'), 0o755);
+      chmodSync(path.join(dir, 'b', 'Dockerfile'), 0o644);
+      const r = cliProcess(['fix', dir, '--no-context'], { uid: NOBODY });
+      expect(
+        r.stderr
+          .split('\n')
+          .filter((l) => l.startsWith('fixed '))
+          .map((l) => l.replace(/: \d+ fixes?$/, '')),
+      ).toEqual([`fixed ${path.join(dir, 'a', 'Dockerfile')}`, `fixed ${path.join(dir, 'c', 'Dockerfile')}`]);
+      expect(r.stdout).toContain(`${path.join(dir, 'b', 'Dockerfile')}: permission denied (not fixed)`);
+      expect(r.stderr + r.stdout).not.toMatch(/internal error|\n\s+at /);
+      expect(r.code).toBe(2);
+      expect(readFileSync(path.join(dir, 'b', 'Dockerfile'), 'utf8')).toBe(SLOW);
+      expect(readFileSync(path.join(dir, 'c', 'Dockerfile'), 'utf8')).not.toBe(SLOW);
+      for (const name of ['a', 'b', 'c']) expect(temps(path.join(dir, name))).toEqual([]);
+    },
+    60_000,
+  );
 
   it('the next run removes the temporary files a killed run left, and only those', async () => {
     const file = path.join(dir, 'Dockerfile');
@@ -208,16 +230,20 @@ describe('writes keep ownership and are all-or-nothing per file', () => {
 });
 
 describe('errors: I/O errors are one line with the path and the reason', () => {
-  it.skipIf(!isRoot)('an unreadable Dockerfile is reported with the system reason, not as an internal error (as another user)', () => {
-    const file = path.join(dir, 'Dockerfile');
-    writeFileSync(file, SLOW);
-    chmodSync(dir, 0o755);
-    chmodSync(file, 0o600);
-    const r = cliProcess(['check', file, '--no-context'], { uid: NOBODY });
-    expect(r.stdout).toContain(`${file}: permission denied`);
-    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
-    expect(r.code).toBe(2);
-  }, 60_000);
+  it.skipIf(!isRoot)(
+    'an unreadable Dockerfile is reported with the system reason, not as an internal error (as another user)',
+    () => {
+      const file = path.join(dir, 'Dockerfile');
+      writeFileSync(file, SLOW);
+      chmodSync(dir, 0o755);
+      chmodSync(file, 0o600);
+      const r = cliProcess(['check', file, '--no-context'], { uid: NOBODY });
+      expect(r.stdout).toContain(`${file}: permission denied`);
+      expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+      expect(r.code).toBe(2);
+    },
+    60_000,
+  );
 
   it('a FIFO config file is one line with its path and the reason', async () => {
     const file = path.join(dir, 'Dockerfile');
@@ -254,7 +280,10 @@ describe('checkstyle', () => {
     const out = checkstyle(results);
     // XML 1.0 Char production, and every attribute value free of markup.
     expect(out).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/);
-    for (const line of out.split('\n').slice(2, -2)) expect(line).toMatch(/^\s*<(\/file|file( \w+="[^"<&]*(&(amp|lt|gt|quot|apos|#\d+);[^"<&]*)*")+|error( \w+="[^"<&]*(&(amp|lt|gt|quot|apos|#\d+);[^"<&]*)*")+\/)>$/);
+    for (const line of out.split('\n').slice(2, -2))
+      expect(line).toMatch(
+        /^\s*<(\/file|file( \w+="[^"<&]*(&(amp|lt|gt|quot|apos|#\d+);[^"<&]*)*")+|error( \w+="[^"<&]*(&(amp|lt|gt|quot|apos|#\d+);[^"<&]*)*")+\/)>$/,
+      );
     expect(out).toContain('a\\u0002b\\u001b[31m');
   });
 });

@@ -58,7 +58,12 @@ const mount = fc.constantFrom(
 const joiner = fc.constantFrom(' && ', ' ; ', ' || ', ' | ', ' && \\\n    ', ' \\\n  && ');
 
 const run = fc
-  .record({ mounts: fc.array(mount, { maxLength: 2 }), ownLines: fc.boolean(), commands: fc.array(command, { minLength: 1, maxLength: 3 }), joiners: fc.array(joiner, { minLength: 2, maxLength: 2 }) })
+  .record({
+    mounts: fc.array(mount, { maxLength: 2 }),
+    ownLines: fc.boolean(),
+    commands: fc.array(command, { minLength: 1, maxLength: 3 }),
+    joiners: fc.array(joiner, { minLength: 2, maxLength: 2 }),
+  })
   .map(({ mounts, ownLines, commands, joiners }) => {
     const flags = mounts.map((m) => (ownLines ? ` \\\n    ${m}` : ` ${m}`)).join('');
     const script = commands.map((c, i) => (i === 0 ? c : `${joiners[i % 2]}${c}`)).join('');
@@ -94,7 +99,7 @@ const instruction = fc.oneof(
 
 const stage = fc
   .record({ base: fc.constantFrom('golang:1.25', 'alpine:3.20', 'base', 'golang:${GO_VERSION}'), body: fc.array(instruction, { maxLength: 6 }) })
-  .map(({ base, body }, ) => [`FROM ${base} AS s`, ...body].join('\n'));
+  .map(({ base, body }) => [`FROM ${base} AS s`, ...body].join('\n'));
 
 const dockerfile = fc
   .record({
@@ -107,7 +112,12 @@ const dockerfile = fc
     stages: fc.array(stage, { minLength: 1, maxLength: 3 }),
   })
   .map(({ head, bom, crlf, backtick, lower, stages }) => {
-    const named = stages.map((s, i) => s.replace(' AS s\n', ` AS s${i}\n`).replace(/ AS s$/, ` AS s${i}`).replace('FROM base', i > 0 ? 'FROM s0' : 'FROM golang:1.25'));
+    const named = stages.map((s, i) =>
+      s
+        .replace(' AS s\n', ` AS s${i}\n`)
+        .replace(/ AS s$/, ` AS s${i}`)
+        .replace('FROM base', i > 0 ? 'FROM s0' : 'FROM golang:1.25'),
+    );
     let text = ['ARG GO_VERSION=1.25', ...named].join('\n') + '\n';
     if (backtick) text = '# escape=`\n' + text.replace(/\\\n/g, '`\n').replace(/\\\\$/gm, '``');
     text = head + text;
@@ -143,66 +153,74 @@ function checkPassLocality(text: string, unsafe: boolean): string {
 
 describe('fixer properties', () => {
   for (const unsafe of [false, true]) {
-    it(`fix${unsafe ? ' --unsafe' : ''}: edits stay local, idempotent, keeps comments, directives, BOM and line endings`, async () => {
-      let rejected = 0;
-      let total = 0;
+    it(
+      `fix${unsafe ? ' --unsafe' : ''}: edits stay local, idempotent, keeps comments, directives, BOM and line endings`,
+      async () => {
+        let rejected = 0;
+        let total = 0;
+        await check(
+          dockerfile,
+          (text) => {
+            total++;
+            // The runner never fixes a file BuildKit would reject (it reports it); the fixer must still not crash on one.
+            if (findSyntaxProblem(parseDockerfile(text))) {
+              rejected++;
+              fixText(text, { unsafe });
+              return;
+            }
+            const once = fixText(text, { unsafe });
+            const before = errorCounts(checkText(text));
+            for (const [code, count] of Object.entries(errorCounts(once.remaining))) expect(count, `new ${code} errors`).toBeLessThanOrEqual(before[code] ?? 0);
+            expect(once.cycle).toBe(false);
+            expect(fixText(once.output, { unsafe }).output).toBe(once.output);
+            let current = text;
+            for (let pass = 0; pass < 10; pass++) {
+              const next = checkPassLocality(current, unsafe);
+              if (next === current) break;
+              current = next;
+            }
+            expect(current).toBe(once.output);
+            const model = parseDockerfile(text);
+            let cursor = 0;
+            for (const i of model.instructions.filter((i) => !['RUN', 'COPY', 'ADD', 'ONBUILD'].includes(i.keyword))) {
+              // A FROM may gain --platform=$BUILDPLATFORM (go-build-emulated); its image and name stay.
+              const start = i.keyword === 'FROM' && i.args[0] ? i.args[0].span.start : i.span.start;
+              const at = once.output.indexOf(text.slice(start, i.span.end), cursor);
+              expect(at).toBeGreaterThanOrEqual(0);
+              cursor = at;
+            }
+            for (const comment of parseDockerfile(text).comments) expect(once.output).toContain(comment.text);
+            expect(once.output.startsWith('\uFEFF')).toBe(text.startsWith('\uFEFF'));
+            if (text.includes('\r\n')) expect(/(^|[^\r])\n/.test(once.output)).toBe(false);
+            else expect(once.output.includes('\r')).toBe(false);
+            expect(findSyntaxProblem(parseDockerfile(once.output))).toBeUndefined();
+          },
+          runs(300),
+        );
+        // Most inputs must be files BuildKit accepts, or the properties above test little.
+        expect(rejected / total).toBeLessThan(0.5);
+        if (FUZZ_RUNS) process.stderr.write(`fix${unsafe ? ' --unsafe' : ''}: ${total} inputs, ${rejected} rejected as BuildKit rejects them\n`);
+      },
+      LONG_TIMEOUT,
+    );
+  }
+
+  it(
+    'a clean file comes back identical',
+    async () => {
       await check(
         dockerfile,
         (text) => {
-          total++;
-          // The runner never fixes a file BuildKit would reject (it reports it); the fixer must still not crash on one.
-          if (findSyntaxProblem(parseDockerfile(text))) {
-            rejected++;
-            fixText(text, { unsafe });
-            return;
-          }
-          const once = fixText(text, { unsafe });
-          const before = errorCounts(checkText(text));
-          for (const [code, count] of Object.entries(errorCounts(once.remaining))) expect(count, `new ${code} errors`).toBeLessThanOrEqual(before[code] ?? 0);
-          expect(once.cycle).toBe(false);
-          expect(fixText(once.output, { unsafe }).output).toBe(once.output);
-          let current = text;
-          for (let pass = 0; pass < 10; pass++) {
-            const next = checkPassLocality(current, unsafe);
-            if (next === current) break;
-            current = next;
-          }
-          expect(current).toBe(once.output);
-          const model = parseDockerfile(text);
-          let cursor = 0;
-          for (const i of model.instructions.filter((i) => !['RUN', 'COPY', 'ADD', 'ONBUILD'].includes(i.keyword))) {
-            // A FROM may gain --platform=$BUILDPLATFORM (go-build-emulated); its image and name stay.
-            const start = i.keyword === 'FROM' && i.args[0] ? i.args[0].span.start : i.span.start;
-            const at = once.output.indexOf(text.slice(start, i.span.end), cursor);
-            expect(at).toBeGreaterThanOrEqual(0);
-            cursor = at;
-          }
-          for (const comment of parseDockerfile(text).comments) expect(once.output).toContain(comment.text);
-          expect(once.output.startsWith('\uFEFF')).toBe(text.startsWith('\uFEFF'));
-          if (text.includes('\r\n')) expect(/(^|[^\r])\n/.test(once.output)).toBe(false);
-          else expect(once.output.includes('\r')).toBe(false);
-          expect(findSyntaxProblem(parseDockerfile(once.output))).toBeUndefined();
+          const fixed = fixText(text, { unsafe: true }).output;
+          const again = fixText(fixed, { unsafe: true });
+          expect(again.changed).toBe(false);
+          expect(again.output).toBe(fixed);
         },
-        runs(300),
+        runs(100),
       );
-      // Most inputs must be files BuildKit accepts, or the properties above test little.
-      expect(rejected / total).toBeLessThan(0.5);
-      if (FUZZ_RUNS) process.stderr.write(`fix${unsafe ? ' --unsafe' : ''}: ${total} inputs, ${rejected} rejected as BuildKit rejects them\n`);
-    }, LONG_TIMEOUT);
-  }
-
-  it('a clean file comes back identical', async () => {
-    await check(
-      dockerfile,
-      (text) => {
-        const fixed = fixText(text, { unsafe: true }).output;
-        const again = fixText(fixed, { unsafe: true });
-        expect(again.changed).toBe(false);
-        expect(again.output).toBe(fixed);
-      },
-      runs(100),
-    );
-  }, LONG_TIMEOUT);
+    },
+    LONG_TIMEOUT,
+  );
 
   it('never throws or hangs on arbitrary text up to 128 KiB', async () => {
     await check(
@@ -213,13 +231,22 @@ describe('fixer properties', () => {
       runs(200),
     );
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.string({ maxLength: 64 }), fc.constantFrom('RUN ', 'FROM golang\n', '\\\n', '`\n', '--mount=', '<<EOF\n', '"', "'", '$(', '${', '\r\n', '# escape=`\n')), { maxLength: 4000 }), (parts) => {
-        const text = parts.join('').slice(0, 128 * 1024);
-        fixText(text, { unsafe: true });
-      }),
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.string({ maxLength: 64 }),
+            fc.constantFrom('RUN ', 'FROM golang\n', '\\\n', '`\n', '--mount=', '<<EOF\n', '"', "'", '$(', '${', '\r\n', '# escape=`\n'),
+          ),
+          { maxLength: 4000 },
+        ),
+        (parts) => {
+          const text = parts.join('').slice(0, 128 * 1024);
+          fixText(text, { unsafe: true });
+        },
+      ),
       { numRuns: 30 },
     );
-    const big = 'FROM golang:1.25\n' + 'RUN go build -a . && \\\n  go test ./... \\\n'.repeat(128 * 1024 / 40) + '\n';
+    const big = 'FROM golang:1.25\n' + 'RUN go build -a . && \\\n  go test ./... \\\n'.repeat((128 * 1024) / 40) + '\n';
     expect(big.length).toBeGreaterThan(100 * 1024);
     expect(fixText(big).changed).toBe(true);
   }, 120_000);

@@ -44,7 +44,10 @@ describe('rule registry', () => {
       const contextJson = /<!-- context: (.+) -->/.exec(docs)?.[1];
       const facts = contextJson ? { context: JSON.parse(contextJson) } : {};
       const on = rule.meta.optIn ? { [rule.name]: rule.meta.severity } : {};
-      const own = (code: string): string[] => checkText(code, { facts, rules: on }).filter((f) => f.rule === rule.name).map((f) => f.rule);
+      const own = (code: string): string[] =>
+        checkText(code, { facts, rules: on })
+          .filter((f) => f.rule === rule.name)
+          .map((f) => f.rule);
       expect(own(example('Wrong')).length).toBeGreaterThan(0);
       expect(own(example('Right'))).toEqual([]);
     });
@@ -77,7 +80,10 @@ describe('rule registry', () => {
 
   it('a config that names the schema is accepted, and every key the schema allows is one parseConfig knows', () => {
     const schema = configSchema() as { properties: Record<string, unknown> };
-    const config = parseConfig(`{ "$schema": "./node_modules/warmbuild/schema/warmbuild.schema.json", "rules": { "WB131": "info" }, "failLevel": "error" }`, 'x.json');
+    const config = parseConfig(
+      `{ "$schema": "./node_modules/warmbuild/schema/warmbuild.schema.json", "rules": { "WB131": "info" }, "failLevel": "error" }`,
+      'x.json',
+    );
     expect(config).toEqual({ rules: { 'cache-id-shared-across-projects': 'info' }, failLevel: 'error' });
     expect(Object.keys(schema.properties).sort()).toEqual(['$schema', 'failLevel', 'rules']);
   });

@@ -34,7 +34,9 @@ export function exec(cmd: string, args: readonly string[], options: ExecOptions 
   return new Promise((resolve, reject) => {
     const aborted = (): Error => {
       const reason: unknown = options.signal?.reason;
-      return reason instanceof DOMException && reason.name === 'TimeoutError' ? new TimeoutError(`${cmd} ${args.slice(0, 2).join(' ')} timed out`) : new AbortedError();
+      return reason instanceof DOMException && reason.name === 'TimeoutError'
+        ? new TimeoutError(`${cmd} ${args.slice(0, 2).join(' ')} timed out`)
+        : new AbortedError();
     };
     if (options.signal?.aborted) return reject(aborted());
     const started = process.hrtime.bigint();
@@ -80,12 +82,15 @@ export interface EngineIdentity {
 export async function engineIdentity(builder?: string): Promise<EngineIdentity> {
   const version = await exec('docker', ['version', '--format', '{{.Server.Version}}']);
   if (version.code !== 0) {
-    throw new EngineError(`no Docker engine answers (${version.stderr.trim().split('\n')[0] ?? 'docker version failed'}). Start Docker, or point DOCKER_HOST at a running engine.`);
+    throw new EngineError(
+      `no Docker engine answers (${version.stderr.trim().split('\n')[0] ?? 'docker version failed'}). Start Docker, or point DOCKER_HOST at a running engine.`,
+    );
   }
   const buildx = await exec('docker', ['buildx', 'version']);
   if (buildx.code !== 0) throw new EngineError('docker buildx is not available: install the buildx plugin (BuildKit is required for cache mounts).');
   const inspect = await exec('docker', ['buildx', 'inspect', ...builderArgs(builder)]);
-  if (inspect.code !== 0 && builder) throw new EngineError(`no buildx builder "${builder}" (${inspect.stderr.trim().split('\n')[0] ?? 'docker buildx inspect failed'}); see docker buildx ls`);
+  if (inspect.code !== 0 && builder)
+    throw new EngineError(`no buildx builder "${builder}" (${inspect.stderr.trim().split('\n')[0] ?? 'docker buildx inspect failed'}); see docker buildx ls`);
   const field = (name: string): string => new RegExp(`^${name}:\\s*(.+)$`, 'm').exec(inspect.stdout)?.[1]?.trim() ?? 'unknown';
   const info = await exec('docker', ['info', '--format', '{{.NCPU}}']);
   return {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { constants as fsConstants, promises as fs, rmSync } from 'node:fs';
+import { promises as fs, constants as fsConstants, rmSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors.js';
 
@@ -13,10 +13,64 @@ const SKIP_DIRS = new Set(['.git', '.hg', '.svn', 'node_modules', 'vendor', 'dis
  * one (kaniko's and BuildKit's `pkg/dockerfile/dockerfile.go`, this project's `src/model/dockerfile.ts`).
  */
 export const NOT_DOCKERFILE_EXTENSIONS: ReadonlySet<string> = new Set([
-  'go', 'ts', 'tsx', 'mts', 'cts', 'js', 'jsx', 'mjs', 'cjs', 'map', 'json', 'yaml', 'yml', 'toml', 'xml', 'md', 'txt', 'rst', 'html',
-  'css', 'sh', 'bash', 'ps1', 'py', 'rb', 'rs', 'java', 'kt', 'c', 'h', 'cc', 'cpp', 'hpp', 'cs', 'php', 'pl', 'lua', 'swift', 'scala',
-  'sum', 'mod', 'lock', 'dockerignore', 'tmpl', 'tpl', 'template', 'j2', 'jinja', 'jinja2', 'erb', 'in', 'bak', 'orig', 'rej', 'swp',
-  'patch', 'diff', 'snap',
+  'go',
+  'ts',
+  'tsx',
+  'mts',
+  'cts',
+  'js',
+  'jsx',
+  'mjs',
+  'cjs',
+  'map',
+  'json',
+  'yaml',
+  'yml',
+  'toml',
+  'xml',
+  'md',
+  'txt',
+  'rst',
+  'html',
+  'css',
+  'sh',
+  'bash',
+  'ps1',
+  'py',
+  'rb',
+  'rs',
+  'java',
+  'kt',
+  'c',
+  'h',
+  'cc',
+  'cpp',
+  'hpp',
+  'cs',
+  'php',
+  'pl',
+  'lua',
+  'swift',
+  'scala',
+  'sum',
+  'mod',
+  'lock',
+  'dockerignore',
+  'tmpl',
+  'tpl',
+  'template',
+  'j2',
+  'jinja',
+  'jinja2',
+  'erb',
+  'in',
+  'bak',
+  'orig',
+  'rej',
+  'swp',
+  'patch',
+  'diff',
+  'snap',
 ]);
 
 /** Docker looks for `Dockerfile`, then `dockerfile`; Podman and Buildah for `Containerfile`, `containerfile`. */
@@ -48,7 +102,7 @@ const FROM_LINE = /^[ \t]*from[ \t]/im;
 export async function discoverDockerfiles(paths: readonly string[]): Promise<Discovery> {
   const discovery: Discovery = { files: [], unreadable: [] };
   for (const given of paths) {
-    let stat;
+    let stat: import('node:fs').Stats;
     try {
       stat = await fs.stat(given);
     } catch {
@@ -76,7 +130,7 @@ export interface Discovery {
 }
 
 async function walk(dir: string, out: string[], unreadable: Discovery['unreadable']): Promise<void> {
-  let entries;
+  let entries: import('node:fs').Dirent[];
   try {
     entries = await fs.readdir(dir, { withFileTypes: true });
   } catch (error) {
@@ -114,7 +168,7 @@ export const MAX_READ_BYTES = 64 * 1024 * 1024;
 export function systemReason(error: unknown): string {
   const e = error as NodeJS.ErrnoException;
   const m = typeof e?.message === 'string' ? /^[A-Z0-9]+: ([^,]+)/.exec(e.message) : null;
-  return m ? m[1]! : e?.code ?? String(error);
+  return m ? m[1]! : (e?.code ?? String(error));
 }
 
 function isIoError(error: unknown): error is NodeJS.ErrnoException {

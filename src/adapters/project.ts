@@ -29,7 +29,12 @@ export async function readProjectFiles(root: string, wanted: (file: string) => b
         if (!isIgnoredDirName(entry.name)) dirs.push(child);
       } else if (entry.isFile()) {
         paths.push(child);
-        if (wanted(child)) reads.push(readSmall(path.join(root, child)).then((text) => void (text !== undefined && (texts[child] = text))));
+        if (wanted(child))
+          reads.push(
+            readSmall(path.join(root, child)).then((text) => {
+              if (text !== undefined) texts[child] = text;
+            }),
+          );
       }
     }
     // A directory's files are read together: the walk waits on the disk once per directory, not per file.

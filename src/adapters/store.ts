@@ -3,9 +3,9 @@ import { constants, createReadStream, promises as fs, type Stats } from 'node:fs
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { TarRefusal, TarScanner, type TarSummary } from '../cache/tar.js';
-import { MAX_MANIFEST_BYTES, parseManifest, type CacheManifest } from '../cache/manifest.js';
+import { type CacheManifest, MAX_MANIFEST_BYTES, parseManifest } from '../cache/manifest.js';
 import type { ExportSession, OpenedStore, Store } from '../cache/store.js';
+import { TarRefusal, TarScanner, type TarSummary } from '../cache/tar.js';
 import { InputError } from '../errors.js';
 import { EngineError, helperBuild, pruneLayerRecords, removeImage } from './docker.js';
 
@@ -28,7 +28,11 @@ function kindOf(stat: Stats): string {
  * Opens a store file for reading only if it is a regular file right now: lstat first, then
  * O_NOFOLLOW|O_NONBLOCK (a FIFO or symlink swapped in after the lstat is refused, never waited on).
  */
-async function openRegular(file: string, maxBytes: number, limit = `the ${maxBytes} the manifest allows`): Promise<{ handle: fs.FileHandle; size: number } | string> {
+async function openRegular(
+  file: string,
+  maxBytes: number,
+  limit = `the ${maxBytes} the manifest allows`,
+): Promise<{ handle: fs.FileHandle; size: number } | string> {
   const stat = await fs.lstat(file).catch(() => undefined);
   if (!stat) return 'is missing';
   if (!stat.isFile()) return `is ${kindOf(stat)}, not a regular file`;
@@ -67,8 +71,15 @@ async function summarize(handle: fs.FileHandle, limit: number | undefined, signa
   const hash = createHash('sha256');
   const scanner = new TarScanner();
   let bytes = 0;
-  const stream = createReadStream('', { fd: handle, autoClose: false, start: 0, ...(limit !== undefined ? { end: limit } : {}), highWaterMark: 1 << 20, signal });
-  await pipeline(stream, async function* (source: AsyncIterable<Buffer>) {
+  const stream = createReadStream('', {
+    fd: handle,
+    autoClose: false,
+    start: 0,
+    ...(limit !== undefined ? { end: limit } : {}),
+    highWaterMark: 1 << 20,
+    signal,
+  });
+  await pipeline(stream, async (source: AsyncIterable<Buffer>) => {
     for await (const chunk of source) {
       bytes += chunk.length;
       hash.update(chunk);
@@ -89,7 +100,12 @@ export async function summarizeArchive(file: string, signal?: AbortSignal): Prom
 }
 
 /** Checks a store archive against its manifest entry; returns its summary or why it was refused. */
-export async function verifyArchive(dir: string, file: string, expected: { bytes: number; sha256: string }, signal?: AbortSignal): Promise<ArchiveSummary | { refused: string }> {
+export async function verifyArchive(
+  dir: string,
+  file: string,
+  expected: { bytes: number; sha256: string },
+  signal?: AbortSignal,
+): Promise<ArchiveSummary | { refused: string }> {
   const opened = await openRegular(path.join(dir, file), expected.bytes);
   if (typeof opened === 'string') return { refused: `${file} ${opened}` };
   try {
@@ -146,7 +162,12 @@ export class DirectoryStore implements Store {
     let previous: CacheManifest | undefined;
     if (names.length > 0) {
       const read = await readManifestText(dir);
-      if (read === undefined) throw new InputError(dir, undefined, 'is neither empty nor a warmbuild cache store (no manifest.json): refusing to write into it; give an empty or new directory');
+      if (read === undefined)
+        throw new InputError(
+          dir,
+          undefined,
+          'is neither empty nor a warmbuild cache store (no manifest.json): refusing to write into it; give an empty or new directory',
+        );
       if ('refused' in read) throw new InputError(dir, undefined, `${read.refused}: refusing to write into it`);
       const parsed = parseManifest(read.text);
       if (typeof parsed === 'string') throw new InputError(dir, undefined, `${parsed}: refusing to write into it; give an empty or new directory`);
@@ -185,7 +206,11 @@ export class DirectoryStore implements Store {
 /** An OCI image in a registry, pushed and pulled by BuildKit. One image holds one export's caches. */
 export class ImageStore implements Store {
   readonly ref: string;
-  constructor(readonly location: string, private readonly builder: string | undefined, private readonly removeLocalCopy: () => Promise<boolean>) {
+  constructor(
+    readonly location: string,
+    private readonly builder: string | undefined,
+    private readonly removeLocalCopy: () => Promise<boolean>,
+  ) {
     this.ref = location.slice(IMAGE_STORE.length);
   }
 
@@ -199,7 +224,13 @@ export class ImageStore implements Store {
         try {
           await fs.mkdir(archives, { recursive: true });
           await fs.writeFile(path.join(archives, MANIFEST), manifestText(manifest));
-          const pushed = await helperBuild({ builder: this.builder, dockerfile: 'FROM scratch\nCOPY . /\n', context: archives, output: `type=image,name=${this.ref},push=true`, signal });
+          const pushed = await helperBuild({
+            builder: this.builder,
+            dockerfile: 'FROM scratch\nCOPY . /\n',
+            context: archives,
+            output: `type=image,name=${this.ref},push=true`,
+            signal,
+          });
           if (pushed.code !== 0) throw new EngineError(`pushing ${this.ref} failed: ${pushed.stderr.trim().split('\n').slice(-3).join(' ')}`);
           // The docker driver also keeps the pushed image locally: the registry is the store, not this disk.
           if (await this.removeLocalCopy()) await removeImage(this.ref);
@@ -215,7 +246,14 @@ export class ImageStore implements Store {
     const dir = await scratchDir('warmbuild-import-');
     const empty = await scratchDir('warmbuild-context-');
     try {
-      const pulled = await helperBuild({ builder: this.builder, dockerfile: 'FROM scratch\nCOPY --from=store / /\n', context: empty, namedContexts: { store: this.location }, output: `type=local,dest=${dir}`, signal });
+      const pulled = await helperBuild({
+        builder: this.builder,
+        dockerfile: 'FROM scratch\nCOPY --from=store / /\n',
+        context: empty,
+        namedContexts: { store: this.location },
+        output: `type=local,dest=${dir}`,
+        signal,
+      });
       if (pulled.code !== 0) {
         await removeDir(dir);
         return { missing: `no cache at ${this.location} (${pulled.stderr.trim().split('\n').pop() ?? 'pull failed'})` };

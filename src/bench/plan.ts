@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { applyEdits } from '../fix/edits.js';
 import { insertAfter } from '../fix/helpers.js';
+import type { MainPackage } from '../go/project.js';
 import { parseDockerfile } from '../model/dockerfile.js';
 import { isGolangImage } from '../model/env.js';
-import type { MainPackage } from '../go/project.js';
 
 // Pure planning for bench: what each build gets, which file to edit, what native runs.
 
@@ -11,7 +11,10 @@ import type { MainPackage } from '../go/project.js';
 export function withStageArgs(dockerfile: string, names: readonly string[]): string {
   const model = parseDockerfile(dockerfile);
   const froms = model.stages.map((s) => s.from);
-  return applyEdits(dockerfile, froms.map((from) => insertAfter(model, from, [`ARG ${names.join(' ')}`])));
+  return applyEdits(
+    dockerfile,
+    froms.map((from) => insertAfter(model, from, [`ARG ${names.join(' ')}`])),
+  );
 }
 
 /** Go environment variables forwarded from the user's environment to builds and native runs. */
@@ -47,7 +50,9 @@ function depth(dir: string): number {
 
 /** The golang image the Dockerfile builds with (global ARG defaults expanded), for the native reference. */
 export function builderImage(dockerfile: string): string | undefined {
-  return parseDockerfile(dockerfile).stages.map((s) => s.resolvedImage).find((image) => image !== undefined && isGolangImage(image));
+  return parseDockerfile(dockerfile)
+    .stages.map((s) => s.resolvedImage)
+    .find((image) => image !== undefined && isGolangImage(image));
 }
 
 /** The text of a one-file edit: a trailing comment changes the file's hash, so Go recompiles its package. */
@@ -69,8 +74,14 @@ export function stagePlatform(platformFlag: string | undefined, target: string, 
   const [os, arch, variant] = build.split('/');
   const [tos, tarch, tvariant] = target.split('/');
   const vars: Record<string, string> = {
-    BUILDPLATFORM: build, BUILDOS: os ?? '', BUILDARCH: arch ?? '', BUILDVARIANT: variant ?? '',
-    TARGETPLATFORM: target, TARGETOS: tos ?? '', TARGETARCH: tarch ?? '', TARGETVARIANT: tvariant ?? '',
+    BUILDPLATFORM: build,
+    BUILDOS: os ?? '',
+    BUILDARCH: arch ?? '',
+    BUILDVARIANT: variant ?? '',
+    TARGETPLATFORM: target,
+    TARGETOS: tos ?? '',
+    TARGETARCH: tarch ?? '',
+    TARGETVARIANT: tvariant ?? '',
   };
   return platformFlag.replace(/\$\{?(\w+)\}?/g, (whole, name: string) => vars[name] ?? whole);
 }

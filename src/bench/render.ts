@@ -22,7 +22,9 @@ interface Row {
 }
 
 function rowsOf(report: BenchReport): Row[] {
-  return report.variants.flatMap((variant) => (report.platforms ?? [undefined]).map((platform) => ({ variant, platform, label: platform ? `${variant} ${platform}` : variant })));
+  return report.variants.flatMap((variant) =>
+    (report.platforms ?? [undefined]).map((platform) => ({ variant, platform, label: platform ? `${variant} ${platform}` : variant })),
+  );
 }
 
 function find(report: BenchReport, row: Pick<Row, 'variant' | 'platform'>, scenario: Scenario): ScenarioResult | undefined {
@@ -51,7 +53,11 @@ interface Table {
 
 function table(report: BenchReport): Table {
   const header = ['variant', ...report.scenarios.flatMap((s) => [LABEL[s], 'speedup']), 'edit vs native'];
-  const rows = rowsOf(report).map((row) => [row.label, ...report.scenarios.flatMap((s) => [cell(find(report, row, s)), speedup(report, row, s)]), nativeRatio(report, row)]);
+  const rows = rowsOf(report).map((row) => [
+    row.label,
+    ...report.scenarios.flatMap((s) => [cell(find(report, row, s)), speedup(report, row, s)]),
+    nativeRatio(report, row),
+  ]);
   const native = report.native;
   if (native) {
     rows.push([
@@ -76,7 +82,9 @@ function dominantSteps(report: BenchReport): string[] {
       if (!result || result.error || result.steps.length === 0) continue;
       const top = result.steps.slice(0, 3).map((s) => `${s.name} ${fmt(s.seconds)}`);
       const compiled = result.packages[0]?.length;
-      lines.push(`${row.label}, ${LABEL[scenario]}: ${top.join('; ')}${compiled !== undefined ? ` (go build -v compiled ${compiled} package${compiled === 1 ? '' : 's'})` : ''}`);
+      lines.push(
+        `${row.label}, ${LABEL[scenario]}: ${top.join('; ')}${compiled !== undefined ? ` (go build -v compiled ${compiled} package${compiled === 1 ? '' : 's'})` : ''}`,
+      );
     }
   }
   return lines;
@@ -91,12 +99,17 @@ function engineLine(report: BenchReport): string {
 export function renderTable(report: BenchReport): string {
   const { header, rows } = table(report);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   const out = [`warmbuild bench: ${report.project}`, engineLine(report), '', line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
   const steps = dominantSteps(report);
   if (steps.length > 0) out.push('', 'Slowest steps:', ...steps.map((s) => `  ${s}`));
   for (const s of report.skipped) out.push(`skipped ${LABEL[s.scenario]}: ${s.reason}`);
-  for (const r of report.results.filter((x) => x.error)) out.push('', `${r.platform ? `${r.variant} ${r.platform}` : r.variant} failed in ${LABEL[r.scenario]}:`, r.error!);
+  for (const r of report.results.filter((x) => x.error))
+    out.push('', `${r.platform ? `${r.variant} ${r.platform}` : r.variant} failed in ${LABEL[r.scenario]}:`, r.error!);
   return `${out.join('\n')}\n`;
 }
 
@@ -127,7 +140,10 @@ const PALETTE = ['#d9534f', '#2e8b57', '#1f77b4', '#9467bd', '#8c564b'];
 /** One grouped bar chart per scenario, inline SVG, no external assets. */
 export function renderHtml(report: BenchReport): string {
   const chartRows = rowsOf(report);
-  const series = [...chartRows.map((row, i) => ({ name: row.label, row, color: PALETTE[i % PALETTE.length]! })), ...(report.native ? [{ name: 'native', row: undefined, color: '#777' }] : [])];
+  const series = [
+    ...chartRows.map((row, i) => ({ name: row.label, row, color: PALETTE[i % PALETTE.length]! })),
+    ...(report.native ? [{ name: 'native', row: undefined, color: '#777' }] : []),
+  ];
   const value = (row: Row | undefined, s: Scenario): number | undefined => {
     if (!row) return s === 'deps' ? undefined : report.native?.[s]?.median;
     const r = find(report, row, s);
@@ -152,7 +168,9 @@ export function renderHtml(report: BenchReport): string {
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${labelW + chartW + 90}" height="${height}" font-family="sans-serif" font-size="12">${groups.join('')}</svg>`;
   const { header, rows } = table(report);
   const htmlTable = `<table><thead><tr>${header.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
-  const notes = [...dominantSteps(report), ...report.skipped.map((s) => `skipped ${LABEL[s.scenario]}: ${s.reason}`)].map((s) => `<li>${escapeHtml(s)}</li>`).join('');
+  const notes = [...dominantSteps(report), ...report.skipped.map((s) => `skipped ${LABEL[s.scenario]}: ${s.reason}`)]
+    .map((s) => `<li>${escapeHtml(s)}</li>`)
+    .join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>warmbuild bench: ${escapeHtml(report.project)}</title>
 <style>body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}</style></head>

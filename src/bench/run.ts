@@ -3,16 +3,16 @@ import { promises as fs } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { buildx, enginePlatform, engineIdentity, exec, imagePlatform, pruneCacheNamespace } from '../adapters/docker.js';
+import { buildx, engineIdentity, enginePlatform, exec, imagePlatform, pruneCacheNamespace } from '../adapters/docker.js';
 import { exists, readText } from '../adapters/fs.js';
-import { InputError, UsageError, WarmbuildError } from '../errors.js';
 import { readProjectFiles } from '../adapters/project.js';
+import { InputError, UsageError, WarmbuildError } from '../errors.js';
 import { analyzeGoProject, readsText } from '../go/project.js';
 import { fixFiles } from '../runner.js';
-import { builderImage, chooseEditFile, editedSource, forwardedEnv, needsHostNetwork, platformContexts, withStageArgs, type PlatformImage } from './plan.js';
+import { builderImage, chooseEditFile, editedSource, forwardedEnv, needsHostNetwork, type PlatformImage, platformContexts, withStageArgs } from './plan.js';
 import { compiledPackages, failureTail, parseRawJson, type Step } from './rawjson.js';
 import { round, summarize } from './stats.js';
-import { SCENARIOS, type BenchReport, type NativeScenario, type Scenario, type ScenarioResult } from './types.js';
+import { type BenchReport, type NativeScenario, SCENARIOS, type Scenario, type ScenarioResult } from './types.js';
 
 export interface BenchOptions {
   projectDir: string;
@@ -49,7 +49,11 @@ interface Variant {
 }
 
 /** The fixed variant exactly as `warmbuild fix` writes it: same loading of the build context and the config file. */
-export async function fixedVariant(dockerfilePath: string, projectDir: string, unsafe: boolean | undefined): Promise<{ output: string; changed: boolean; suggestions: boolean }> {
+export async function fixedVariant(
+  dockerfilePath: string,
+  projectDir: string,
+  unsafe: boolean | undefined,
+): Promise<{ output: string; changed: boolean; suggestions: boolean }> {
   const once = async (withSuggestions: boolean) => {
     const [result] = await fixFiles([dockerfilePath], { dryRun: true, unsafe: withSuggestions, context: projectDir });
     if (result!.error) throw new WarmbuildError(result!.error);
@@ -65,7 +69,8 @@ async function resolvePlatformImages(specs: readonly string[]): Promise<Platform
   const images: PlatformImage[] = [];
   for (const spec of specs) {
     const eq = spec.indexOf('=');
-    if (eq <= 0 || eq === spec.length - 1) throw new UsageError(`--platform-image ${spec}: expected REF=LOCAL_IMAGE, e.g. golang:1.25=warmbuild-test/golang:1.25-trixie-arm64`);
+    if (eq <= 0 || eq === spec.length - 1)
+      throw new UsageError(`--platform-image ${spec}: expected REF=LOCAL_IMAGE, e.g. golang:1.25=warmbuild-test/golang:1.25-trixie-arm64`);
     const local = spec.slice(eq + 1);
     images.push({ ref: spec.slice(0, eq), local, platform: await imagePlatform(local) });
   }
@@ -83,8 +88,14 @@ async function depsBlocker(projectDir: string, env: Record<string, string>): Pro
   if (target.protocol === 'file:') return 'a file:// GOPROXY is not visible inside builds; serve it on 127.0.0.1 over http';
   const reachable = await new Promise<boolean>((resolve) => {
     const socket = net.connect({ host: target.hostname, port: Number(target.port) || (target.protocol === 'https:' ? 443 : 80), timeout: 3000 });
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('timeout', () => (socket.destroy(), resolve(false)));
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
     socket.once('error', () => resolve(false));
   });
   return reachable ? undefined : `no module proxy answers at ${target.origin} (set GOPROXY to one that does)`;
@@ -119,7 +130,9 @@ export async function runBench(options: BenchOptions): Promise<{ report: BenchRe
   } else {
     const fixed = await fixedVariant(dockerfilePath, projectDir, options.unsafe);
     if (!fixed.changed) {
-      options.progress(`warmbuild finds nothing to fix in this Dockerfile: the fixed variant equals the original${fixed.suggestions ? ' (it has suggestions: --unsafe applies them)' : ''}`);
+      options.progress(
+        `warmbuild finds nothing to fix in this Dockerfile: the fixed variant equals the original${fixed.suggestions ? ' (it has suggestions: --unsafe applies them)' : ''}`,
+      );
     }
     variants.push({ name: 'fixed', dockerfile: fixed.output });
   }
@@ -148,7 +161,11 @@ export async function runBench(options: BenchOptions): Promise<{ report: BenchRe
   const tags: string[] = [];
   const volumes: string[] = [];
   const times = new Map<string, { seconds: number[]; steps: Step[][]; packages: string[][]; error?: string }>();
-  const native: Record<'cold' | 'noop' | 'edit', { seconds: number[]; packages: string[][] }> = { cold: { seconds: [], packages: [] }, noop: { seconds: [], packages: [] }, edit: { seconds: [], packages: [] } };
+  const native: Record<'cold' | 'noop' | 'edit', { seconds: number[]; packages: string[][] }> = {
+    cold: { seconds: [], packages: [] },
+    noop: { seconds: [], packages: [] },
+    edit: { seconds: [], packages: [] },
+  };
   const image = builderImage(original) ?? variants.map((v) => builderImage(v.dockerfile)).find(Boolean);
   const nativePackage = editFile ? `./${path.posix.dirname(editFile)}` : '.';
   // One build per variant and target platform: with the docker driver an image holds one platform.
@@ -192,7 +209,17 @@ export async function runBench(options: BenchOptions): Promise<{ report: BenchRe
           if (scenario === 'deps') await mutate(path.join(c.ctx, 'go.mod'), `deps ${rep}`);
           step(`${label}: ${recorded ? scenario : 'priming build'} (run ${rep}/${options.runs})`);
           const result = await buildx(
-            { context: c.ctx, dockerfile: c.file, buildArgs: { ...goEnv, [BUST_ARG]: bust, BUILDKIT_CACHE_MOUNT_NS: c.ns }, hostNetwork, target: options.target, tag: c.tag, builder, platform, buildContexts },
+            {
+              context: c.ctx,
+              dockerfile: c.file,
+              buildArgs: { ...goEnv, [BUST_ARG]: bust, BUILDKIT_CACHE_MOUNT_NS: c.ns },
+              hostNetwork,
+              target: options.target,
+              tag: c.tag,
+              builder,
+              platform,
+              buildContexts,
+            },
             options.signal,
           );
           const steps = parseRawJson(result.stderr);
@@ -235,7 +262,24 @@ export async function runBench(options: BenchOptions): Promise<{ report: BenchRe
       step(`native go build: ${label} (run ${rep}/${options.runs})`);
       const result = await exec(
         'docker',
-        ['run', '--rm', ...(hostNetwork ? ['--network=host'] : []), '-v', `${ctx}:/src:ro`, '-w', '/src', '-v', `${cacheVolume}:/root/.cache/go-build`, '-v', `${modVolume}:/go/pkg/mod`, ...envArgs, image!, 'sh', '-c', script],
+        [
+          'run',
+          '--rm',
+          ...(hostNetwork ? ['--network=host'] : []),
+          '-v',
+          `${ctx}:/src:ro`,
+          '-w',
+          '/src',
+          '-v',
+          `${cacheVolume}:/root/.cache/go-build`,
+          '-v',
+          `${modVolume}:/go/pkg/mod`,
+          ...envArgs,
+          image!,
+          'sh',
+          '-c',
+          script,
+        ],
         { signal: options.signal },
       );
       const m = /WARMBUILD_NATIVE (\S+) (\S+)/.exec(result.stderr);
@@ -278,7 +322,12 @@ export async function runBench(options: BenchOptions): Promise<{ report: BenchRe
   if (nativeReport) {
     for (const label of ['cold', 'noop', 'edit'] as const) {
       const s = summarize(native[label].seconds);
-      if (s) nativeReport[label] = { seconds: native[label].seconds.map((x) => round(x, 3)), median: round(s.median, 3), packages: native[label].packages } satisfies NativeScenario;
+      if (s)
+        nativeReport[label] = {
+          seconds: native[label].seconds.map((x) => round(x, 3)),
+          median: round(s.median, 3),
+          packages: native[label].packages,
+        } satisfies NativeScenario;
     }
   }
   const report: BenchReport = {

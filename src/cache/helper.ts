@@ -1,4 +1,4 @@
-import { mountFlag, type CacheUse } from './identity.js';
+import { type CacheUse, mountFlag } from './identity.js';
 
 // The helper builds that move cache contents through BuildKit itself: they mount the very same cache
 // and tar it to a build output, or untar a verified store file into it. Everything large stays inside
@@ -97,8 +97,12 @@ export const EXPORT_OUTPUT_DIR = 'out';
 export function exportDockerfile(helperImage: string, nonce: string, jobs: readonly ExportJob[]): string {
   const lines = [`FROM --platform=$BUILDPLATFORM ${helperImage} AS export`];
   for (const j of jobs) {
-    const args = [j.file, String(j.maxBytes ?? 0), String(j.cutoff ?? 0), j.expected ?? '', j.keepFile ? `/warmbuild/context/${j.keepFile}` : ''].map(shellQuote).join(' ');
-    lines.push(`RUN --mount=type=bind,target=/warmbuild/context ${mountFlag(j.use.identity, CACHE)} ${marker(nonce, j.file)} sh /warmbuild/context/export.sh ${args}`);
+    const args = [j.file, String(j.maxBytes ?? 0), String(j.cutoff ?? 0), j.expected ?? '', j.keepFile ? `/warmbuild/context/${j.keepFile}` : '']
+      .map(shellQuote)
+      .join(' ');
+    lines.push(
+      `RUN --mount=type=bind,target=/warmbuild/context ${mountFlag(j.use.identity, CACHE)} ${marker(nonce, j.file)} sh /warmbuild/context/export.sh ${args}`,
+    );
   }
   // The output is this stage itself, emptied of the helper image by one rm (loaded before it deletes
   // anything): a COPY to a scratch stage would write every archive once more inside BuildKit.
@@ -146,7 +150,10 @@ export function parseHelperProgress(progress: string, nonce: string): Map<string
   for (const line of progress.split('\n')) {
     const header = /^#(\d+) \[.*?\] RUN /.exec(line);
     if (header && line.includes(markerText)) {
-      const file = line.slice(line.indexOf(markerText) + markerText.length).split(';')[0]!.trim();
+      const file = line
+        .slice(line.indexOf(markerText) + markerText.length)
+        .split(';')[0]!
+        .trim();
       stepFile.set(header[1]!, file);
       continue;
     }

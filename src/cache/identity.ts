@@ -1,7 +1,7 @@
 import path from 'node:path/posix';
 import type { DockerfileModel, Instruction } from '../model/dockerfile.js';
-import { envAt, expand, goPathsAt, resolveTarget, type Resolved } from '../model/env.js';
-import { isCacheMount, type CacheMount } from '../model/mounts.js';
+import { envAt, expand, goPathsAt, type Resolved, resolveTarget } from '../model/env.js';
+import { type CacheMount, isCacheMount } from '../model/mounts.js';
 
 /**
  * Which BuildKit cache a `--mount=type=cache` reaches, derived as BuildKit derives it (moby/buildkit
@@ -100,7 +100,8 @@ function kindOf(target: string, instruction: Instruction, model: DockerfileModel
 }
 
 function useOf(model: DockerfileModel, instruction: Instruction, mount: CacheMount, platform: string): CacheUse | string {
-  if (mount.from !== undefined || mount.source !== undefined) return 'a cache mount with from= or source= starts from another stage, which a helper build cannot reproduce';
+  if (mount.from !== undefined || mount.source !== undefined)
+    return 'a cache mount with from= or source= starts from another stage, which a helper build cannot reproduce';
   const vars = varsFor(model, instruction, platform);
   const value = (raw: string | undefined): string | undefined => (raw === undefined ? undefined : expand(raw, vars).value);
   const rawTarget = value(mount.target);
@@ -163,7 +164,11 @@ export function cacheUsesOf(model: DockerfileModel, platforms: readonly string[]
 
 /** A store file name for a cache: readable, and unique per identity (and platform when it matters). */
 export function archiveName(use: CacheUse): string {
-  const slug = use.identity.id.replace(/[^\w.-]+/g, '_').replace(/^[_.]+/, '').slice(0, 40) || 'cache';
+  const slug =
+    use.identity.id
+      .replace(/[^\w.-]+/g, '_')
+      .replace(/^[_.]+/, '')
+      .slice(0, 40) || 'cache';
   const digest = fnv(`${identityKey(use.identity)}|${use.perPlatform ? use.platform : ''}`);
   return `${slug}-${digest}.tar`;
 }

@@ -1,4 +1,4 @@
-import { identityKey, type CacheIdentity, type CacheKind, type CacheUse } from './identity.js';
+import { type CacheIdentity, type CacheKind, type CacheUse, identityKey } from './identity.js';
 
 /**
  * A store's manifest: one entry per cache (per platform where the cache is per platform), so several

@@ -2,14 +2,34 @@ import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { builderDriver, EngineError, helperBuild, pruneLayerRecords, TimeoutError } from '../adapters/docker.js';
 import { readText } from '../adapters/fs.js';
-import { DirectoryStore, IMAGE_STORE, ImageStore, readManifestText, readOptional, removeDir, scratchDir, summarizeArchive, verifyArchive, writeFiles } from '../adapters/store.js';
+import {
+  DirectoryStore,
+  IMAGE_STORE,
+  ImageStore,
+  readManifestText,
+  readOptional,
+  removeDir,
+  scratchDir,
+  summarizeArchive,
+  verifyArchive,
+  writeFiles,
+} from '../adapters/store.js';
 import { InputError } from '../errors.js';
 import { parseDockerfile } from '../model/dockerfile.js';
 import { goSumModules } from './gosum.js';
-import { EXPORT_OUTPUT_DIR, EXPORT_SCRIPT, exportDockerfile, IMPORT_SCRIPT, importDockerfile, parseHelperProgress, type ExportJob, type ImportJob } from './helper.js';
-import { archiveName, cacheUsesOf, type CacheFilter, type CacheUse, type SkippedMount } from './identity.js';
-import { decideImport, findEntry, mergeManifest, parseManifest, staleFiles, type ManifestEntry } from './manifest.js';
-import { human, type CacheReport, type MountReport } from './report.js';
+import {
+  EXPORT_OUTPUT_DIR,
+  EXPORT_SCRIPT,
+  type ExportJob,
+  exportDockerfile,
+  IMPORT_SCRIPT,
+  type ImportJob,
+  importDockerfile,
+  parseHelperProgress,
+} from './helper.js';
+import { archiveName, type CacheFilter, type CacheUse, cacheUsesOf, type SkippedMount } from './identity.js';
+import { decideImport, findEntry, type ManifestEntry, mergeManifest, parseManifest, staleFiles } from './manifest.js';
+import { type CacheReport, human, type MountReport } from './report.js';
 import type { Store } from './store.js';
 
 export interface CacheOptions {
@@ -59,7 +79,9 @@ async function prepare(options: CacheOptions): Promise<{ uses: CacheUse[]; unsup
 }
 
 function withTimeout(options: CacheOptions): AbortSignal | undefined {
-  const signals = [options.signal, options.timeoutSeconds ? AbortSignal.timeout(options.timeoutSeconds * 1000) : undefined].filter((s): s is AbortSignal => s !== undefined);
+  const signals = [options.signal, options.timeoutSeconds ? AbortSignal.timeout(options.timeoutSeconds * 1000) : undefined].filter(
+    (s): s is AbortSignal => s !== undefined,
+  );
   return signals.length === 0 ? undefined : AbortSignal.any(signals);
 }
 
@@ -113,7 +135,10 @@ export async function exportCaches(options: ExportOptions): Promise<CacheReport>
         ...(use.kind === 'gomodcache' && modules.length > 0 && options.trimModules !== false ? { keepFile: `${file}.keep` } : {}),
       });
     }
-    await writeFiles(context, { 'export.sh': EXPORT_SCRIPT, ...Object.fromEntries(jobs.filter((j) => j.keepFile).map((j) => [j.keepFile!, `${modules.join('\n')}\n`])) });
+    await writeFiles(context, {
+      'export.sh': EXPORT_SCRIPT,
+      ...Object.fromEntries(jobs.filter((j) => j.keepFile).map((j) => [j.keepFile!, `${modules.join('\n')}\n`])),
+    });
     options.progress(`exporting ${uses.length} cache mount${uses.length === 1 ? '' : 's'} to ${options.to}`);
     const built = await helperBuild({
       builder: options.builder,
@@ -155,7 +180,14 @@ export async function exportCaches(options: ExportOptions): Promise<CacheReport>
         created: new Date().toISOString(),
       });
       written.push(job.file);
-      report.mounts.push({ ...base, status: 'exported', files: summary.files, bytes: summary.bytes, seconds: (outcome.seconds ?? 0) + elapsed(hashing), ...(outcome.dropped ? { dropped: outcome.dropped } : {}) });
+      report.mounts.push({
+        ...base,
+        status: 'exported',
+        files: summary.files,
+        bytes: summary.bytes,
+        seconds: (outcome.seconds ?? 0) + elapsed(hashing),
+        ...(outcome.dropped ? { dropped: outcome.dropped } : {}),
+      });
     }
     const manifest = mergeManifest(session.previous, entries);
     await session.commit(manifest, path.join(session.staging, EXPORT_OUTPUT_DIR), written, staleFiles(session.previous, manifest));
@@ -214,7 +246,13 @@ export async function importCaches(options: ImportOptions): Promise<CacheReport>
     }
     const total = candidates.reduce((n, c) => n + c.entry.bytes, 0);
     if (options.maxSize !== undefined && total > options.maxSize) {
-      for (const c of candidates) report.mounts.push({ ...mountOf(c.use, c.entry.file), status: 'skipped', reason: `the store holds ${human(total)}, over the --max-size of ${human(options.maxSize)}`, bytes: c.entry.bytes });
+      for (const c of candidates)
+        report.mounts.push({
+          ...mountOf(c.use, c.entry.file),
+          status: 'skipped',
+          reason: `the store holds ${human(total)}, over the --max-size of ${human(options.maxSize)}`,
+          bytes: c.entry.bytes,
+        });
       return done();
     }
 
@@ -263,7 +301,9 @@ export async function importCaches(options: ImportOptions): Promise<CacheReport>
     const timedOut = error instanceof TimeoutError || (signal?.aborted && signal.reason instanceof DOMException && signal.reason.name === 'TimeoutError');
     if (timedOut) {
       for (const m of report.mounts) if (m.status === 'restored') Object.assign(m, { status: 'refused', reason: 'not restored in time' });
-      return done(`the import did not finish within ${options.timeoutSeconds} s; what it restored so far stays (Go verifies every cache entry); the build runs partly cold`);
+      return done(
+        `the import did not finish within ${options.timeoutSeconds} s; what it restored so far stays (Go verifies every cache entry); the build runs partly cold`,
+      );
     }
     throw error;
   } finally {

@@ -17,7 +17,14 @@ const BLOCK = 512;
 /** Longest pax or GNU long-name record read into memory. */
 const MAX_META = 1024 * 1024;
 
-const TYPE_NAMES: Record<string, string> = { '1': 'a hard link', '2': 'a symbolic link', '3': 'a character device', '4': 'a block device', '6': 'a FIFO', K: 'a long link name' };
+const TYPE_NAMES: Record<string, string> = {
+  '1': 'a hard link',
+  '2': 'a symbolic link',
+  '3': 'a character device',
+  '4': 'a block device',
+  '6': 'a FIFO',
+  K: 'a long link name',
+};
 
 function cString(buf: Buffer): string {
   const end = buf.indexOf(0);

@@ -112,9 +112,17 @@ export function oneOfMessage(option: string, value: string, allowed: readonly st
  * the splitting (`--name=value`, `-abc`, `--`); unknown options, missing values and values outside the
  * allowed ones are usage errors with a hint.
  */
-export function parseCommandLine<O extends OptionSpecs>(command: CommandDescriptor<O>, argv: readonly string[]): { options: OptionValues<O>; positionals: string[]; globals: OptionValues<typeof GLOBAL_OPTIONS> } {
+export function parseCommandLine<O extends OptionSpecs>(
+  command: CommandDescriptor<O>,
+  argv: readonly string[],
+): { options: OptionValues<O>; positionals: string[]; globals: OptionValues<typeof GLOBAL_OPTIONS> } {
   const specs: OptionSpecs = { ...command.options, ...GLOBAL_OPTIONS };
-  const config = Object.fromEntries(Object.entries(specs).map(([name, spec]) => [name, { type: spec.type === 'boolean' ? ('boolean' as const) : ('string' as const), multiple: true, ...(spec.short ? { short: spec.short } : {}) }]));
+  const config = Object.fromEntries(
+    Object.entries(specs).map(([name, spec]) => [
+      name,
+      { type: spec.type === 'boolean' ? ('boolean' as const) : ('string' as const), multiple: true, ...(spec.short ? { short: spec.short } : {}) },
+    ]),
+  );
   const shorts = new Map(Object.entries(specs).flatMap(([name, spec]) => (spec.short ? [[spec.short, name] as const] : [])));
   const { tokens } = parseArgs({ args: [...argv], options: config, allowPositionals: true, strict: false, tokens: true });
   const given = new Map<string, string[]>();
@@ -125,7 +133,10 @@ export function parseCommandLine<O extends OptionSpecs>(command: CommandDescript
     if (token.kind !== 'option') continue;
     const name = token.rawName.startsWith('--') ? token.name : (shorts.get(token.name) ?? token.name);
     const spec = specs[name];
-    if (!spec) throw new UsageError(`${command.name}: unknown option ${token.rawName}${didYouMean(token.rawName.replace(/^-+/, ''), Object.keys(specs), (s) => `--${s}`)}`);
+    if (!spec)
+      throw new UsageError(
+        `${command.name}: unknown option ${token.rawName}${didYouMean(token.rawName.replace(/^-+/, ''), Object.keys(specs), (s) => `--${s}`)}`,
+      );
     if (spec.type === 'boolean') {
       if (token.value !== undefined) throw new UsageError(`${command.name}: --${name} takes no value, got "${token.value}"`);
       flags.add(name);
@@ -134,7 +145,8 @@ export function parseCommandLine<O extends OptionSpecs>(command: CommandDescript
       given.set(name, [...(given.get(name) ?? []), token.value]);
     }
   }
-  const values = (names: readonly string[]): Record<string, unknown> => Object.fromEntries(names.map((name) => [name, convert(command.name, name, specs[name]!, flags.has(name) || given.get(name))]));
+  const values = (names: readonly string[]): Record<string, unknown> =>
+    Object.fromEntries(names.map((name) => [name, convert(command.name, name, specs[name]!, flags.has(name) || given.get(name))]));
   return {
     options: values(Object.keys(command.options)) as OptionValues<O>,
     positionals,
@@ -149,7 +161,16 @@ function convert(commandName: string, name: string, spec: OptionSpec, given: tru
     case 'boolean':
       return given === true;
     case 'list': {
-      const values = !Array.isArray(given) ? [...(spec.default ?? [])] : given.flatMap((v) => (spec.commaSeparated ? v.split(',').map((s) => s.trim()).filter(Boolean) : [v]));
+      const values = !Array.isArray(given)
+        ? [...(spec.default ?? [])]
+        : given.flatMap((v) =>
+            spec.commaSeparated
+              ? v
+                  .split(',')
+                  .map((s) => s.trim())
+                  .filter(Boolean)
+              : [v],
+          );
       for (const value of values) if (spec.choices && !spec.choices.includes(value)) throw new UsageError(prefix + oneOfMessage(name, value, spec.choices));
       return values;
     }
@@ -157,7 +178,8 @@ function convert(commandName: string, name: string, spec: OptionSpec, given: tru
       const text = Array.isArray(given) ? given[given.length - 1]! : undefined;
       if (text === undefined) return spec.default;
       const value = Number(text);
-      if (!/^-?\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < (spec.min ?? -Infinity)) throw new UsageError(`${prefix}--${name} must be an integer${spec.min !== undefined ? ` of at least ${spec.min}` : ''}, got "${text}"`);
+      if (!/^-?\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < (spec.min ?? -Infinity))
+        throw new UsageError(`${prefix}--${name} must be an integer${spec.min !== undefined ? ` of at least ${spec.min}` : ''}, got "${text}"`);
       return value;
     }
     case 'string': {
@@ -185,9 +207,11 @@ function optionLabel(name: string, spec: OptionSpec): string {
 
 function optionDetails(spec: OptionSpec): string {
   const parts = [spec.description];
-  if ((spec.type === 'string' || spec.type === 'list') && spec.choices) parts.push(`One of: ${spec.choices.join(', ')}${spec.type === 'list' ? (spec.commaSeparated ? ' (comma-separated, or repeated)' : ' (repeatable)') : ''}.`);
+  if ((spec.type === 'string' || spec.type === 'list') && spec.choices)
+    parts.push(`One of: ${spec.choices.join(', ')}${spec.type === 'list' ? (spec.commaSeparated ? ' (comma-separated, or repeated)' : ' (repeatable)') : ''}.`);
   else if (spec.type === 'list') parts.push('Repeatable.');
-  if (spec.type !== 'boolean' && spec.default !== undefined && !(Array.isArray(spec.default) && spec.default.length === 0)) parts.push(`Default: ${Array.isArray(spec.default) ? spec.default.join(',') : String(spec.default)}.`);
+  if (spec.type !== 'boolean' && spec.default !== undefined && !(Array.isArray(spec.default) && spec.default.length === 0))
+    parts.push(`Default: ${Array.isArray(spec.default) ? spec.default.join(',') : String(spec.default)}.`);
   if (spec.example) parts.push(`Example: ${spec.example}`);
   return parts.join(' ');
 }
@@ -210,7 +234,11 @@ function wrap(text: string, width: number, indent: number): string {
 
 /** `warmbuild <command> --help`, generated from the descriptor. */
 export function renderHelp(command: CommandDescriptor, version: string): string {
-  const out = [`warmbuild ${command.name} (${version}): ${command.summary}`, '', `Usage: warmbuild ${command.name} ${command.operands ? `${command.operands} ` : ''}[options]`];
+  const out = [
+    `warmbuild ${command.name} (${version}): ${command.summary}`,
+    '',
+    `Usage: warmbuild ${command.name} ${command.operands ? `${command.operands} ` : ''}[options]`,
+  ];
   for (const paragraph of command.description ?? []) out.push('', wrap(paragraph, 100, 0));
   const entries = [...Object.entries(command.options), ...Object.entries(GLOBAL_OPTIONS)] as [string, OptionSpec][];
   const labels = entries.map(([name, spec]) => optionLabel(name, spec));

@@ -1,4 +1,4 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { InputError, UsageError } from '../errors.js';
 
 /** Where a command reads and writes: injectable so tests run commands in-process. */
@@ -34,7 +34,10 @@ export type Command = (argv: string[], io: IO) => Promise<number>;
 type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** node:util parseArgs with its errors turned into usage errors (exit 2). */
-export function parse<T extends Options>(argv: string[], options: T): { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] } {
+export function parse<T extends Options>(
+  argv: string[],
+  options: T,
+): { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] } {
   try {
     const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
     return { values: values as Record<string, string | boolean | string[] | undefined>, positionals };

@@ -4,19 +4,25 @@ import { fileURLToPath } from 'node:url';
 import { VERSION } from '../adapters/package.js';
 import { UsageError, WarmbuildError } from '../errors.js';
 import { didYouMean } from '../suggest.js';
-import { parseCommandLine, renderHelp, renderOverview, useColor, type CommandDescriptor, type OptionSpecs } from './command.js';
+import { type CommandDescriptor, type OptionSpecs, parseCommandLine, renderHelp, renderOverview, useColor } from './command.js';
 import { bench } from './commands/bench.js';
 import { cache } from './commands/cache-descriptor.js';
 import { init } from './commands/init.js';
 import { check, fix } from './commands/lint.js';
 import { rules } from './commands/rules.js';
-import { processIO, type IO } from './io.js';
+import { type IO, processIO } from './io.js';
 
 export const commands: readonly CommandDescriptor<OptionSpecs>[] = [check, fix, init, bench, cache, rules];
 
 function findCommand(name: string): CommandDescriptor<OptionSpecs> {
   const command = commands.find((c) => c.name === name);
-  if (!command) throw new UsageError(`unknown command "${name}"${didYouMean(name, commands.map((c) => c.name))}; run 'warmbuild --help' for the list`);
+  if (!command)
+    throw new UsageError(
+      `unknown command "${name}"${didYouMean(
+        name,
+        commands.map((c) => c.name),
+      )}; run 'warmbuild --help' for the list`,
+    );
   return command;
 }
 
@@ -42,7 +48,10 @@ export async function main(argv: readonly string[], givenIO: IO = processIO): Pr
       io.stdout(`${VERSION}\n`);
       return 0;
     }
-    if (name.startsWith('-')) throw new UsageError(`unknown option ${name}${didYouMean(name.replace(/^-+/, ''), ['help', 'version'], (s) => `--${s}`)}; options come after the command: warmbuild <command> [options]`);
+    if (name.startsWith('-'))
+      throw new UsageError(
+        `unknown option ${name}${didYouMean(name.replace(/^-+/, ''), ['help', 'version'], (s) => `--${s}`)}; options come after the command: warmbuild <command> [options]`,
+      );
     const command = findCommand(name);
     if (rest.includes('--help') || rest.includes('-h')) {
       io.stdout(renderHelp(command, VERSION));
@@ -53,7 +62,12 @@ export async function main(argv: readonly string[], givenIO: IO = processIO): Pr
   } catch (error) {
     if (error instanceof WarmbuildError) {
       // One line per problem, no usage dump: the message says what to change.
-      io.stderr(`${error.message.split('\n').map((line) => `warmbuild: ${line}`).join('\n')}\n`);
+      io.stderr(
+        `${error.message
+          .split('\n')
+          .map((line) => `warmbuild: ${line}`)
+          .join('\n')}\n`,
+      );
       return 2;
     }
     const detail = io.env?.WARMBUILD_DEBUG ? (error as Error).stack : (error as Error).message;

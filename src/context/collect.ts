@@ -33,13 +33,16 @@ export async function collectContext(model: DockerfileModel, contextDir: string,
   await read('go.mod');
   await read('go.work');
   const context: { files: Record<string, string>; hasGit: boolean; list?: string[] } = { files, hasGit: false };
-  const runs = model.instructions.flatMap((i): Instruction[] => (i.keyword === 'RUN' ? [i] : i.trigger?.keyword === 'RUN' ? [i.trigger] : [])).map((run) => ({ run, analysis: analyzeRun(model, run) })).filter((r) => r.analysis.opaque.length > 0);
+  const runs = model.instructions
+    .flatMap((i): Instruction[] => (i.keyword === 'RUN' ? [i] : i.trigger?.keyword === 'RUN' ? [i.trigger] : []))
+    .map((run) => ({ run, analysis: analyzeRun(model, run) }))
+    .filter((r) => r.analysis.opaque.length > 0);
   for (let round = 0; round < MAX_ROUNDS && runs.length > 0; round++) {
     const wanted = new Set<string>();
     let wantsList = false;
     for (const { run, analysis } of runs) {
       const followed = followRun(model, run, context, analysis);
-      followed.wanted.forEach((w) => wanted.add(w));
+      for (const w of followed.wanted) wanted.add(w);
       wantsList ||= followed.wantsList;
     }
     const fresh = [...wanted].filter((w) => !tried.has(path.posix.normalize(w)));
@@ -54,7 +57,9 @@ export async function collectContext(model: DockerfileModel, contextDir: string,
   const ignoreCandidates = [dockerfilePath ? `${path.basename(dockerfilePath)}.dockerignore` : undefined, '.dockerignore'].filter((x): x is string => !!x);
   let dockerignore: string | undefined;
   for (const candidate of ignoreCandidates) {
-    dockerignore = await fs.readFile(path.join(dockerfilePath && candidate !== '.dockerignore' ? path.dirname(dockerfilePath) : contextDir, candidate), 'utf8').catch(() => undefined);
+    dockerignore = await fs
+      .readFile(path.join(dockerfilePath && candidate !== '.dockerignore' ? path.dirname(dockerfilePath) : contextDir, candidate), 'utf8')
+      .catch(() => undefined);
     if (dockerignore !== undefined) break;
   }
   const hasGit = await fs

@@ -2,10 +2,10 @@ import path from 'node:path/posix';
 import { parse as parseYaml } from 'yaml';
 import { UNKNOWN } from '../make/expand.js';
 import { fileIndex } from '../make/glob.js';
-import { runMake, type MakeRequest } from '../make/reader.js';
+import { type MakeRequest, runMake } from '../make/reader.js';
 import type { DockerfileModel, Instruction } from '../model/dockerfile.js';
-import { envAt, expand, type BuildEnv } from '../model/env.js';
-import { analyzeRun, analyzeScript, lexShell, SHELLS, type GoInvocation, type RunAnalysis, type ShellWord, type SimpleCommand } from '../model/shell.js';
+import { type BuildEnv, envAt, expand } from '../model/env.js';
+import { analyzeRun, analyzeScript, type GoInvocation, lexShell, type RunAnalysis, SHELLS, type ShellWord, type SimpleCommand } from '../model/shell.js';
 import type { BuildContext } from '../rules/types.js';
 
 // Follows what a RUN runs out of sight (make, scripts, goreleaser) through the build context and the
@@ -102,8 +102,14 @@ class Walk {
       this.reasons.add(`$(shell …) decides the command in ${chain.at(-1) ?? label(argv)}`);
       return;
     }
-    if (MAKES.has(name)) return this.make(argv, dir, env, chain, depth);
-    if (name === 'goreleaser') return this.goreleaser(argv, dir, env, chain);
+    if (MAKES.has(name)) {
+      this.make(argv, dir, env, chain, depth);
+      return;
+    }
+    if (name === 'goreleaser') {
+      this.goreleaser(argv, dir, env, chain);
+      return;
+    }
     if (SHELLS.has(name) && argv.slice(1).some((a) => /^-[a-z]*s[a-z]*$/.test(a))) {
       this.reasons.add(`\`${label(argv)}\` runs a script it reads from its input`);
       return;
@@ -122,13 +128,22 @@ class Walk {
     const contextDir = makeDir === undefined ? undefined : this.places.contextPath(makeDir, this.context);
     const step = [...chain, label(argv)];
     if (contextDir === undefined) {
-      this.reasons.add(`${label(argv)}: ${makeDir !== undefined && !this.places.fromContext(makeDir) ? `${makeDir} does not come from the build context (the image fetches or builds it)` : 'where it runs is not known'}`);
+      this.reasons.add(
+        `${label(argv)}: ${makeDir !== undefined && !this.places.fromContext(makeDir) ? `${makeDir} does not come from the build context (the image fetches or builds it)` : 'where it runs is not known'}`,
+      );
       return;
     }
     const key = `make ${contextDir} ${args.makefiles.join(' ')} ${args.goals.join(' ')} ${JSON.stringify(args.overrides)}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
-    const request: MakeRequest = { dir: contextDir, imageDir: makeDir, makefiles: args.makefiles, goals: args.goals, overrides: args.overrides, environment: env };
+    const request: MakeRequest = {
+      dir: contextDir,
+      imageDir: makeDir,
+      makefiles: args.makefiles,
+      goals: args.goals,
+      overrides: args.overrides,
+      environment: env,
+    };
     const result = runMake(request, { read: (f) => this.context.files[f], files: () => this.context.list });
     this.out.wanted.push(...result.wanted);
     if (result.wantsList) this.out.wantsList = true;
@@ -152,7 +167,12 @@ class Walk {
     if (found.text === undefined) {
       this.out.wanted.push(...found.candidates);
       const elsewhere = found.imagePath !== undefined && !this.places.fromContext(found.imagePath);
-      this.reasons.add(`${script} ${elsewhere ? 'does not come from the build context (the image fetches or builds it)' : 'is not in the build context'}`.replaceAll(UNKNOWN, '…'));
+      this.reasons.add(
+        `${script} ${elsewhere ? 'does not come from the build context (the image fetches or builds it)' : 'is not in the build context'}`.replaceAll(
+          UNKNOWN,
+          '…',
+        ),
+      );
       return;
     }
     if (this.seen.has(found.where)) return;
@@ -191,7 +211,12 @@ class Walk {
     const root = (config ?? {}) as { builds?: unknown; before?: { hooks?: unknown } };
     const hooks = Array.isArray(root.before?.hooks) ? root.before.hooks : [];
     for (const hook of hooks) {
-      const text = typeof hook === 'string' ? hook : typeof hook === 'object' && hook && typeof (hook as { cmd?: unknown }).cmd === 'string' ? (hook as { cmd: string }).cmd : undefined;
+      const text =
+        typeof hook === 'string'
+          ? hook
+          : typeof hook === 'object' && hook && typeof (hook as { cmd?: unknown }).cmd === 'string'
+            ? (hook as { cmd: string }).cmd
+            : undefined;
       if (text) for (const go of analyzeScript(lexShell(text, null), env).go) this.found(go, step);
     }
     // Without `builds`, goreleaser builds the main package in the project root.
@@ -199,7 +224,8 @@ class Walk {
     for (const build of builds as Array<{ builder?: unknown; main?: unknown; env?: unknown; skip?: unknown }>) {
       if (build.skip === true || (build.builder !== undefined && build.builder !== 'go')) continue;
       const buildEnv: Record<string, string> = { ...env };
-      if (Array.isArray(build.env)) for (const e of build.env) if (typeof e === 'string' && e.includes('=')) buildEnv[e.slice(0, e.indexOf('='))] = e.slice(e.indexOf('=') + 1);
+      if (Array.isArray(build.env))
+        for (const e of build.env) if (typeof e === 'string' && e.includes('=')) buildEnv[e.slice(0, e.indexOf('='))] = e.slice(e.indexOf('=') + 1);
       const main = typeof build.main === 'string' ? build.main : '.';
       this.found(synthesizedGo(['go', 'build', main], buildEnv), step);
     }
@@ -224,7 +250,10 @@ function ownDirectory(text: string, dir: string): string {
 
 function synthesizedGo(argv: string[], env: Record<string, string>): GoInvocation {
   const words: ShellWord[] = argv.map((value) => ({ value, span: { start: 0, end: 0 }, charOffsets: null }));
-  return analyzeScript(words.map((word) => ({ kind: 'word' as const, word })), env).go[0]!;
+  return analyzeScript(
+    words.map((word) => ({ kind: 'word' as const, word })),
+    env,
+  ).go[0]!;
 }
 
 function label(argv: readonly string[]): string {
@@ -256,7 +285,22 @@ interface MakeArguments {
   overrides: Record<string, string>;
 }
 
-const MAKE_OPTIONS_WITH_VALUE = new Set(['-C', '-f', '-I', '-o', '-W', '--directory', '--file', '--makefile', '--include-dir', '--old-file', '--what-if', '--assume-old', '--assume-new', '--new-file']);
+const MAKE_OPTIONS_WITH_VALUE = new Set([
+  '-C',
+  '-f',
+  '-I',
+  '-o',
+  '-W',
+  '--directory',
+  '--file',
+  '--makefile',
+  '--include-dir',
+  '--old-file',
+  '--what-if',
+  '--assume-old',
+  '--assume-new',
+  '--new-file',
+]);
 
 /** Reads make's command line: -C and -f (joined or apart, repeatable), `VAR=value`, goals. */
 export function makeArguments(args: readonly string[]): MakeArguments {
@@ -318,7 +362,8 @@ class ImagePlaces {
     };
     if (isRun) {
       for (const m of instruction.mounts) {
-        if ((m.type ?? 'bind') === 'bind' && m.from === undefined && m.target !== undefined) this.copies.push({ sources: [m.source ?? '.'], dest: resolve(m.target) });
+        if ((m.type ?? 'bind') === 'bind' && m.from === undefined && m.target !== undefined)
+          this.copies.push({ sources: [m.source ?? '.'], dest: resolve(m.target) });
       }
       return;
     }
@@ -366,7 +411,11 @@ class ImagePlaces {
   /** The context-relative path of image path `p`, when the context was copied there; undefined otherwise. */
   contextPath(p: string, context: BuildContext, isFile = false): string | undefined {
     const candidates = this.candidates(p);
-    const present = candidates.find((c) => (isFile ? context.files[c] !== undefined : c === '' || Object.keys(context.files).some((f) => f.startsWith(`${c}/`)) || (context.list !== undefined && fileIndex(context.list).dirs.has(c))));
+    const present = candidates.find((c) =>
+      isFile
+        ? context.files[c] !== undefined
+        : c === '' || Object.keys(context.files).some((f) => f.startsWith(`${c}/`)) || (context.list !== undefined && fileIndex(context.list).dirs.has(c)),
+    );
     return present ?? candidates[0];
   }
 
@@ -395,7 +444,12 @@ class ImagePlaces {
   }
 
   /** A script's text, from what the Dockerfile wrote or from the context; `where` identifies it. */
-  readScript(script: string, dir: string | undefined, context: BuildContext, callerDir: string | undefined): { text: string | undefined; where: string; imagePath?: string; candidates: string[] } {
+  readScript(
+    script: string,
+    dir: string | undefined,
+    context: BuildContext,
+    callerDir: string | undefined,
+  ): { text: string | undefined; where: string; imagePath?: string; candidates: string[] } {
     const imagePaths: string[] = [];
     const besideCaller = /^"?(?:\$\{?[A-Za-z_]\w*\}?|\$\(dirname\s+"?\$\{?0\}?"?\))"?\//.exec(script);
     if (besideCaller) {
@@ -419,14 +473,23 @@ class ImagePlaces {
       for (const c of this.candidates(p)) candidates.push(c);
       if (rel !== undefined && context.files[rel] !== undefined) return { text: context.files[rel], where: rel, imagePath: p, candidates };
     }
-    return { text: undefined, where: script, ...(imagePaths[0] !== undefined ? { imagePath: imagePaths[0] } : {}), candidates: [...new Set(candidates.filter((c) => c !== '' && !c.startsWith('/')))] };
+    return {
+      text: undefined,
+      where: script,
+      ...(imagePaths[0] !== undefined ? { imagePath: imagePaths[0] } : {}),
+      candidates: [...new Set(candidates.filter((c) => c !== '' && !c.startsWith('/')))],
+    };
   }
 }
 
 /** The file a RUN's first line writes from heredoc `name`: `cat > x.sh <<EOF`, `cat <<EOF > x.sh`, `tee x.sh <<EOF`. */
 function heredocTarget(line: string, name: string): string | undefined {
   const delimiter = `<<-?\\s*["']?${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']?`;
-  const patterns = [new RegExp(`>\\s*([^\\s;&|<>]+)\\s+${delimiter}`), new RegExp(`${delimiter}\\s*>\\s*([^\\s;&|<>]+)`), new RegExp(`\\btee\\s+(?:-a\\s+)?([^\\s;&|<>-][^\\s;&|<>]*)\\s*${delimiter}`)];
+  const patterns = [
+    new RegExp(`>\\s*([^\\s;&|<>]+)\\s+${delimiter}`),
+    new RegExp(`${delimiter}\\s*>\\s*([^\\s;&|<>]+)`),
+    new RegExp(`\\btee\\s+(?:-a\\s+)?([^\\s;&|<>-][^\\s;&|<>]*)\\s*${delimiter}`),
+  ];
   for (const re of patterns) {
     const m = re.exec(line);
     if (m) return m[1]!.replace(/^["']|["']$/g, '');

@@ -94,7 +94,9 @@ export function insertBefore(model: DockerfileModel, instruction: Instruction, l
 export function insertAfter(model: DockerfileModel, instruction: Instruction, lines: readonly string[]): Edit {
   const line = model.lines.lineOf(instruction.span.end);
   const next = model.lines.lineStarts[line + 1];
-  const indent = /^[ \t]*/.exec(model.text.slice(model.lines.lineStart(model.lines.lineOf(instruction.span.start)), instruction.span.start).replace('\uFEFF', ''))![0];
+  const indent = /^[ \t]*/.exec(
+    model.text.slice(model.lines.lineStart(model.lines.lineOf(instruction.span.start)), instruction.span.start).replace('\uFEFF', ''),
+  )![0];
   const body = lines.map((l) => `${indent}${keywordCase(model, l)}`).join(model.eol);
   if (next === undefined) return { span: { start: model.text.length, end: model.text.length }, text: `${model.eol}${body}${model.eol}` };
   return { span: { start: next, end: next }, text: `${body}${model.eol}` };

@@ -13,7 +13,29 @@ export interface GoBuildFlags {
   packages: string[];
 }
 
-const VALUE_FLAGS = new Set(['-o', '-tags', '-ldflags', '-gcflags', '-asmflags', '-gccgoflags', '-buildmode', '-mod', '-modfile', '-p', '-pkgdir', '-overlay', '-pgo', '-C', '-compiler', '-installsuffix', '-toolexec', '-exec', '-coverpkg', '-covermode', '-buildvcs']);
+const VALUE_FLAGS = new Set([
+  '-o',
+  '-tags',
+  '-ldflags',
+  '-gcflags',
+  '-asmflags',
+  '-gccgoflags',
+  '-buildmode',
+  '-mod',
+  '-modfile',
+  '-p',
+  '-pkgdir',
+  '-overlay',
+  '-pgo',
+  '-C',
+  '-compiler',
+  '-installsuffix',
+  '-toolexec',
+  '-exec',
+  '-coverpkg',
+  '-covermode',
+  '-buildvcs',
+]);
 
 /** Reads the words after `go build` (or `go install`). Unknown flags are skipped. */
 export function parseGoBuildArgs(args: readonly string[]): GoBuildFlags {

@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js';
-import { minorOf, parseGoVersion, type GoVersion } from './version.js';
+import { type GoVersion, minorOf, parseGoVersion } from './version.js';
 
 // A go.mod or go.work file: what the build needs to know of it. Pure.
 
@@ -112,12 +112,14 @@ export function parseGoMod(text: string, file: string, kind: 'mod' | 'work' = 'm
         break;
       case 'go':
         need(1, '1.23');
-        if (!/^\d+\.\d+(\.\d+)?((rc|beta)\d+)?$/.test(args[0]!)) throw new InputError(file, lineNo, `invalid go version ${quoted(args[0]!)}: must match format 1.23.0`);
+        if (!/^\d+\.\d+(\.\d+)?((rc|beta)\d+)?$/.test(args[0]!))
+          throw new InputError(file, lineNo, `invalid go version ${quoted(args[0]!)}: must match format 1.23.0`);
         result.go = args[0];
         break;
       case 'toolchain':
         need(1, 'go1.23.0');
-        if (!/^go\d+\.\d+(\.\d+)?((rc|beta)\d+)?(-[\w.+-]+)?$/.test(args[0]!) && args[0] !== 'default') throw new InputError(file, lineNo, `invalid toolchain ${quoted(args[0]!)}: must be like go1.23.0`);
+        if (!/^go\d+\.\d+(\.\d+)?((rc|beta)\d+)?(-[\w.+-]+)?$/.test(args[0]!) && args[0] !== 'default')
+          throw new InputError(file, lineNo, `invalid toolchain ${quoted(args[0]!)}: must be like go1.23.0`);
         result.toolchain = args[0];
         break;
       case 'require':
@@ -126,7 +128,8 @@ export function parseGoMod(text: string, file: string, kind: 'mod' | 'work' = 'm
         break;
       case 'replace': {
         const arrow = args.indexOf('=>');
-        if (arrow < 1 || arrow === args.length - 1) throw new InputError(file, lineNo, 'usage: replace module/path [v1.2.3] => other/module v1.4 or local/directory');
+        if (arrow < 1 || arrow === args.length - 1)
+          throw new InputError(file, lineNo, 'usage: replace module/path [v1.2.3] => other/module v1.4 or local/directory');
         const newPath = args[arrow + 1]!;
         result.replaces.push({ oldPath: args[0]!, newPath, local: isLocalPath(newPath), line: lineNo });
         break;

@@ -1,8 +1,8 @@
 import path from 'node:path/posix';
 import { InputError } from '../errors.js';
-import { goMinor, parseGoMod, quoted, type GoModFile } from './gomod.js';
 import type { BuildConfig } from './constraints.js';
-import { fileBuilds, inspectGoFile, type GoFile } from './source.js';
+import { type GoModFile, goMinor, parseGoMod, quoted } from './gomod.js';
+import { fileBuilds, type GoFile, inspectGoFile } from './source.js';
 import { compareGoVersions, parseGoVersion } from './version.js';
 
 // The project's Go reader: what a Go project builds, learnt from its files alone (no Go toolchain
@@ -41,7 +41,23 @@ export interface MainPackage {
   files: string[];
 }
 
-const HELPER_DIRS = new Set(['test', 'tests', 'e2e', 'integration', 'example', 'examples', 'hack', 'tools', 'tool', 'scripts', 'script', 'internal', 'testing', 'bench', 'benchmarks']);
+const HELPER_DIRS = new Set([
+  'test',
+  'tests',
+  'e2e',
+  'integration',
+  'example',
+  'examples',
+  'hack',
+  'tools',
+  'tool',
+  'scripts',
+  'script',
+  'internal',
+  'testing',
+  'bench',
+  'benchmarks',
+]);
 
 function mainRole(dir: string): MainPackage['role'] {
   if (dir === '.' || /^cmd\/[^/]+$/.test(dir)) return 'primary';
@@ -94,7 +110,8 @@ function insideContext(given: string, base: string): string | undefined {
 export const PLAIN_PATH = /^[A-Za-z0-9._~+@-]+(\/[A-Za-z0-9._~+@-]+)*$/;
 
 function checkPlainDir(dir: string, file: string, line: number, what: string): void {
-  if (!PLAIN_PATH.test(dir)) throw new InputError(file, line, `${what}: the directory name cannot be written into a Dockerfile as is; use letters, digits and -._~+@ only`);
+  if (!PLAIN_PATH.test(dir))
+    throw new InputError(file, line, `${what}: the directory name cannot be written into a Dockerfile as is; use letters, digits and -._~+@ only`);
 }
 
 /** Outside the project's own packages: vendored code and directories the go tool skips. */
@@ -113,7 +130,8 @@ export function analyzeGoProject(files: ProjectFiles, rootLabel: string): GoProj
   const read = (file: string): string | undefined => files.texts[file];
   const modText = read('go.mod');
   const workText = read('go.work');
-  if (modText === undefined && workText === undefined) throw new InputError(rootLabel, undefined, 'no go.mod here (and no go.work): not a Go module; run `go mod init` first');
+  if (modText === undefined && workText === undefined)
+    throw new InputError(rootLabel, undefined, 'no go.mod here (and no go.work): not a Go module; run `go mod init` first');
   const module = modText !== undefined ? parseGoMod(modText, path.join(rootLabel, 'go.mod')) : undefined;
   const work = workText !== undefined ? parseGoMod(workText, path.join(rootLabel, 'go.work'), 'work') : undefined;
 
@@ -122,20 +140,33 @@ export function analyzeGoProject(files: ProjectFiles, rootLabel: string): GoProj
   const workFile = path.join(rootLabel, 'go.work');
   for (const use of work?.uses ?? []) {
     const dir = insideContext(use.dir, '.');
-    if (dir === undefined) throw new InputError(workFile, use.line, `use ${quoted(use.dir)} is outside the build context ${rootLabel}: docker build cannot see it; move the module inside the context, or run init on a directory that holds it`);
+    if (dir === undefined)
+      throw new InputError(
+        workFile,
+        use.line,
+        `use ${quoted(use.dir)} is outside the build context ${rootLabel}: docker build cannot see it; move the module inside the context, or run init on a directory that holds it`,
+      );
     checkPlainDir(dir, workFile, use.line, `use ${quoted(use.dir)}`);
     const text = read(path.join(dir, 'go.mod'));
-    if (text === undefined) throw new InputError(workFile, use.line, `use ${quoted(use.dir)}: no go.mod at ${path.join(rootLabel, dir, 'go.mod')} (a symbolic link is not followed)`);
+    if (text === undefined)
+      throw new InputError(workFile, use.line, `use ${quoted(use.dir)}: no go.mod at ${path.join(rootLabel, dir, 'go.mod')} (a symbolic link is not followed)`);
     moduleDirs.set(dir, parseGoMod(text, path.join(rootLabel, dir, 'go.mod')));
   }
 
   const localModuleDirs = new Set<string>();
-  const replaceSources: Array<[string, GoModFile, string]> = [...[...moduleDirs].map(([dir, mod]): [string, GoModFile, string] => [dir, mod, path.join(rootLabel, dir, 'go.mod')]), ...(work ? [['.', work, workFile] as [string, GoModFile, string]] : [])];
+  const replaceSources: Array<[string, GoModFile, string]> = [
+    ...[...moduleDirs].map(([dir, mod]): [string, GoModFile, string] => [dir, mod, path.join(rootLabel, dir, 'go.mod')]),
+    ...(work ? [['.', work, workFile] as [string, GoModFile, string]] : []),
+  ];
   for (const [dir, mod, file] of replaceSources) {
     for (const r of mod.replaces.filter((x) => x.local)) {
       const target = insideContext(r.newPath, dir);
       if (target === undefined) {
-        throw new InputError(file, r.line, `replace ${r.oldPath} => ${r.newPath} points outside the build context; use a directory inside the project or a go.work`);
+        throw new InputError(
+          file,
+          r.line,
+          `replace ${r.oldPath} => ${r.newPath} points outside the build context; use a directory inside the project or a go.work`,
+        );
       }
       checkPlainDir(target, file, r.line, `replace target ${quoted(r.newPath)}`);
       localModuleDirs.add(target);
@@ -143,7 +174,9 @@ export function analyzeGoProject(files: ProjectFiles, rootLabel: string): GoProj
     if (dir !== '.') localModuleDirs.add(dir);
   }
 
-  const allFiles = files.paths.filter((p) => p.endsWith('.go') && !p.split('/').slice(0, -1).some(isIgnoredDirName)).map((p) => inspectGoFile(p, read(p) ?? ''));
+  const allFiles = files.paths
+    .filter((p) => p.endsWith('.go') && !p.split('/').slice(0, -1).some(isIgnoredDirName))
+    .map((p) => inspectGoFile(p, read(p) ?? ''));
   const goFiles = allFiles.filter((f) => !excludedDir(f.dir));
   const buildFiles = goFiles.filter((f) => !f.test && !f.ignored);
   const packages = [...new Set(buildFiles.map((f) => f.dir))].sort();
@@ -157,16 +190,23 @@ export function analyzeGoProject(files: ProjectFiles, rootLabel: string): GoProj
     dir,
     name: binaryName(dir, ownerModule(dir)?.module),
     role: mainRole(dir),
-    files: mainFiles.filter((f) => f.dir === dir).map((f) => f.path).sort(),
+    files: mainFiles
+      .filter((f) => f.dir === dir)
+      .map((f) => f.path)
+      .sort(),
   }));
   const embedded = mainFiles.find((f) => f.versionVariable && f.embeddedVariables.includes(f.versionVariable));
   const versionVariable = embedded ? undefined : mainFiles.find((f) => f.versionVariable)?.versionVariable;
 
   const embedPaths = new Set<string>();
-  for (const f of buildFiles) for (const pattern of f.embeds) embedPaths.add(path.normalize(path.join(f.dir, pattern.replace(/[*?[].*$/, '') || '.')).replace(/\/$/, ''));
+  for (const f of buildFiles)
+    for (const pattern of f.embeds) embedPaths.add(path.normalize(path.join(f.dir, pattern.replace(/[*?[].*$/, '') || '.')).replace(/\/$/, ''));
 
   // Requirements met inside the context (workspace modules, local replaces) download nothing.
-  const local = new Set([...[...moduleDirs.values()].map((m) => m.module ?? ''), ...[...moduleDirs.values()].flatMap((m) => m.replaces.filter((r) => r.local).map((r) => r.oldPath))]);
+  const local = new Set([
+    ...[...moduleDirs.values()].map((m) => m.module ?? ''),
+    ...[...moduleDirs.values()].flatMap((m) => m.replaces.filter((r) => r.local).map((r) => r.oldPath)),
+  ]);
   const versions = [module, work].map((m) => (m ? goMinor(m) : undefined)).filter((v): v is string => v !== undefined);
   return {
     module,
@@ -189,7 +229,6 @@ export function analyzeGoProject(files: ProjectFiles, rootLabel: string): GoProj
     hasRequirements: [...moduleDirs.values()].some((m) => m.requires.some((r) => !local.has(r.path))),
   };
 }
-
 
 function embeddedFileOf(file: GoFile, variable: string): string {
   const index = file.embeddedVariables.indexOf(variable);
@@ -224,8 +263,8 @@ export function cgoLibrariesOf(project: GoProject, mainDirs: readonly string[], 
     seen.add(dir);
     for (const file of (byDir.get(dir) ?? []).filter((f) => fileBuilds(f, config))) {
       if (file.cgo && config.cgo) {
-        file.pkgConfig.forEach((p) => pkgConfig.add(p));
-        file.libraries.forEach((l) => libraries.add(l));
+        for (const p of file.pkgConfig) pkgConfig.add(p);
+        for (const l of file.libraries) libraries.add(l);
       }
       for (const imported of file.imports) {
         const target = ownPackageDir(project, imported) ?? (project.vendored && vendorDirs.has(`vendor/${imported}`) ? `vendor/${imported}` : undefined);

@@ -1,5 +1,5 @@
 import path from 'node:path/posix';
-import { buildsOnLinux, constraintHolds, nameConstraintHolds, type BuildConfig } from './constraints.js';
+import { type BuildConfig, buildsOnLinux, constraintHolds, nameConstraintHolds } from './constraints.js';
 
 // What one Go source file says about the build, read from its text without a Go toolchain. Pure.
 
@@ -33,7 +33,20 @@ export interface GoFile {
 /** Whether the file is compiled for `config`: its name's _GOOS/_GOARCH suffix and its //go:build line. */
 export function fileBuilds(file: GoFile, config: BuildConfig): boolean {
   if (file.test || !nameConstraintHolds(path.basename(file.path), config)) return false;
-  return file.constraint === undefined || constraintHolds(file.constraint, (tag) => config.tags.includes(tag) || tag === config.goos || tag === config.goarch || (tag === 'unix' && config.goos === 'linux') || tag === 'gc' || (tag === 'cgo' && config.cgo) || /^go1\.\d+$/.test(tag));
+  return (
+    file.constraint === undefined ||
+    constraintHolds(
+      file.constraint,
+      (tag) =>
+        config.tags.includes(tag) ||
+        tag === config.goos ||
+        tag === config.goarch ||
+        (tag === 'unix' && config.goos === 'linux') ||
+        tag === 'gc' ||
+        (tag === 'cgo' && config.cgo) ||
+        /^go1\.\d+$/.test(tag),
+    )
+  );
 }
 
 function goString(literal: string): string | undefined {
@@ -59,24 +72,52 @@ export function inspectGoFile(file: string, text: string): GoFile {
   const directives = cgo ? [...text.matchAll(/^\s*(?:\/\/\s*)?#cgo\b([^:\n]*):([^\n]*)/gm)].filter((m) => cgoConditionHolds(m[1]!)) : [];
   const named = (name: string) => directives.filter((m) => m[1]!.trim().split(/\s+/).pop() === name);
   const libraries = named('LDFLAGS').flatMap((m) => [...m[2]!.matchAll(/(?:^|\s)-l([\w+.-]+)/g)].map((l) => l[1]!));
-  const pkgConfig = named('pkg-config').flatMap((m) => m[2]!.trim().split(/\s+/).filter((w) => w && !w.startsWith('-')));
+  const pkgConfig = named('pkg-config').flatMap((m) =>
+    m[2]!
+      .trim()
+      .split(/\s+/)
+      .filter((w) => w && !w.startsWith('-')),
+  );
   const embeds: string[] = [];
   const embeddedVariables: string[] = [];
   for (const m of text.matchAll(/^\/\/go:embed\s+(.+)$\n(?:\/\/.*\n)*\s*var\s+([A-Za-z_]\w*)/gm)) embeddedVariables.push(m[2]!);
-  for (const m of text.matchAll(/^\/\/go:embed\s+(.+)$/gm)) embeds.push(...(m[1]!.match(/"[^"]*"|`[^`]*`|\S+/g) ?? []).map((p) => p.replace(/^["`]|["`]$/g, '').replace(/^all:/, '')));
+  for (const m of text.matchAll(/^\/\/go:embed\s+(.+)$/gm))
+    embeds.push(...(m[1]!.match(/"[^"]*"|`[^`]*`|\S+/g) ?? []).map((p) => p.replace(/^["`]|["`]$/g, '').replace(/^all:/, '')));
   const versionVariable = /^var\s+(version|Version)\s+(=|string)/m.exec(text)?.[1] ?? /^var\s*\([^)]*^\s+(version|Version)\s+(=|string)/ms.exec(text)?.[1];
   const stringDefaults: Record<string, string> = {};
-  const declarations = [...text.matchAll(/^var\s+([A-Za-z_]\w*)(?:\s+string)?\s*=\s*("(?:[^"\\\n]|\\.)*"|`[^`]*`)/gm), ...[...text.matchAll(/^var\s*\(([^)]*)\)/gms)].flatMap((block) => [...block[1]!.matchAll(/^\s*([A-Za-z_]\w*)(?:\s+string)?\s*=\s*("(?:[^"\\\n]|\\.)*"|`[^`]*`)/gm)])];
+  const declarations = [
+    ...text.matchAll(/^var\s+([A-Za-z_]\w*)(?:\s+string)?\s*=\s*("(?:[^"\\\n]|\\.)*"|`[^`]*`)/gm),
+    ...[...text.matchAll(/^var\s*\(([^)]*)\)/gms)].flatMap((block) => [
+      ...block[1]!.matchAll(/^\s*([A-Za-z_]\w*)(?:\s+string)?\s*=\s*("(?:[^"\\\n]|\\.)*"|`[^`]*`)/gm),
+    ]),
+  ];
   for (const m of declarations) {
     const value = goString(m[2]!);
     if (value !== undefined) stringDefaults[m[1]!] = value;
   }
-  return { path: file, dir: path.dirname(file), packageName: pkg, constraint, ignored, test: file.endsWith('_test.go'), cgo, imports, libraries, pkgConfig, embeds, versionVariable, embeddedVariables, stringDefaults };
+  return {
+    path: file,
+    dir: path.dirname(file),
+    packageName: pkg,
+    constraint,
+    ignored,
+    test: file.endsWith('_test.go'),
+    cgo,
+    imports,
+    libraries,
+    pkgConfig,
+    embeds,
+    versionVariable,
+    embeddedVariables,
+    stringDefaults,
+  };
 }
 
 /** `#cgo linux LDFLAGS:` holds on linux; `#cgo windows LDFLAGS:` does not. */
 function cgoConditionHolds(condition: string): boolean {
   const words = condition.trim().split(/\s+/).slice(0, -1);
   if (words.length === 0) return true;
-  return words.some((w) => w.split(',').every((t) => (t.startsWith('!') ? !['linux', 'unix'].includes(t.slice(1)) : ['linux', 'unix', 'amd64', 'arm64', 'cgo'].includes(t))));
+  return words.some((w) =>
+    w.split(',').every((t) => (t.startsWith('!') ? !['linux', 'unix'].includes(t.slice(1)) : ['linux', 'unix', 'amd64', 'arm64', 'cgo'].includes(t))),
+  );
 }

@@ -1,11 +1,11 @@
 import path from 'node:path/posix';
 import { parse as parseYaml } from 'yaml';
 import { parseGoBuildArgs } from '../go/buildflags.js';
-import { execArgv, parseDockerfile, type DockerfileModel, type Instruction } from '../model/dockerfile.js';
+import { type DockerfileModel, execArgv, type Instruction, parseDockerfile } from '../model/dockerfile.js';
 import { envAt } from '../model/env.js';
 import { analyzeRun } from '../model/shell.js';
 import { LineIndex } from '../model/text.js';
-import { goBuildsOfMakefile, shellValue, type MakeBuilds } from './make.js';
+import { goBuildsOfMakefile, type MakeBuilds, shellValue } from './make.js';
 
 // How the project already builds its binaries: the go build flags of its Makefile targets, its
 // goreleaser config and its existing Dockerfile, and that Dockerfile's ENTRYPOINT. init keeps what they
@@ -69,17 +69,36 @@ export function readExistingBuild(texts: Readonly<Record<string, string>>): Exis
       const stageEnv = Object.fromEntries([...envAt(model, run).vars].flatMap(([k, v]) => (v.value !== undefined ? [[k, v.value]] : [])));
       const analysis = analyzeRun(model, run);
       for (const go of analysis.go.filter((g) => g.subcommand === 'build' || g.subcommand === 'install')) {
-        builds.push({ ...fromArgs(`${file}:${run.line}`, file, run.line, go.args.map((a) => buildTimeValues(a.value, `${file}:${run.line}`)), { ...stageEnv, ...go.command.env }), text: texts[file] });
+        builds.push({
+          ...fromArgs(
+            `${file}:${run.line}`,
+            file,
+            run.line,
+            go.args.map((a) => buildTimeValues(a.value, `${file}:${run.line}`)),
+            { ...stageEnv, ...go.command.env },
+          ),
+          text: texts[file],
+        });
       }
       if (!makeText) continue;
       for (const command of analysis.opaque) {
         const argv = command.argv.map((w) => w.value);
         if (!['make', 'gmake'].includes(path.basename(argv[0] ?? ''))) continue;
         const targets = argv.slice(1).filter((a) => !a.startsWith('-') && !a.includes('='));
-        const overrides = Object.fromEntries(argv.slice(1).filter((a) => /^[A-Za-z_]\w*=/.test(a)).map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]));
+        const overrides = Object.fromEntries(
+          argv
+            .slice(1)
+            .filter((a) => /^[A-Za-z_]\w*=/.test(a))
+            .map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]),
+        );
         const make = goBuildsOfMakefile(makeText, { ...(targets.length > 0 ? { targets } : {}), env: { ...stageEnv, ...command.env }, overrides });
         // A bare `make` builds the default target.
-        for (const b of make.builds.filter((x) => targets.length > 0 || x.target === make.defaultTarget)) builds.push({ ...fromArgs(`${file}:${run.line} (make ${b.target})`, makefile!, undefined, b.args, b.env), makeOrigins: make.origins, text: makeText });
+        for (const b of make.builds.filter((x) => targets.length > 0 || x.target === make.defaultTarget))
+          builds.push({
+            ...fromArgs(`${file}:${run.line} (make ${b.target})`, makefile!, undefined, b.args, b.env),
+            makeOrigins: make.origins,
+            text: makeText,
+          });
       }
     }
     const last = model.stages[model.stages.length - 1];
@@ -98,7 +117,8 @@ export function readExistingBuild(texts: Readonly<Record<string, string>>): Exis
   if (makeText) {
     const make = goBuildsOfMakefile(makeText);
     const order = (t: string): number => (t === make.defaultTarget ? 0 : 1);
-    for (const b of [...make.builds].sort((x, y) => order(x.target) - order(y.target))) builds.push({ ...fromArgs(`${makefile} target ${b.target}`, makefile!, undefined, b.args, b.env), makeOrigins: make.origins, text: makeText });
+    for (const b of [...make.builds].sort((x, y) => order(x.target) - order(y.target)))
+      builds.push({ ...fromArgs(`${makefile} target ${b.target}`, makefile!, undefined, b.args, b.env), makeOrigins: make.origins, text: makeText });
   }
 
   for (const file of GORELEASER_FILES.filter((f) => texts[f] !== undefined)) builds.push(...goreleaserBuilds(file, texts[file]!));
@@ -113,7 +133,9 @@ function fromArgs(origin: string, file: string, line: number | undefined, args: 
 function buildTimeValues(word: string, where: string): string {
   return word
     .replace(/\$\((cat [\w./-]+)\)/g, (_m, command: string) => shellValue('', command))
-    .replace(/\$\{([A-Za-z_]\w*)\}|\$([A-Za-z_]\w*)/g, (_m, braced: string | undefined, bare: string | undefined) => shellValue(braced ?? bare!, `build arg ${braced ?? bare!} of ${where}`));
+    .replace(/\$\{([A-Za-z_]\w*)\}|\$([A-Za-z_]\w*)/g, (_m, braced: string | undefined, bare: string | undefined) =>
+      shellValue(braced ?? bare!, `build arg ${braced ?? bare!} of ${where}`),
+    );
 }
 
 /** ENTRYPOINT/CMD words: the JSON array, or a shell form without anything the shell would interpret. */
@@ -124,13 +146,26 @@ function commandWords(model: DockerfileModel, instruction: Instruction): string[
   return words.every((w) => /^[\w./:=@%+,-]+$/.test(w)) ? words : undefined;
 }
 
-const TEMPLATE_ARGS: Record<string, string> = { Version: 'VERSION', RawVersion: 'VERSION', Tag: 'VERSION', Commit: 'COMMIT', ShortCommit: 'COMMIT', FullCommit: 'COMMIT', Date: 'DATE', CommitDate: 'DATE', Timestamp: 'DATE', CommitTimestamp: 'DATE' };
+const TEMPLATE_ARGS: Record<string, string> = {
+  Version: 'VERSION',
+  RawVersion: 'VERSION',
+  Tag: 'VERSION',
+  Commit: 'COMMIT',
+  ShortCommit: 'COMMIT',
+  FullCommit: 'COMMIT',
+  Date: 'DATE',
+  CommitDate: 'DATE',
+  Timestamp: 'DATE',
+  CommitTimestamp: 'DATE',
+};
 /** goreleaser's ldflags when a build does not set them. */
 const GORELEASER_DEFAULT_LDFLAGS = '-s -w -X main.version={{.Version}} -X main.commit={{.Commit}} -X main.date={{.Date}} -X main.builtBy=goreleaser';
 
 /** goreleaser templates (`{{.Version}}`, `{{ .Env.NAME }}`) become build-arg markers: only a release knows them. */
 function templateValues(text: string): string {
-  return text.replace(/\{\{\s*\.(Env\.)?([A-Za-z_]\w*)\s*\}\}/g, (_m, env: string | undefined, name: string) => shellValue(env ? name : TEMPLATE_ARGS[name] ?? name.toUpperCase(), `goreleaser {{.${env ?? ''}${name}}}`));
+  return text.replace(/\{\{\s*\.(Env\.)?([A-Za-z_]\w*)\s*\}\}/g, (_m, env: string | undefined, name: string) =>
+    shellValue(env ? name : (TEMPLATE_ARGS[name] ?? name.toUpperCase()), `goreleaser {{.${env ?? ''}${name}}}`),
+  );
 }
 
 function goreleaserBuilds(file: string, text: string): ProjectBuild[] {
@@ -148,8 +183,17 @@ function goreleaserBuilds(file: string, text: string): ProjectBuild[] {
     const main = typeof raw.main === 'string' ? raw.main : '.';
     const dir = main.endsWith('.go') ? path.dirname(main) : main;
     const ldflags = raw.ldflags === undefined ? [GORELEASER_DEFAULT_LDFLAGS] : list(raw.ldflags);
-    const args = [...list(raw.flags).map(templateValues), ...(list(raw.tags).length > 0 ? ['-tags', list(raw.tags).join(',')] : []), ...(ldflags.length > 0 ? [`-ldflags=${templateValues(ldflags.join(' '))}`] : []), dir];
-    const env = Object.fromEntries(list(raw.env).filter((e) => e.includes('=')).map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
+    const args = [
+      ...list(raw.flags).map(templateValues),
+      ...(list(raw.tags).length > 0 ? ['-tags', list(raw.tags).join(',')] : []),
+      ...(ldflags.length > 0 ? [`-ldflags=${templateValues(ldflags.join(' '))}`] : []),
+      dir,
+    ];
+    const env = Object.fromEntries(
+      list(raw.env)
+        .filter((e) => e.includes('='))
+        .map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]),
+    );
     const id = typeof raw.id === 'string' ? raw.id : String(index);
     return [{ origin: `${file} build ${id}`, file, line: lineOf(text, 'main:', index) ?? lineOf(text, 'ldflags', index), packages: [dir], args, env, text }];
   });

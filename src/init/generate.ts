@@ -1,7 +1,7 @@
 import path from 'node:path/posix';
 import { InputError, UsageError } from '../errors.js';
 import { quoted } from '../go/gomod.js';
-import { PLAIN_PATH, type GoProject, type MainPackage } from '../go/project.js';
+import { type GoProject, type MainPackage, PLAIN_PATH } from '../go/project.js';
 import type { ExistingBuild } from './existing.js';
 import { planProgram } from './program.js';
 
@@ -34,7 +34,11 @@ const STATIC_RUNTIME = 'gcr.io/distroless/static-debian12:nonroot';
 const RESERVED_STAGES = new Set(['build', 'binaries']);
 
 function stageName(binary: string): string {
-  const clean = binary.toLowerCase().replace(/[^a-z0-9._-]/g, '-').replace(/^[^a-z0-9]+/, '') || 'app';
+  const clean =
+    binary
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]/g, '-')
+      .replace(/^[^a-z0-9]+/, '') || 'app';
   return RESERVED_STAGES.has(clean) ? `app-${clean}` : clean;
 }
 
@@ -65,8 +69,14 @@ function checkOptions(options: InitOptions): void {
 function checkBinaries(binaries: readonly MainPackage[], rootLabel: string): void {
   for (const b of binaries) {
     const where = path.join(rootLabel, b.dir);
-    if (!PLAIN_PATH.test(b.dir)) throw new InputError(where, undefined, 'a main package in a directory whose name cannot be written into a Dockerfile as is; use letters, digits and -._~+@ only');
-    if (!BINARY_NAME.test(b.name)) throw new InputError(where, undefined, `binary name ${quoted(b.name)} cannot be written into a Dockerfile as is; use letters, digits and -._+ only`);
+    if (!PLAIN_PATH.test(b.dir))
+      throw new InputError(
+        where,
+        undefined,
+        'a main package in a directory whose name cannot be written into a Dockerfile as is; use letters, digits and -._~+@ only',
+      );
+    if (!BINARY_NAME.test(b.name))
+      throw new InputError(where, undefined, `binary name ${quoted(b.name)} cannot be written into a Dockerfile as is; use letters, digits and -._+ only`);
   }
 }
 
@@ -77,7 +87,8 @@ function chooseBinaries(analysis: GoProject, options: InitOptions, rootLabel: st
   }
   if (options.binary !== undefined) {
     const chosen = analysis.mainPackages.filter((m) => m.name === options.binary);
-    if (chosen.length === 0) throw new UsageError(`--binary ${options.binary}: no such main package (binaries: ${analysis.mainPackages.map((m) => m.name).join(', ')})`);
+    if (chosen.length === 0)
+      throw new UsageError(`--binary ${options.binary}: no such main package (binaries: ${analysis.mainPackages.map((m) => m.name).join(', ')})`);
     return chosen;
   }
   // The program a user means: a root or cmd/<name> main; else every main but test, example and tool helpers.
@@ -85,14 +96,23 @@ function chooseBinaries(analysis: GoProject, options: InitOptions, rootLabel: st
   if (primary.length > 0) return primary;
   const others = analysis.mainPackages.filter((m) => m.role === 'other');
   if (others.length > 0) return others;
-  throw new InputError(rootLabel, undefined, `only helper main packages here (${analysis.mainPackages.map((m) => packageArg(m.dir)).join(', ')}): name the one to build with --binary (${analysis.mainPackages.map((m) => m.name).join(', ')})`);
+  throw new InputError(
+    rootLabel,
+    undefined,
+    `only helper main packages here (${analysis.mainPackages.map((m) => packageArg(m.dir)).join(', ')}): name the one to build with --binary (${analysis.mainPackages.map((m) => m.name).join(', ')})`,
+  );
 }
 
 /** What the comments say about a runtime image, from what it is. */
 function describeRuntime(image: string, chosen: boolean): { what: string; user: string } {
   const user = '# Not root: uid 65532 needs no entry in /etc/passwd.';
-  if (/^gcr\.io\/distroless\/static/.test(image)) return { what: 'no shell, no package manager, no libc (the binary is static)', user: '# Not root: uid 65532 is "nonroot" in distroless and needs no entry in /etc/passwd.' };
-  if (/^gcr\.io\/distroless\//.test(image)) return { what: 'glibc, no shell, no package manager', user: '# Not root: uid 65532 is "nonroot" in distroless and needs no entry in /etc/passwd.' };
+  if (/^gcr\.io\/distroless\/static/.test(image))
+    return {
+      what: 'no shell, no package manager, no libc (the binary is static)',
+      user: '# Not root: uid 65532 is "nonroot" in distroless and needs no entry in /etc/passwd.',
+    };
+  if (/^gcr\.io\/distroless\//.test(image))
+    return { what: 'glibc, no shell, no package manager', user: '# Not root: uid 65532 is "nonroot" in distroless and needs no entry in /etc/passwd.' };
   if (/^(docker\.io\/)?(library\/)?debian:[\w.-]*slim/.test(image)) return { what: 'Debian slim: glibc for cgo, a shell and apt', user };
   if (image === 'scratch') return { what: 'nothing but the binary (no CA certificates, no time zones)', user };
   return { what: chosen ? `${image}, chosen with --runtime-image` : image, user };
@@ -119,9 +139,12 @@ export function generate(analysis: GoProject, options: InitOptions, rootLabel: s
     add('# Go minor version from go.mod: patch releases arrive without edits.', `ARG GO_VERSION=${analysis.goVersion ?? '1'}`, '');
   }
   if (cgo) {
-    add('# cgo needs a C toolchain for the target platform, so this stage builds natively on each platform.', `FROM --platform=$TARGETPLATFORM ${builder} AS build`);
+    add(
+      '# cgo needs a C toolchain for the target platform, so this stage builds natively on each platform.',
+      `FROM --platform=$TARGETPLATFORM ${builder} AS build`,
+    );
   } else {
-    add('# Build on the build machine\'s platform and cross-compile: no emulation for other platforms.', `FROM --platform=$BUILDPLATFORM ${builder} AS build`);
+    add("# Build on the build machine's platform and cross-compile: no emulation for other platforms.", `FROM --platform=$BUILDPLATFORM ${builder} AS build`);
   }
   add('WORKDIR /src');
   if (plan.devPackages.length > 0) {
@@ -140,7 +163,11 @@ export function generate(analysis: GoProject, options: InitOptions, rootLabel: s
   const buildCache = `--mount=type=cache,id=${buildCacheId},target=/root/.cache/go-build`;
   const secret = options.goprivate ? ['--mount=type=secret,id=netrc,target=/root/.netrc,required=true'] : [];
   if (options.goprivate) {
-    add('# Private modules skip the public proxy and checksum database; credentials come from a build secret', '# (docker build --secret id=netrc,src=$HOME/.netrc), never from an ARG or ENV.', `ENV GOPRIVATE=${options.goprivate}`);
+    add(
+      '# Private modules skip the public proxy and checksum database; credentials come from a build secret',
+      '# (docker build --secret id=netrc,src=$HOME/.netrc), never from an ARG or ENV.',
+      `ENV GOPRIVATE=${options.goprivate}`,
+    );
   }
   if (!analysis.vendored && analysis.hasRequirements) {
     const binds = ['--mount=type=bind,source=go.mod,target=go.mod'].filter(() => analysis.module !== undefined);
@@ -156,8 +183,19 @@ export function generate(analysis: GoProject, options: InitOptions, rootLabel: s
     );
   }
   const downloads = !analysis.vendored && analysis.hasRequirements;
-  add('', downloads ? '# Declared after the download, which is the same for every target platform.' : '# Declared where first needed: the steps above stay shared by every target platform.', 'ARG TARGETOS TARGETARCH');
-  const ownVersion = analysis.versionVariable && !plan.groups.some((g) => g.ldflags.some((f) => f.includes(` ${analysis.versionVariable}=`) || f.includes(`'${analysis.versionVariable}=`))) && !plan.args.some((a) => a.name === 'VERSION') ? analysis.versionVariable : undefined;
+  add(
+    '',
+    downloads
+      ? '# Declared after the download, which is the same for every target platform.'
+      : '# Declared where first needed: the steps above stay shared by every target platform.',
+    'ARG TARGETOS TARGETARCH',
+  );
+  const ownVersion =
+    analysis.versionVariable &&
+    !plan.groups.some((g) => g.ldflags.some((f) => f.includes(` ${analysis.versionVariable}=`) || f.includes(`'${analysis.versionVariable}=`))) &&
+    !plan.args.some((a) => a.name === 'VERSION')
+      ? analysis.versionVariable
+      : undefined;
   if (plan.embeddedVersion) add(`# ${plan.embeddedVersion.variable} comes from ${plan.embeddedVersion.file} (//go:embed): the build leaves it alone.`);
   if (ownVersion) add(`# Stamped into the binary (${ownVersion}): docker build --build-arg VERSION=1.2.3`, 'ARG VERSION=dev');
   for (const arg of plan.args) add(`# ${arg.comment}`, arg.default === undefined ? `ARG ${arg.name}` : `ARG ${arg.name}=${arg.default}`);
@@ -167,7 +205,15 @@ export function generate(analysis: GoProject, options: InitOptions, rootLabel: s
     const output = group.binaries.length === 1 ? `/out/${group.binaries[0]!.name}` : '/out/';
     const groupCgo = group.cgo ?? analysis.cgo;
     const env = cgo ? (groupCgo ? 'CGO_ENABLED=1' : 'CGO_ENABLED=0') : 'CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH';
-    const flags = ['-trimpath', ...(options.vcs ? [] : ['-buildvcs=false']), ...(group.buildmode ? [`-buildmode=${group.buildmode}`] : []), ...(group.tags.length > 0 ? [`-tags=${group.tags.join(',')}`] : []), `-ldflags="${ldflags}"`, `-o ${output}`, ...group.binaries.map((b) => packageArg(b.dir))];
+    const flags = [
+      '-trimpath',
+      ...(options.vcs ? [] : ['-buildvcs=false']),
+      ...(group.buildmode ? [`-buildmode=${group.buildmode}`] : []),
+      ...(group.tags.length > 0 ? [`-tags=${group.tags.join(',')}`] : []),
+      `-ldflags="${ldflags}"`,
+      `-o ${output}`,
+      ...group.binaries.map((b) => packageArg(b.dir)),
+    ];
     return { env, command: `go build ${flags.join(' ')}`, origin: group.origin };
   });
   const origins = plan.groups.filter((g) => g.origin).map((g) => `${g.origin} (${g.binaries.map((b) => b.name).join(', ')})`);
@@ -200,7 +246,11 @@ export function generate(analysis: GoProject, options: InitOptions, rootLabel: s
   const ordered = [...binaries].sort((a, b) => Number(a.dir === '.') - Number(b.dir === '.'));
   if (ordered.length > 1 && !ordered.some((b) => b.dir === '.')) ordered.push(ordered.shift()!);
   for (const binary of ordered) {
-    add('', `# Runtime for ${binary.name}: ${description.what}; docker build --target ${stageName(binary.name)}.`, `FROM ${runtime} AS ${stageName(binary.name)}`);
+    add(
+      '',
+      `# Runtime for ${binary.name}: ${description.what}; docker build --target ${stageName(binary.name)}.`,
+      `FROM ${runtime} AS ${stageName(binary.name)}`,
+    );
     if (plan.devPackages.length > 0 && debianRuntime) {
       add(
         '# The libraries cgo links, installed only when the image lacks them (the build stage listed their packages).',
@@ -214,7 +264,8 @@ export function generate(analysis: GoProject, options: InitOptions, rootLabel: s
     }
     const entry = plan.entrypoints.get(binary.name);
     add(`COPY --from=build /out/${binary.name} /usr/local/bin/${binary.name}`, description.user, 'USER 65532:65532');
-    if (entry && (entry.args.length > 0 || entry.cmd)) add(`# ENTRYPOINT flags${entry.cmd ? ' and CMD' : ''} as the project's own image (${entry.file}) has them.`);
+    if (entry && (entry.args.length > 0 || entry.cmd))
+      add(`# ENTRYPOINT flags${entry.cmd ? ' and CMD' : ''} as the project's own image (${entry.file}) has them.`);
     add(`ENTRYPOINT ${JSON.stringify([`/usr/local/bin/${binary.name}`, ...(entry?.args ?? [])]).replace(/","/g, '", "')}`);
     if (entry?.cmd) add(`CMD ${JSON.stringify(entry.cmd).replace(/","/g, '", "')}`);
   }

@@ -1,4 +1,4 @@
-import { expandMake, goCommandsOfMake, parseMakefile, type Makefile } from './makefile.js';
+import { expandMake, goCommandsOfMake, type Makefile, parseMakefile } from './makefile.js';
 
 // What `make TARGET` passes to `go build`, for init to carry over: the one place init reads Makefiles.
 // The reader is init's own src/init/makefile.ts (src/make, which `check` uses, does not yet give init the
@@ -59,7 +59,10 @@ export function splitShellValues(value: string): Array<string | { name: string; 
  * The go builds of every rule (or of `targets`), given the environment make runs in (the
  * Dockerfile's ENV, `VAR=x make`) and command-line `overrides` (`make VAR=x`).
  */
-export function goBuildsOfMakefile(text: string, options: { targets?: readonly string[]; env?: Record<string, string>; overrides?: Record<string, string> } = {}): MakeBuilds {
+export function goBuildsOfMakefile(
+  text: string,
+  options: { targets?: readonly string[]; env?: Record<string, string>; overrides?: Record<string, string> } = {},
+): MakeBuilds {
   const env = options.env ?? {};
   const seeded = (): Makefile => ({ variables: new Map(Object.entries(env)), rules: new Map(), includes: [] });
   const physical = text.split(/\r?\n/);
@@ -239,7 +242,10 @@ function evaluate(text: string, mk: Makefile, depth: number): string {
         out += arg(0, 3).trim() !== '' ? arg(1, 3) : arg(2, 3);
         break;
       case 'or':
-        out += splitArgs(argText).map((a) => evaluate(a, mk, depth + 1)).find((v) => v.trim() !== '') ?? '';
+        out +=
+          splitArgs(argText)
+            .map((a) => evaluate(a, mk, depth + 1))
+            .find((v) => v.trim() !== '') ?? '';
         break;
       case 'and': {
         const values = splitArgs(argText).map((a) => evaluate(a, mk, depth + 1));
@@ -249,7 +255,9 @@ function evaluate(text: string, mk: Makefile, depth: number): string {
       case 'filter':
       case 'filter-out': {
         const patterns = words(arg(0, 2)).map(patternRegExp);
-        out += words(arg(1, 2)).filter((w) => patterns.some((p) => p.test(w)) === (name === 'filter')).join(' ');
+        out += words(arg(1, 2))
+          .filter((w) => patterns.some((p) => p.test(w)) === (name === 'filter'))
+          .join(' ');
         break;
       }
       case 'findstring':
@@ -264,7 +272,9 @@ function evaluate(text: string, mk: Makefile, depth: number): string {
       case 'patsubst': {
         const from = patternRegExp(arg(0, 3));
         const [prefix, suffix] = arg(0, 3).split('%');
-        out += words(arg(2, 3)).map((w) => (from.test(w) ? arg(1, 3).replace('%', w.slice(prefix!.length, w.length - (suffix ?? '').length)) : w)).join(' ');
+        out += words(arg(2, 3))
+          .map((w) => (from.test(w) ? arg(1, 3).replace('%', w.slice(prefix!.length, w.length - (suffix ?? '').length)) : w))
+          .join(' ');
         break;
       }
       default:

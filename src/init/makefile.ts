@@ -1,4 +1,4 @@
-import { analyzeScript, lexShell, type GoInvocation } from '../model/shell.js';
+import { analyzeScript, type GoInvocation, lexShell } from '../model/shell.js';
 
 // Reads Makefiles well enough to tell what `make TARGET` runs: rules, recipes, plainly defined
 // variables (=, :=, ::=, ?=, +=), includes, prerequisites and recursive `$(MAKE) target`. Pure; it
@@ -44,7 +44,11 @@ export function parseMakefile(text: string, into?: Makefile): Makefile {
       const [prereqPart, inline] = rule[2]!.split(';');
       for (const target of targets) {
         const existing = mk.rules.get(target) ?? { prerequisites: [], recipe: [] };
-        existing.prerequisites.push(...expandMake(prereqPart ?? '', mk).split(/\s+/).filter((p) => p && p !== '|'));
+        existing.prerequisites.push(
+          ...expandMake(prereqPart ?? '', mk)
+            .split(/\s+/)
+            .filter((p) => p && p !== '|'),
+        );
         if (inline?.trim()) existing.recipe.push(inline.trim());
         mk.rules.set(target, existing);
         if (!mk.defaultTarget && !target.startsWith('.') && !target.includes('%')) mk.defaultTarget = target;
@@ -94,7 +98,11 @@ export function goCommandsOfMake(mk: Makefile, targets: readonly string[]): Make
       go.push(...analysis.go);
       for (const opaque of analysis.opaque) {
         const argv = opaque.argv.map((w) => w.value);
-        if (argv[0] === 'make' || argv[0]?.endsWith('/make')) argv.slice(1).filter((a) => !a.startsWith('-') && !a.includes('=')).forEach(visit);
+        if (argv[0] === 'make' || argv[0]?.endsWith('/make'))
+          argv
+            .slice(1)
+            .filter((a) => !a.startsWith('-') && !a.includes('='))
+            .forEach(visit);
       }
     }
   };

@@ -2,7 +2,7 @@ import path from 'node:path/posix';
 import { InputError } from '../errors.js';
 import { linkerVariables, parseGoBuildArgs } from '../go/buildflags.js';
 import { quoted } from '../go/gomod.js';
-import { cgoLibrariesOf, ownPackageDir, PLAIN_PATH, type GoProject, type MainPackage } from '../go/project.js';
+import { cgoLibrariesOf, type GoProject, type MainPackage, ownPackageDir, PLAIN_PATH } from '../go/project.js';
 import { LineIndex } from '../model/text.js';
 import type { ExistingBuild, ProjectBuild, ProjectEntrypoint } from './existing.js';
 import { splitShellValues } from './make.js';
@@ -44,7 +44,22 @@ export interface ProgramPlan {
   embeddedVersion?: { variable: string; file: string };
 }
 
-const RESERVED_ARGS = new Set(['TARGETOS', 'TARGETARCH', 'TARGETPLATFORM', 'TARGETVARIANT', 'BUILDPLATFORM', 'BUILDOS', 'BUILDARCH', 'BUILDVARIANT', 'GO_VERSION', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'FTP_PROXY', 'ALL_PROXY']);
+const RESERVED_ARGS = new Set([
+  'TARGETOS',
+  'TARGETARCH',
+  'TARGETPLATFORM',
+  'TARGETVARIANT',
+  'BUILDPLATFORM',
+  'BUILDOS',
+  'BUILDARCH',
+  'BUILDVARIANT',
+  'GO_VERSION',
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'NO_PROXY',
+  'FTP_PROXY',
+  'ALL_PROXY',
+]);
 /** Libraries that are part of glibc: libc6-dev provides them, no package to add. */
 const LIBC_PARTS = new Set(['c', 'm', 'dl', 'pthread', 'rt', 'resolv', 'util', 'crypt', 'anl', 'nsl']);
 /** Literal text that means the same inside a double-quoted shell string, to Go's flag splitter, and in a Dockerfile. */
@@ -71,7 +86,8 @@ function where(build: ProjectBuild, name?: string, needle?: string): { file: str
 export function planProgram(project: GoProject, existing: ExistingBuild, binaries: readonly MainPackage[], rootLabel: string): ProgramPlan {
   const args = new Map<string, BuildArg>();
   const groups: BuildGroup[] = [];
-  const mainDefaults = (dir: string): Record<string, string> => Object.assign({}, ...project.files.filter((f) => f.dir === dir && f.packageName === 'main' && !f.test).map((f) => f.stringDefaults));
+  const mainDefaults = (dir: string): Record<string, string> =>
+    Object.assign({}, ...project.files.filter((f) => f.dir === dir && f.packageName === 'main' && !f.test).map((f) => f.stringDefaults));
   const fail = (build: ProjectBuild, needle: string, detail: string): never => {
     const at = where(build, undefined, needle);
     throw new InputError(path.join(rootLabel, at.file), at.line, detail);
@@ -87,12 +103,14 @@ export function planProgram(project: GoProject, existing: ExistingBuild, binarie
     }
     const flags = parseGoBuildArgs(build.args);
     for (const tag of flags.tags) if (!TAG.test(tag)) fail(build, tag, `build tag ${quoted(tag)} (${build.origin}) cannot be written into a Dockerfile as is`);
-    if (flags.buildmode !== undefined && !/^[a-z-]+$/.test(flags.buildmode)) fail(build, flags.buildmode, `-buildmode=${quoted(flags.buildmode)} (${build.origin}) is not a build mode`);
+    if (flags.buildmode !== undefined && !/^[a-z-]+$/.test(flags.buildmode))
+      fail(build, flags.buildmode, `-buildmode=${quoted(flags.buildmode)} (${build.origin}) is not a build mode`);
     const { variables, other } = linkerVariables(flags.ldflags);
     const ldflags: string[] = [];
     for (const word of other) {
       if (word === '-s' || word === '-w') continue;
-      if (!LITERAL.test(word) || splitShellValues(word).some((p) => typeof p !== 'string')) fail(build, word, `linker flag ${quoted(word)} (${build.origin}) cannot be written into a Dockerfile as is`);
+      if (!LITERAL.test(word) || splitShellValues(word).some((p) => typeof p !== 'string'))
+        fail(build, word, `linker flag ${quoted(word)} (${build.origin}) cannot be written into a Dockerfile as is`);
       ldflags.push(/\s/.test(word) ? `'${word}'` : word);
     }
     for (const variable of variables) {
@@ -103,7 +121,8 @@ export function planProgram(project: GoProject, existing: ExistingBuild, binarie
       let dynamic = false;
       for (const part of parts) {
         if (typeof part === 'string') {
-          if (!LITERAL.test(part)) fail(build, part, `-X ${variable.name}=${quoted(variable.value)} (${build.origin}): the value cannot be written into a Dockerfile as is`);
+          if (!LITERAL.test(part))
+            fail(build, part, `-X ${variable.name}=${quoted(variable.value)} (${build.origin}): the value cannot be written into a Dockerfile as is`);
           value += part;
           continue;
         }
@@ -135,18 +154,37 @@ export function planProgram(project: GoProject, existing: ExistingBuild, binarie
       ldflags.push(dynamic || /\s/.test(value) ? `-X '${variable.name}=${value}'` : `-X ${variable.name}=${value}`);
     }
     const cgoEnv = build.env.CGO_ENABLED;
-    const group: BuildGroup = { binaries: [binary], origin: build.origin, tags: flags.tags, ...(flags.buildmode ? { buildmode: flags.buildmode } : {}), ldflags, ...(cgoEnv === '0' || cgoEnv === '1' ? { cgo: cgoEnv === '1' } : {}) };
-    const same = groups.find((g) => g.origin !== undefined && JSON.stringify({ ...g, binaries: [], origin: '' }) === JSON.stringify({ ...group, binaries: [], origin: '' }));
+    const group: BuildGroup = {
+      binaries: [binary],
+      origin: build.origin,
+      tags: flags.tags,
+      ...(flags.buildmode ? { buildmode: flags.buildmode } : {}),
+      ldflags,
+      ...(cgoEnv === '0' || cgoEnv === '1' ? { cgo: cgoEnv === '1' } : {}),
+    };
+    const same = groups.find(
+      (g) => g.origin !== undefined && JSON.stringify({ ...g, binaries: [], origin: '' }) === JSON.stringify({ ...group, binaries: [], origin: '' }),
+    );
     if (same) same.binaries.push(binary);
     else groups.push(group);
   }
 
   const cgo = groups.some((g) => g.cgo ?? project.cgo);
   const tags = [...new Set(groups.flatMap((g) => g.tags))];
-  const links = cgo ? cgoLibrariesOf(project, binaries.map((b) => b.dir), { goos: 'linux', goarch: 'amd64', cgo: true, tags }) : { pkgConfig: [], libraries: [] };
+  const links = cgo
+    ? cgoLibrariesOf(
+        project,
+        binaries.map((b) => b.dir),
+        { goos: 'linux', goarch: 'amd64', cgo: true, tags },
+      )
+    : { pkgConfig: [], libraries: [] };
   const libraries = [...new Set([...links.libraries, ...(cgo ? project.cgoLibraries : [])])].filter((l) => !LIBC_PARTS.has(l));
-  const devPackages = [...new Set([...links.pkgConfig.map((p) => `${p.startsWith('lib') ? p : `lib${p}`}-dev`), ...libraries.map((l) => `lib${l}-dev`)])].sort();
-  for (const p of devPackages) if (!/^[a-z0-9][a-z0-9.+-]*$/.test(p)) throw new InputError(rootLabel, undefined, `cgo library package ${quoted(p)} cannot be written into a Dockerfile as is`);
+  const devPackages = [
+    ...new Set([...links.pkgConfig.map((p) => `${p.startsWith('lib') ? p : `lib${p}`}-dev`), ...libraries.map((l) => `lib${l}-dev`)]),
+  ].sort();
+  for (const p of devPackages)
+    if (!/^[a-z0-9][a-z0-9.+-]*$/.test(p))
+      throw new InputError(rootLabel, undefined, `cgo library package ${quoted(p)} cannot be written into a Dockerfile as is`);
   const entrypoints = new Map<string, ProjectEntrypoint>();
   for (const binary of binaries) {
     const entry = existing.entrypoints.find((e) => e.binary === binary.name);

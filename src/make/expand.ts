@@ -7,6 +7,7 @@ import { globRegExp, inList } from './glob.js';
  * word it knows from one it does not.
  */
 export { UNREADABLE as UNKNOWN } from '../model/shell.js';
+
 import { UNREADABLE as UNKNOWN } from '../model/shell.js';
 
 export type Flavor = 'recursive' | 'simple';
@@ -65,7 +66,7 @@ export function expand(text: string, scope: Scope, depth = 0): string {
       i = close + 1;
       continue;
     }
-    out += valueOf(next, scope, depth);
+    out += variableValue(next, scope, depth);
     i = dollar + 2;
   }
   return out;
@@ -83,7 +84,7 @@ export function matchingClose(text: string, open: number): number {
   return -1;
 }
 
-function valueOf(name: string, scope: Scope, depth: number): string {
+function variableValue(name: string, scope: Scope, depth: number): string {
   const v = scope.lookup(name);
   if (!v) return '';
   return v.flavor === 'recursive' ? expand(v.value, scope, depth + 1) : v.value;
@@ -99,11 +100,13 @@ function reference(inner: string, scope: Scope, depth: number): string {
     const [from, to] = splitOnce(expand(inner.slice(colon + 1), scope, depth + 1), '=');
     const pattern = from.includes('%') ? from : `%${from}`;
     const replacement = from.includes('%') ? to : `%${to}`;
-    return words(valueOf(name, scope, depth)).map((w) => patsubstWord(pattern, replacement, w)).join(' ');
+    return words(variableValue(name, scope, depth))
+      .map((w) => patsubstWord(pattern, replacement, w))
+      .join(' ');
   }
   const name = expand(inner, scope, depth + 1);
   if (name.includes(UNKNOWN)) return UNKNOWN;
-  return valueOf(name, scope, depth);
+  return variableValue(name, scope, depth);
 }
 
 function topLevelIndex(text: string, ch: string): number {
@@ -164,7 +167,12 @@ type MakeFunction = (args: string[], scope: Scope, depth: number) => string;
 
 /** Arguments expanded, all of them, before the function sees them. */
 function eager(f: (args: string[], scope: Scope, depth: number) => string): MakeFunction {
-  return (args, scope, depth) => f(args.map((a) => expand(a, scope, depth + 1)), scope, depth);
+  return (args, scope, depth) =>
+    f(
+      args.map((a) => expand(a, scope, depth + 1)),
+      scope,
+      depth,
+    );
 }
 
 /** Binds names over a scope, for `$(call)` parameters and `$(foreach)` variables. */
@@ -176,34 +184,87 @@ const nonEmpty = (text: string): boolean => text.trim() !== '';
 
 const FUNCTIONS: Record<string, MakeFunction> = {
   subst: eager(([from = '', to = '', text = '']) => (from === '' ? text : text.split(from).join(to))),
-  patsubst: eager(([pattern = '', replacement = '', text = '']) => words(text).map((w) => patsubstWord(pattern.trim(), replacement.trim(), w)).join(' ')),
+  patsubst: eager(([pattern = '', replacement = '', text = '']) =>
+    words(text)
+      .map((w) => patsubstWord(pattern.trim(), replacement.trim(), w))
+      .join(' '),
+  ),
   strip: eager(([text = '']) => words(text).join(' ')),
   findstring: eager(([find = '', text = '']) => (text.includes(find) ? find : '')),
-  filter: eager(([patterns = '', text = '']) => words(text).filter((w) => words(patterns).some((p) => matchPattern(p, w) !== undefined)).join(' ')),
-  'filter-out': eager(([patterns = '', text = '']) => words(text).filter((w) => !words(patterns).some((p) => matchPattern(p, w) !== undefined)).join(' ')),
+  filter: eager(([patterns = '', text = '']) =>
+    words(text)
+      .filter((w) => words(patterns).some((p) => matchPattern(p, w) !== undefined))
+      .join(' '),
+  ),
+  'filter-out': eager(([patterns = '', text = '']) =>
+    words(text)
+      .filter((w) => !words(patterns).some((p) => matchPattern(p, w) !== undefined))
+      .join(' '),
+  ),
   sort: eager(([text = '']) => [...new Set(words(text))].sort().join(' ')),
   word: eager(([n = '', text = '']) => words(text)[Number(n.trim()) - 1] ?? ''),
-  wordlist: eager(([s = '', e = '', text = '']) => words(text).slice(Number(s.trim()) - 1, Number(e.trim())).join(' ')),
+  wordlist: eager(([s = '', e = '', text = '']) =>
+    words(text)
+      .slice(Number(s.trim()) - 1, Number(e.trim()))
+      .join(' '),
+  ),
   words: eager(([text = '']) => String(words(text).length)),
   firstword: eager(([text = '']) => words(text)[0] ?? ''),
   lastword: eager(([text = '']) => words(text).at(-1) ?? ''),
-  dir: eager(([text = '']) => words(text).map((w) => (w.includes('/') ? w.slice(0, w.lastIndexOf('/') + 1) : './')).join(' ')),
-  notdir: eager(([text = '']) => words(text).map((w) => w.slice(w.lastIndexOf('/') + 1)).join(' ')),
-  suffix: eager(([text = '']) => words(text).flatMap((w) => { const m = /\.[^./]*$/.exec(w); return m ? [m[0]] : []; }).join(' ')),
-  basename: eager(([text = '']) => words(text).map((w) => w.replace(/\.[^./]*$/, '')).join(' ')),
-  addsuffix: eager(([suffix = '', text = '']) => words(text).map((w) => w + suffix).join(' ')),
-  addprefix: eager(([prefix = '', text = '']) => words(text).map((w) => prefix + w).join(' ')),
+  dir: eager(([text = '']) =>
+    words(text)
+      .map((w) => (w.includes('/') ? w.slice(0, w.lastIndexOf('/') + 1) : './'))
+      .join(' '),
+  ),
+  notdir: eager(([text = '']) =>
+    words(text)
+      .map((w) => w.slice(w.lastIndexOf('/') + 1))
+      .join(' '),
+  ),
+  suffix: eager(([text = '']) =>
+    words(text)
+      .flatMap((w) => {
+        const m = /\.[^./]*$/.exec(w);
+        return m ? [m[0]] : [];
+      })
+      .join(' '),
+  ),
+  basename: eager(([text = '']) =>
+    words(text)
+      .map((w) => w.replace(/\.[^./]*$/, ''))
+      .join(' '),
+  ),
+  addsuffix: eager(([suffix = '', text = '']) =>
+    words(text)
+      .map((w) => w + suffix)
+      .join(' '),
+  ),
+  addprefix: eager(([prefix = '', text = '']) =>
+    words(text)
+      .map((w) => prefix + w)
+      .join(' '),
+  ),
   join: eager(([a = '', b = '']) => {
     const x = words(a);
     const y = words(b);
     return Array.from({ length: Math.max(x.length, y.length) }, (_, k) => (x[k] ?? '') + (y[k] ?? '')).join(' ');
   }),
-  abspath: eager(([text = ''], scope) => words(text).map((w) => (w.startsWith('/') ? path.normalize(w) : path.join(scope.imageDir, w))).join(' ')),
-  realpath: eager(([text = ''], scope) => words(text).map((w) => (w.startsWith('/') ? path.normalize(w) : path.join(scope.imageDir, w))).join(' ')),
+  abspath: eager(([text = ''], scope) =>
+    words(text)
+      .map((w) => (w.startsWith('/') ? path.normalize(w) : path.join(scope.imageDir, w)))
+      .join(' '),
+  ),
+  realpath: eager(([text = ''], scope) =>
+    words(text)
+      .map((w) => (w.startsWith('/') ? path.normalize(w) : path.join(scope.imageDir, w)))
+      .join(' '),
+  ),
   wildcard: eager(([text = ''], scope) => {
     const files = scope.files();
     if (!files) return UNKNOWN;
-    return words(text).flatMap((pattern) => globFiles(pattern, scope.cwd, files, scope.imageDir)).join(' ');
+    return words(text)
+      .flatMap((pattern) => globFiles(pattern, scope.cwd, files, scope.imageDir))
+      .join(' ');
   }),
   // What a command prints is unknown; the words around it are still read.
   // `$(shell which go)` and its kin print where a program is on PATH: that program, by name.
@@ -246,7 +307,7 @@ const FUNCTIONS: Record<string, MakeFunction> = {
   call: ([name = '', ...params], scope, depth) => {
     const fn = expand(name, scope, depth + 1).trim();
     const bound = new Map<string, Variable>([['0', { value: fn, flavor: 'simple', origin: 'automatic' }]]);
-    params.forEach((p, k) => bound.set(String(k + 1), { value: expand(p, scope, depth + 1), flavor: 'simple', origin: 'automatic' }));
+    for (const [k, p] of params.entries()) bound.set(String(k + 1), { value: expand(p, scope, depth + 1), flavor: 'simple', origin: 'automatic' });
     // Parameters beyond those given are empty, not the caller's $(1).
     for (let k = params.length + 1; k <= 9; k++) bound.set(String(k), { value: '', flavor: 'simple', origin: 'automatic' });
     const v = scope.lookup(fn);

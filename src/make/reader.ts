@@ -1,6 +1,6 @@
 import path from 'node:path/posix';
+import { contextPathOf, expand, globFiles, matchingClose, matchPattern, type Origin, type Scope, UNKNOWN, type Variable, words } from './expand.js';
 import { inList } from './glob.js';
-import { contextPathOf, expand, globFiles, matchPattern, matchingClose, UNKNOWN, words, type Origin, type Scope, type Variable } from './expand.js';
 
 // Reads Makefiles as GNU make reads them, and tells what `make GOALS` would run in a fresh build
 // context: the recipes in the order make runs them, with the variables make exports. Pure: the
@@ -126,7 +126,8 @@ class MakeDatabase {
 
   scope(lookup: (name: string) => Variable | undefined = (n) => this.vars.get(n)): Scope {
     return {
-      lookup: (name) => (name === 'MAKEFILE_LIST' ? { value: this.readFiles.map((f) => this.relative(f)).join(' '), flavor: 'simple', origin: 'file' } : lookup(name)),
+      lookup: (name) =>
+        name === 'MAKEFILE_LIST' ? { value: this.readFiles.map((f) => this.relative(f)).join(' '), flavor: 'simple', origin: 'file' } : lookup(name),
       evaluate: (text) => this.readText(text),
       files: () => {
         const files = this.source.files();
@@ -191,7 +192,11 @@ class MakeDatabase {
         if (!existing) this.vars.set(name, { value: raw, flavor: 'recursive', origin: own });
         else {
           const added = existing.flavor === 'simple' ? this.expand(raw) : raw;
-          this.vars.set(name, { value: existing.value === '' ? added : `${existing.value} ${added}`, flavor: existing.flavor, origin: existing.origin === 'environment' ? own : existing.origin });
+          this.vars.set(name, {
+            value: existing.value === '' ? added : `${existing.value} ${added}`,
+            flavor: existing.flavor,
+            origin: existing.origin === 'environment' ? own : existing.origin,
+          });
         }
         return;
       case '!=':
@@ -359,7 +364,7 @@ class MakeDatabase {
     const prerequisites = words(normal).map(targetName);
     const orderOnlyPrerequisites = words(orderOnly).map(targetName);
     const special = targets[0]!;
-    if (special === '.PHONY') prerequisites.forEach((p) => this.phony.add(p));
+    if (special === '.PHONY') for (const p of prerequisites) this.phony.add(p);
     if (special === '.ONESHELL') this.oneshell = true;
     if (special === '.EXPORT_ALL_VARIABLES') this.exportAll = true;
     const entries: Array<RuleEntry | PatternRule> = [];
@@ -548,7 +553,12 @@ export function runMake(request: MakeRequest, source: MakeFiles): MakeRun {
   const goals = (request.goals.length > 0 ? request.goals : defaultGoal ? [defaultGoal] : []).map(targetName).flatMap((goal) => {
     if (!goal.includes(UNKNOWN)) return [goal];
     // A goal a build arg names (`make build.$ARCH`) is one of the targets it can match: all of them are read.
-    const pattern = new RegExp(`^${goal.split(UNKNOWN).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.+')}$`);
+    const pattern = new RegExp(
+      `^${goal
+        .split(UNKNOWN)
+        .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.+')}$`,
+    );
     const matches = [...db.explicit.keys()].filter((t) => pattern.test(t));
     if (matches.length === 0) db.unknown.add(`a build argument without a default names the target ${goal.replaceAll(UNKNOWN, '…')}`);
     return matches;
@@ -588,11 +598,19 @@ class Runner {
   /** The rules make would use for `target`: its explicit rules, or the first pattern rule that applies. */
   private plans(target: string): Plan[] | undefined {
     const known = this.db.explicit.get(target) ?? this.shellNamed(target);
-    if (known && known.double.length > 0) return known.double.map((e) => ({ doubleColon: true, prerequisites: e.prerequisites, orderOnly: e.orderOnly, recipe: e.recipe, stem: e.stem ?? '' }));
+    if (known && known.double.length > 0)
+      return known.double.map((e) => ({ doubleColon: true, prerequisites: e.prerequisites, orderOnly: e.orderOnly, recipe: e.recipe, stem: e.stem ?? '' }));
     const single = known?.single;
     if (single?.recipe) return [{ prerequisites: single.prerequisites, orderOnly: single.orderOnly, recipe: single.recipe, stem: single.stem ?? '' }];
     const pattern = this.patternFor(target);
-    if (pattern) return [{ ...pattern, prerequisites: [...(single?.prerequisites ?? []), ...pattern.prerequisites], orderOnly: [...(single?.orderOnly ?? []), ...pattern.orderOnly] }];
+    if (pattern)
+      return [
+        {
+          ...pattern,
+          prerequisites: [...(single?.prerequisites ?? []), ...pattern.prerequisites],
+          orderOnly: [...(single?.orderOnly ?? []), ...pattern.orderOnly],
+        },
+      ];
     if (single) return [{ prerequisites: single.prerequisites, orderOnly: single.orderOnly, recipe: undefined, stem: single.stem ?? '' }];
     return undefined;
   }
@@ -603,7 +621,12 @@ class Runner {
     for (const [name, rules] of this.db.explicit) {
       // A name that is all $(shell …) could be anything: only one with a written part is matched.
       if (!name.includes(UNKNOWN) || name.replaceAll(UNKNOWN, '') === '') continue;
-      const pattern = new RegExp(`^${name.split(UNKNOWN).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+      const pattern = new RegExp(
+        `^${name
+          .split(UNKNOWN)
+          .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+          .join('.*')}$`,
+      );
       if (pattern.test(target)) return rules;
     }
     return undefined;
@@ -649,7 +672,8 @@ class Runner {
       if (target.includes(UNKNOWN)) return;
       const exists = this.exists(target);
       // A prerequisite with no rule is a source file; make stops when it is missing.
-      if (exists === false) this.db.unknown.add(this.db.shellTargets ? `$(shell …) names the targets, ${target} among them perhaps` : `no rule to make target ${target}`);
+      if (exists === false)
+        this.db.unknown.add(this.db.shellTargets ? `$(shell …) names the targets, ${target} among them perhaps` : `no rule to make target ${target}`);
       return;
     }
     for (const plan of plans) {
@@ -677,7 +701,16 @@ class Runner {
       const auto = /^([@<^+?|*])([DF]?)$/.exec(name);
       if (auto) {
         const value = automatic[auto[1]!]!;
-        const part = auto[2] === 'D' ? words(value).map((w) => path.dirname(w)).join(' ') : auto[2] === 'F' ? words(value).map((w) => path.basename(w)).join(' ') : value;
+        const part =
+          auto[2] === 'D'
+            ? words(value)
+                .map((w) => path.dirname(w))
+                .join(' ')
+            : auto[2] === 'F'
+              ? words(value)
+                  .map((w) => path.basename(w))
+                  .join(' ')
+              : value;
         return { value: part, flavor: 'simple', origin: 'automatic' };
       }
       return vars.get(name) ?? db.vars.get(name);

@@ -1,9 +1,9 @@
+import type { Dockerfile as AstDockerfile, Instruction as AstInstruction } from 'dockerfile-ast';
 import astModule from 'dockerfile-ast';
-import type { Instruction as AstInstruction, Dockerfile as AstDockerfile } from 'dockerfile-ast';
 import type { Range } from 'vscode-languageserver-types';
 import { expand, type Resolved } from './env.js';
-import { parseMount, type Mount } from './mounts.js';
-import { LineIndex, detectEol, type Span } from './text.js';
+import { type Mount, parseMount } from './mounts.js';
+import { detectEol, LineIndex, type Span } from './text.js';
 
 // dockerfile-ast is published as CommonJS; its named exports are only reachable through the default.
 const { DockerfileParser } = astModule;
@@ -131,8 +131,14 @@ export function parseDockerfile(text: string): DockerfileModel {
 
   const lastDirective = directives[directives.length - 1];
   const directivesEnd = lastDirective ? lines.lineStart(lines.lineOf(lastDirective.span.end) + 1) : 0;
-  const commentText = (s: Span): string => text.slice(s.start, s.end).replace(/^\uFEFF?[ \t]*#[ \t]*/, '').trimEnd();
-  const comments: Comment[] = ast.getComments().map((c) => ({ text: commentText(span(c.getRange())), span: span(c.getRange()), line: c.getRange().start.line + 1 }));
+  const commentText = (s: Span): string =>
+    text
+      .slice(s.start, s.end)
+      .replace(/^\uFEFF?[ \t]*#[ \t]*/, '')
+      .trimEnd();
+  const comments: Comment[] = ast
+    .getComments()
+    .map((c) => ({ text: commentText(span(c.getRange())), span: span(c.getRange()), line: c.getRange().start.line + 1 }));
   // dockerfile-ast takes any leading `# key=value` line for a directive; BuildKit only knows three.
   for (const d of ast.getDirectives()) {
     const directiveSpan = span(d.getRange());
@@ -165,9 +171,7 @@ export function parseDockerfile(text: string): DockerfileModel {
         flags.push({ name: f.getName().toLowerCase(), value: f.getValue(), span: span(f.getRange()), valueSpan: valueRange ? span(valueRange) : null });
       }
     }
-    const mounts = flags
-      .filter((f) => f.name === 'mount' && f.valueSpan)
-      .map((f) => parseMount(text, f.span, f.valueSpan!));
+    const mounts = flags.filter((f) => f.name === 'mount' && f.valueSpan).map((f) => parseMount(text, f.span, f.valueSpan!));
     const args = node.getArguments().map((a) => ({ value: a.getValue(), span: span(a.getRange()) }));
     const instrSpan = span(node.getRange());
     const firstArg = args[0];
@@ -202,7 +206,10 @@ export function parseDockerfile(text: string): DockerfileModel {
       mounts,
       argsSpan,
       args,
-      form: firstArg && firstArg.value.startsWith('[') && (keyword === 'RUN' || keyword === 'CMD' || keyword === 'ENTRYPOINT') && parseJsonArray(text, argsSpan!) !== null ? 'exec' : 'shell',
+      form:
+        firstArg?.value.startsWith('[') && (keyword === 'RUN' || keyword === 'CMD' || keyword === 'ENTRYPOINT') && parseJsonArray(text, argsSpan!) !== null
+          ? 'exec'
+          : 'shell',
       heredocs,
       properties,
       stage,
@@ -248,7 +255,8 @@ export function parseDockerfile(text: string): DockerfileModel {
     }
     const instruction = convert(node, index, current);
     if (!current && instruction.keyword === 'ARG') {
-      for (const p of instruction.properties) globalArgs.set(p.name, { value: p.value === null ? undefined : expand(p.value, globalArgs).value, certain: false });
+      for (const p of instruction.properties)
+        globalArgs.set(p.name, { value: p.value === null ? undefined : expand(p.value, globalArgs).value, certain: false });
     }
     current?.instructions.push(instruction);
     model.instructions.push(instruction);
@@ -369,7 +377,8 @@ export function stageDependents(model: DockerfileModel, stage: Stage): Instructi
     if (other.base === stage) users.push(other.from);
     for (const instruction of other.instructions) {
       const copyFrom = instruction.flags.find((f) => f.name === 'from')?.value;
-      if (copyFrom && (instruction.keyword === 'COPY' || instruction.keyword === 'ADD') && stageByRef(model, copyFrom, other.index + 1) === stage) users.push(instruction);
+      if (copyFrom && (instruction.keyword === 'COPY' || instruction.keyword === 'ADD') && stageByRef(model, copyFrom, other.index + 1) === stage)
+        users.push(instruction);
       for (const mount of instruction.mounts) {
         if (mount.from && stageByRef(model, mount.from, other.index + 1) === stage) users.push(instruction);
       }

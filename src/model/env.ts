@@ -1,5 +1,5 @@
-import type { DockerfileModel, Instruction, Stage } from './dockerfile.js';
 import path from 'node:path/posix';
+import type { DockerfileModel, Instruction, Stage } from './dockerfile.js';
 import { analyzeRun } from './shell.js';
 
 /** A value as far as the Dockerfile alone determines it; `certain` is false when a build arg or the base image could change it. */
@@ -112,7 +112,8 @@ function computeEnvironments(model: DockerfileModel): Map<Instruction, BuildEnv>
           for (const p of instruction.properties) {
             if (env.vars.has(p.name) && !argNames.has(env.vars.get(p.name)!)) continue;
             const fromGlobal = globalArgs.get(p.name);
-            const value: Resolved = p.value !== null ? { value: expand(p.value, env.vars).value, certain: false } : { value: fromGlobal?.value, certain: false };
+            const value: Resolved =
+              p.value !== null ? { value: expand(p.value, env.vars).value, certain: false } : { value: fromGlobal?.value, certain: false };
             argNames.add(value);
             env.vars.set(p.name, value);
           }
@@ -127,7 +128,11 @@ function computeEnvironments(model: DockerfileModel): Map<Instruction, BuildEnv>
           const dir = expand(raw, env.vars);
           if (dir.value === undefined) env.workdir = { value: undefined, certain: false };
           else if (dir.value.startsWith('/')) env.workdir = { value: path.normalize(dir.value), certain: dir.certain && env.workdir.certain };
-          else env.workdir = { value: env.workdir.value === undefined ? undefined : path.join(env.workdir.value, dir.value), certain: dir.certain && env.workdir.certain };
+          else
+            env.workdir = {
+              value: env.workdir.value === undefined ? undefined : path.join(env.workdir.value, dir.value),
+              certain: dir.certain && env.workdir.certain,
+            };
           break;
         }
       }
@@ -155,18 +160,21 @@ export function expand(value: string, vars: ReadonlyMap<string, Resolved>): Reso
     certain = certain && v.certain;
     return v.value;
   };
-  const out = value.replace(/\\\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (match, braced?: string, op?: string, word?: string, bare?: string) => {
-    if (match === '\\$') return '$';
-    const name = (braced ?? bare)!;
-    if (op) {
-      const v = vars.get(name);
-      const isSet = v !== undefined && v.value !== undefined && (op.startsWith(':') ? v.value !== '' : true);
-      if (v && !v.certain) certain = false;
-      if (op.endsWith('-')) return isSet ? v!.value! : (word ?? '');
-      return isSet ? (word ?? '') : '';
-    }
-    return lookup(name) ?? '';
-  });
+  const out = value.replace(
+    /\\\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (match, braced?: string, op?: string, word?: string, bare?: string) => {
+      if (match === '\\$') return '$';
+      const name = (braced ?? bare)!;
+      if (op) {
+        const v = vars.get(name);
+        const isSet = v !== undefined && v.value !== undefined && (op.startsWith(':') ? v.value !== '' : true);
+        if (v && !v.certain) certain = false;
+        if (op.endsWith('-')) return isSet ? v!.value! : (word ?? '');
+        return isSet ? (word ?? '') : '';
+      }
+      return lookup(name) ?? '';
+    },
+  );
   return unknown ? { value: undefined, certain: false } : { value: out, certain };
 }
 
@@ -198,8 +206,7 @@ export function goPathsAt(env: BuildEnv, overrides: Record<string, string> = {})
     if (own !== undefined) return expand(own, env.vars);
     return env.vars.get(name) ?? env.goEnv.get(name);
   };
-  const home: Resolved =
-    lookup('HOME') ?? (isRoot(env.user) ? { value: '/root', certain: env.golangImage } : { value: undefined, certain: false });
+  const home: Resolved = lookup('HOME') ?? (isRoot(env.user) ? { value: '/root', certain: env.golangImage } : { value: undefined, certain: false });
   const under = (base: Resolved, rel: string): Resolved =>
     base.value === undefined ? { value: undefined, certain: false } : { value: path.join(base.value, rel), certain: base.certain };
   const xdg = lookup('XDG_CACHE_HOME');

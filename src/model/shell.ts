@@ -1,4 +1,4 @@
-import { execArgv, type DockerfileModel, type Instruction } from './dockerfile.js';
+import { type DockerfileModel, execArgv, type Instruction } from './dockerfile.js';
 import { joinContinuations, type Span } from './text.js';
 
 /** A shell word after quote removal, with the original offset of each of its characters. */
@@ -38,10 +38,50 @@ export interface RunAnalysis {
   opaque: SimpleCommand[];
 }
 
-const OPAQUE_TOOLS = new Set(['make', 'gmake', 'mage', 'task', 'just', 'goreleaser', 'bazel', 'bazelisk', 'earthly', 'ko', 'gox', 'xgo', 'packr', 'buffalo', 'wails', 'tinygo', 'gomobile', 'gogio', 'garble']);
+const OPAQUE_TOOLS = new Set([
+  'make',
+  'gmake',
+  'mage',
+  'task',
+  'just',
+  'goreleaser',
+  'bazel',
+  'bazelisk',
+  'earthly',
+  'ko',
+  'gox',
+  'xgo',
+  'packr',
+  'buffalo',
+  'wails',
+  'tinygo',
+  'gomobile',
+  'gogio',
+  'garble',
+]);
 /** Shells that run a script file, or a `-c` string. */
 export const SHELLS: ReadonlySet<string> = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'mksh', 'busybox']);
-const PREFIX_WORDS = new Set(['if', 'then', 'else', 'elif', 'do', '!', '{', '}', 'while', 'until', 'time', 'exec', 'command', 'nohup', 'fi', 'done', 'esac', 'nice', 'builtin']);
+const PREFIX_WORDS = new Set([
+  'if',
+  'then',
+  'else',
+  'elif',
+  'do',
+  '!',
+  '{',
+  '}',
+  'while',
+  'until',
+  'time',
+  'exec',
+  'command',
+  'nohup',
+  'fi',
+  'done',
+  'esac',
+  'nice',
+  'builtin',
+]);
 const SKIP_COMMANDS = new Set(['for', 'case', 'function', 'select']);
 const GO_SUBCOMMANDS_WITH_VERB = new Set(['mod', 'work', 'tool']);
 
@@ -54,7 +94,7 @@ interface Token {
 export function lexShell(text: string, offsets: number[] | null, base = 0): Token[] {
   const tokens: Token[] = [];
   const heredocs: string[] = [];
-  const at = (i: number): number => (offsets ? offsets[i] ?? offsets[offsets.length - 1]! : base);
+  const at = (i: number): number => (offsets ? (offsets[i] ?? offsets[offsets.length - 1]!) : base);
   let i = 0;
   const n = text.length;
   while (i < n) {
@@ -216,7 +256,12 @@ const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
  * where they are called, not where they are defined; a `case` on a known word (a script's `$1`, given
  * `positional`) runs only the clause that matches.
  */
-export function analyzeScript(tokens: Token[], inherited: Record<string, string> = {}, out: RunAnalysis = { go: [], opaque: [] }, positional?: readonly string[]): RunAnalysis {
+export function analyzeScript(
+  tokens: Token[],
+  inherited: Record<string, string> = {},
+  out: RunAnalysis = { go: [], opaque: [] },
+  positional?: readonly string[],
+): RunAnalysis {
   const { body, functions } = extractFunctions(tokens);
   const shell: ShellState = { exported: { ...inherited }, cwd: undefined, variables: {}, functions, calls: 0, ...(positional ? { positional } : {}) };
   runTokens(body, shell, out);
@@ -310,7 +355,10 @@ function resolvePositional(word: string, positional: readonly string[] | undefin
 
 /** A shell pattern (`*`, `?`, `[...]`) as a RegExp over a whole word. */
 function shellPattern(pattern: string): RegExp {
-  const body = pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const body = pattern
+    .replace(/[.+^${}()|\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${body}$`);
 }
 
@@ -326,7 +374,13 @@ function extractFunctions(tokens: readonly Token[]): { body: Token[]; functions:
       name = tokens[i + 1]!.word.value;
       open = i + 2;
       if (tokens[open]?.word.value === '(' && tokens[open + 1]?.word.value === ')') open += 2;
-    } else if (t.kind === 'word' && /^[A-Za-z_][\w:.-]*$/.test(t.word.value) && tokens[i + 1]?.word.value === '(' && tokens[i + 2]?.word.value === ')' && (body.length === 0 || body[body.length - 1]!.kind === 'op')) {
+    } else if (
+      t.kind === 'word' &&
+      /^[A-Za-z_][\w:.-]*$/.test(t.word.value) &&
+      tokens[i + 1]?.word.value === '(' &&
+      tokens[i + 2]?.word.value === ')' &&
+      (body.length === 0 || body[body.length - 1]!.kind === 'op')
+    ) {
       name = t.word.value;
       open = i + 3;
     }
@@ -376,7 +430,9 @@ function analyzeCommand(all: ShellWord[], shell: ShellState, out: RunAnalysis): 
     words = words.slice(1);
   }
   if (words.length === 0) {
-    if (shell.variables) for (const [key, value] of Object.entries(env)) if (exported[key] !== value) shell.variables[key] = substituteVariables(value, { ...shell.variables, ...exported });
+    if (shell.variables)
+      for (const [key, value] of Object.entries(env))
+        if (exported[key] !== value) shell.variables[key] = substituteVariables(value, { ...shell.variables, ...exported });
     return;
   }
   // `"$@"` runs the script's arguments as a command (often the name of one of its functions).
@@ -400,7 +456,8 @@ function analyzeCommand(all: ShellWord[], shell: ShellState, out: RunAnalysis): 
   if (name === 'xargs') {
     // `… | xargs -I % go install %`: the command xargs runs, its options skipped.
     let rest = words.slice(1);
-    while (rest.length > 0 && rest[0]!.value.startsWith('-')) rest = rest.slice(/^-[a-zA-Z]*[IdaEsLnP]$/.test(rest[0]!.value) || /^--(replace|delimiter|arg-file|max-args|max-procs)$/.test(rest[0]!.value) ? 2 : 1);
+    while (rest.length > 0 && rest[0]!.value.startsWith('-'))
+      rest = rest.slice(/^-[a-zA-Z]*[IdaEsLnP]$/.test(rest[0]!.value) || /^--(replace|delimiter|arg-file|max-args|max-procs)$/.test(rest[0]!.value) ? 2 : 1);
     if (rest.length > 0) analyzeCommand(rest, shell, out);
     return;
   }
@@ -432,7 +489,8 @@ function analyzeCommand(all: ShellWord[], shell: ShellState, out: RunAnalysis): 
       const script = rest.slice(cIndex + 1).find((w) => !w.value.startsWith('-'));
       if (script) {
         const inner = analyzeScript(lexShell(script.value, script.charOffsets ? [...script.charOffsets, script.span.end] : null, script.span.start), env);
-        const moved = (c: SimpleCommand): SimpleCommand => (shell.cwd === undefined ? c : { ...c, cwd: c.cwd === undefined ? shell.cwd : joinDirectory(shell.cwd, c.cwd) });
+        const moved = (c: SimpleCommand): SimpleCommand =>
+          shell.cwd === undefined ? c : { ...c, cwd: c.cwd === undefined ? shell.cwd : joinDirectory(shell.cwd, c.cwd) };
         out.go.push(...inner.go.map((g) => ({ ...g, command: moved(g.command) })));
         out.opaque.push(...inner.opaque.map(moved));
       }
@@ -447,7 +505,8 @@ function analyzeCommand(all: ShellWord[], shell: ShellState, out: RunAnalysis): 
     out.go.push(goInvocation({ env, argv: words, ...where }));
     return;
   }
-  if (name === 'source' || (name === '.' && words.length > 1) || words[0]!.value.includes(UNREADABLE) || isOpaque(words[0]!.value)) out.opaque.push({ env, argv: words, ...where });
+  if (name === 'source' || (name === '.' && words.length > 1) || words[0]!.value.includes(UNREADABLE) || isOpaque(words[0]!.value))
+    out.opaque.push({ env, argv: words, ...where });
 }
 
 /** `$NAME` and `${NAME}` replaced where the value is known, and `$(cd DIR && pwd)` by DIR. */
@@ -505,9 +564,15 @@ function basename(word: string): string {
 export function analyzeRun(model: DockerfileModel, run: Instruction): RunAnalysis {
   // The environment model, the context collector and the rules all ask: read each RUN once.
   let byRun = analyses.get(model);
-  if (!byRun) analyses.set(model, (byRun = new WeakMap()));
+  if (!byRun) {
+    byRun = new WeakMap();
+    analyses.set(model, byRun);
+  }
   let analysis = byRun.get(run);
-  if (!analysis) byRun.set(run, (analysis = readRun(model, run)));
+  if (!analysis) {
+    analysis = readRun(model, run);
+    byRun.set(run, analysis);
+  }
   return analysis;
 }
 
@@ -531,7 +596,9 @@ function readRun(model: DockerfileModel, run: Instruction): RunAnalysis {
   const tokens = lexShell(logical.text, logical.offsets);
   const heredoc = run.heredocs[0];
   const first = tokens[0]?.word.value ?? '';
-  const runsHeredoc = heredoc?.contentSpan && (logical.text.trimStart().startsWith('<<') || (SHELLS.has(basename(first)) && !tokens.slice(1).some((t) => t.kind === 'word' && t.word.value === '-c')));
+  const runsHeredoc =
+    heredoc?.contentSpan &&
+    (logical.text.trimStart().startsWith('<<') || (SHELLS.has(basename(first)) && !tokens.slice(1).some((t) => t.kind === 'word' && t.word.value === '-c')));
   if (runsHeredoc && heredoc.contentSpan) {
     const body = model.text.slice(heredoc.contentSpan.start, heredoc.contentSpan.end);
     const offsets = Array.from({ length: body.length + 1 }, (_, k) => heredoc.contentSpan!.start + k);

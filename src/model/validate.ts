@@ -5,18 +5,39 @@ export interface SyntaxProblem {
   message: string;
 }
 
-const KEYWORDS = new Set(['ADD', 'ARG', 'CMD', 'COPY', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'FROM', 'HEALTHCHECK', 'LABEL', 'MAINTAINER', 'ONBUILD', 'RUN', 'SHELL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR']);
+const KEYWORDS = new Set([
+  'ADD',
+  'ARG',
+  'CMD',
+  'COPY',
+  'ENTRYPOINT',
+  'ENV',
+  'EXPOSE',
+  'FROM',
+  'HEALTHCHECK',
+  'LABEL',
+  'MAINTAINER',
+  'ONBUILD',
+  'RUN',
+  'SHELL',
+  'STOPSIGNAL',
+  'USER',
+  'VOLUME',
+  'WORKDIR',
+]);
 
 /**
  * The errors BuildKit's parser would stop at, which dockerfile-ast tolerates: a file that fails here
  * is reported as unreadable rather than linted or rewritten.
  */
 export function findSyntaxProblem(model: DockerfileModel): SyntaxProblem | undefined {
-  if (model.text.includes('\u0000')) return { line: model.lines.positionAt(model.text.indexOf('\u0000')).line, message: 'not a text file (contains NUL bytes)' };
+  if (model.text.includes('\u0000'))
+    return { line: model.lines.positionAt(model.text.indexOf('\u0000')).line, message: 'not a text file (contains NUL bytes)' };
   for (const instruction of model.instructions) {
     if (!KEYWORDS.has(instruction.keyword)) return { line: instruction.line, message: `unknown instruction: ${instruction.keyword}` };
     if (instruction.keyword === 'FROM' && instruction.args.length === 0) return { line: instruction.line, message: 'FROM requires an image' };
-    if (instruction.keyword === 'FROM' && instruction.args.length !== 1 && instruction.args.length !== 3) return { line: instruction.line, message: 'FROM requires either one or three arguments' };
+    if (instruction.keyword === 'FROM' && instruction.args.length !== 1 && instruction.args.length !== 3)
+      return { line: instruction.line, message: 'FROM requires either one or three arguments' };
   }
   const firstNonArg = model.instructions.find((i) => i.keyword !== 'ARG');
   if (firstNonArg && firstNonArg.keyword !== 'FROM') return { line: firstNonArg.line, message: `${firstNonArg.keyword} before the first FROM` };
@@ -27,7 +48,8 @@ export function findSyntaxProblem(model: DockerfileModel): SyntaxProblem | undef
     const withHeredocs = instruction.trigger ?? instruction;
     if (withHeredocs.heredocs.some((h) => !h.terminated)) return { line: instruction.line, message: 'unterminated heredoc' };
   }
-  const escape = model.directives.find((d) => d.name === 'escape');
-  if (escape && escape.value !== '\\' && escape.value !== '`') return { line: model.lines.positionAt(escape.span.start).line, message: `invalid escape directive: ${escape.value}` };
+  const escapeDirective = model.directives.find((d) => d.name === 'escape');
+  if (escapeDirective && escapeDirective.value !== '\\' && escapeDirective.value !== '`')
+    return { line: model.lines.positionAt(escapeDirective.span.start).line, message: `invalid escape directive: ${escapeDirective.value}` };
   return undefined;
 }

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Edit } from '../fix/edits.js';
 import type { Finding } from '../lint.js';
+import type { FileResult } from '../results.js';
+import { ruleDocsUrl as helpUri, REPOSITORY_URL } from '../rules/define.js';
 import { rules } from '../rules/index.js';
 import type { Severity } from '../rules/types.js';
-import type { FileResult } from '../results.js';
-import { REPOSITORY_URL, ruleDocsUrl as helpUri } from '../rules/define.js';
 
 // Machine-readable reporters: each a pure function of the results.
 
@@ -109,7 +109,9 @@ export function sarif(results: readonly FileResult[], options: { toolVersion?: s
       helpUri: r.url,
       help: { text: `${r.meta.description} See ${helpUri(r.name)}`, markdown: `${r.meta.description} [Documentation](${helpUri(r.name)})` },
       defaultConfiguration: { level: r.meta.optIn ? 'none' : SARIF_LEVEL[r.meta.severity], ...(r.meta.optIn ? { enabled: false } : {}) },
-      properties: securitySeverity ? { tags: ['security'], 'security-severity': securitySeverity } : { tags: [RULE_CLASS[r.name]?.category.toLowerCase() ?? 'performance'] },
+      properties: securitySeverity
+        ? { tags: ['security'], 'security-severity': securitySeverity }
+        : { tags: [RULE_CLASS[r.name]?.category.toLowerCase() ?? 'performance'] },
     };
   });
   const sarifResults = results.flatMap((r) => {
@@ -127,7 +129,9 @@ export function sarif(results: readonly FileResult[], options: { toolVersion?: s
     .filter((r) => r.error)
     .map((r) => ({ level: 'error', message: { text: r.error }, locations: [{ physicalLocation: { artifactLocation: { uri: toUri(r.path) } } }] }));
   const run = {
-    tool: { driver: { name: 'warmbuild', ...(options.toolVersion ? { version: options.toolVersion } : {}), informationUri: REPOSITORY_URL, rules: driverRules } },
+    tool: {
+      driver: { name: 'warmbuild', ...(options.toolVersion ? { version: options.toolVersion } : {}), informationUri: REPOSITORY_URL, rules: driverRules },
+    },
     results: sarifResults,
     invocations: [{ executionSuccessful: notifications.length === 0, toolExecutionNotifications: notifications }],
   };
@@ -202,14 +206,20 @@ function xml(s: string): string {
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&apos;')
     .replace(/[\t\n\r]/g, (c) => `&#${c.charCodeAt(0)};`)
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    .replace(
+      /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    );
 }
 
 export function checkstyle(results: readonly FileResult[]): string {
   const files = results.map((r) => {
     const errors = r.error
       ? [`    <error line="1" column="1" severity="error" message="${xml(r.error)}" source="warmbuild.input"/>`]
-      : r.findings.map((f) => `    <error line="${f.line}" column="${f.column}" severity="${f.severity}" message="${xml(`${f.message} (${helpUri(f.rule)})`)}" source="warmbuild.${f.code}.${f.rule}"/>`);
+      : r.findings.map(
+          (f) =>
+            `    <error line="${f.line}" column="${f.column}" severity="${f.severity}" message="${xml(`${f.message} (${helpUri(f.rule)})`)}" source="warmbuild.${f.code}.${f.rule}"/>`,
+        );
     return [`  <file name="${xml(r.path)}">`, ...errors, '  </file>'].join('\n');
   });
   return ['<?xml version="1.0" encoding="utf-8"?>', '<checkstyle version="4.3">', ...files, '</checkstyle>', ''].join('\n');

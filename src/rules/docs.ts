@@ -21,7 +21,7 @@ export function ruleReadmeHeader(rule: Rule): string {
   return `# ${rule.name} (${rule.code})\n\n**Default severity:** ${defaultSeverity(rule)}${rule.meta.optIn ? optInNote(rule) : ''} · **Fix:** ${fix}\n`;
 }
 
-export const RULES_TABLE_START = '<!-- rules table: generated from the rules\' meta by `npm run docs` -->';
+export const RULES_TABLE_START = "<!-- rules table: generated from the rules' meta by `npm run docs` -->";
 export const RULES_TABLE_END = '<!-- end of rules table -->';
 
 /** The README's rules table, between its markers. */

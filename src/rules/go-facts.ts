@@ -1,8 +1,8 @@
 import { formatMount } from '../fix/helpers.js';
 import type { Instruction } from '../model/dockerfile.js';
-import { isRootUser, isWithin, numericUser, resolveTarget, type BuildEnv } from '../model/env.js';
-import { isCacheMount, type CacheMount } from '../model/mounts.js';
-import { compiles, downloadsModules, goFlags, type GoInvocation } from '../model/shell.js';
+import { type BuildEnv, isRootUser, isWithin, numericUser, resolveTarget } from '../model/env.js';
+import { type CacheMount, isCacheMount } from '../model/mounts.js';
+import { compiles, downloadsModules, type GoInvocation, goFlags } from '../model/shell.js';
 import type { Span } from '../model/text.js';
 import type { RuleContext } from './types.js';
 

@@ -1,16 +1,32 @@
+import type { Followed } from '../context/follow.js';
 import type { Edit } from '../fix/edits.js';
 import type { DockerfileModel, Instruction } from '../model/dockerfile.js';
 import type { BuildEnv, GoPaths } from '../model/env.js';
 import type { RunAnalysis } from '../model/shell.js';
 import type { Span } from '../model/text.js';
-import type { Followed } from '../context/follow.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 export type FixKind = 'safe' | 'suggestion';
 
 export type Keyword =
-  | 'ADD' | 'ARG' | 'CMD' | 'COPY' | 'ENTRYPOINT' | 'ENV' | 'EXPOSE' | 'FROM' | 'HEALTHCHECK' | 'LABEL'
-  | 'MAINTAINER' | 'ONBUILD' | 'RUN' | 'SHELL' | 'STOPSIGNAL' | 'USER' | 'VOLUME' | 'WORKDIR';
+  | 'ADD'
+  | 'ARG'
+  | 'CMD'
+  | 'COPY'
+  | 'ENTRYPOINT'
+  | 'ENV'
+  | 'EXPOSE'
+  | 'FROM'
+  | 'HEALTHCHECK'
+  | 'LABEL'
+  | 'MAINTAINER'
+  | 'ONBUILD'
+  | 'RUN'
+  | 'SHELL'
+  | 'STOPSIGNAL'
+  | 'USER'
+  | 'VOLUME'
+  | 'WORKDIR';
 
 /** What the Dockerfile's surroundings tell the rules; all optional, since `check` works on text alone. */
 export interface BuildContextFacts {

@@ -1,15 +1,25 @@
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyzeGoProject } from '../../src/go/project.js';
-import { builderImage, chooseEditFile, editedSource, forwardedEnv, needsHostNetwork, platformContexts, samePlatform, stagePlatform, withStageArgs } from '../../src/bench/plan.js';
+import {
+  builderImage,
+  chooseEditFile,
+  editedSource,
+  forwardedEnv,
+  needsHostNetwork,
+  platformContexts,
+  samePlatform,
+  stagePlatform,
+  withStageArgs,
+} from '../../src/bench/plan.js';
 import { compiledPackages, failureTail, parseRawJson } from '../../src/bench/rawjson.js';
-import { fixedVariant } from '../../src/bench/run.js';
-import { fixFiles } from '../../src/runner.js';
 import { renderHtml, renderMarkdown, renderTable } from '../../src/bench/render.js';
+import { fixedVariant } from '../../src/bench/run.js';
 import { summarize } from '../../src/bench/stats.js';
 import type { BenchReport } from '../../src/bench/types.js';
+import { analyzeGoProject } from '../../src/go/project.js';
+import { fixFiles } from '../../src/runner.js';
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
 
@@ -28,9 +38,15 @@ describe('rawjson', () => {
       JSON.stringify({ logs: [{ vertex: 'a', stream: 2, data: b64('fmt\nexample.com/app\n') }] }),
       'not json',
       JSON.stringify({ logs: [{ vertex: 'a', stream: 2, data: b64('example.com/app/internal/x\n') }] }),
-      JSON.stringify({ vertexes: [{ digest: 'a', name: '[b 2/3] RUN go build -v .', started: '2026-01-01T00:00:01.100000001Z', completed: '2026-01-01T00:00:03.350000001Z' }] }),
-      JSON.stringify({ vertexes: [{ digest: 'c', name: '[b 1/3] COPY . .', cached: true, started: '2026-01-01T00:00:01Z', completed: '2026-01-01T00:00:01.5Z' }] }),
-      JSON.stringify({ vertexes: [{ digest: 'd', name: '[b 3/3] RUN false', started: '2026-01-01T00:00:04Z', completed: '2026-01-01T00:00:04.2Z', error: 'exit code: 1' }] }),
+      JSON.stringify({
+        vertexes: [{ digest: 'a', name: '[b 2/3] RUN go build -v .', started: '2026-01-01T00:00:01.100000001Z', completed: '2026-01-01T00:00:03.350000001Z' }],
+      }),
+      JSON.stringify({
+        vertexes: [{ digest: 'c', name: '[b 1/3] COPY . .', cached: true, started: '2026-01-01T00:00:01Z', completed: '2026-01-01T00:00:01.5Z' }],
+      }),
+      JSON.stringify({
+        vertexes: [{ digest: 'd', name: '[b 3/3] RUN false', started: '2026-01-01T00:00:04Z', completed: '2026-01-01T00:00:04.2Z', error: 'exit code: 1' }],
+      }),
       JSON.stringify({ logs: [{ vertex: 'd', data: b64('line one\nboom\n') }] }),
     ].join('\n');
     const steps = parseRawJson(stream);
@@ -56,18 +72,33 @@ describe('stats', () => {
 describe('bench plan', () => {
   it('declares the bench args right after every FROM, keeping CRLF', () => {
     const out = withStageArgs('FROM golang:1.25 AS b\r\nRUN go build .\r\nFROM busybox\r\nCOPY --from=b /x /x', ['WARMBUILD_BENCH_RUN', 'GOFLAGS']);
-    expect(out).toBe('FROM golang:1.25 AS b\r\nARG WARMBUILD_BENCH_RUN GOFLAGS\r\nRUN go build .\r\nFROM busybox\r\nARG WARMBUILD_BENCH_RUN GOFLAGS\r\nCOPY --from=b /x /x');
+    expect(out).toBe(
+      'FROM golang:1.25 AS b\r\nARG WARMBUILD_BENCH_RUN GOFLAGS\r\nRUN go build .\r\nFROM busybox\r\nARG WARMBUILD_BENCH_RUN GOFLAGS\r\nCOPY --from=b /x /x',
+    );
   });
 
   it('edits a file the build compiles: main.go of the root package first, never a file build constraints exclude', () => {
-    const mains = (files: Record<string, string>) =>
-      analyzeGoProject({ paths: Object.keys(files), texts: files, hasGit: false }, '/p').mainPackages;
+    const mains = (files: Record<string, string>) => analyzeGoProject({ paths: Object.keys(files), texts: files, hasGit: false }, '/p').mainPackages;
     const base = { 'go.mod': 'module example.com/app\n\ngo 1.25\n', 'internal/x/x.go': 'package x\n' };
-    expect(chooseEditFile(mains({ ...base, 'cmd/tool/main.go': 'package main\n', 'main_test.go': 'package main\n', 'app.go': '// doc\npackage main\n', 'main.go': 'package main\n' }))).toBe('main.go');
+    expect(
+      chooseEditFile(
+        mains({
+          ...base,
+          'cmd/tool/main.go': 'package main\n',
+          'main_test.go': 'package main\n',
+          'app.go': '// doc\npackage main\n',
+          'main.go': 'package main\n',
+        }),
+      ),
+    ).toBe('main.go');
     expect(chooseEditFile(mains({ ...base, 'cmd/tool/main.go': 'package main\n', 'app.go': '// doc\npackage main\n' }))).toBe('app.go');
     // A generator beside the real main (the //go:build ignore file bench used to edit, compiling nothing new).
     expect(chooseEditFile(mains({ ...base, 'aaa_gen.go': '//go:build ignore\n\npackage main\n', 'server.go': 'package main\n' }))).toBe('server.go');
-    expect(chooseEditFile(mains({ ...base, 'main.go': '//go:build ignore\n\npackage main\n', 'cmd/app/main.go': 'package main\n', 'cmd/app/z/z/main.go': 'package main\n' }))).toBe('cmd/app/main.go');
+    expect(
+      chooseEditFile(
+        mains({ ...base, 'main.go': '//go:build ignore\n\npackage main\n', 'cmd/app/main.go': 'package main\n', 'cmd/app/z/z/main.go': 'package main\n' }),
+      ),
+    ).toBe('cmd/app/main.go');
     expect(chooseEditFile(mains({ ...base, 'lib.go': 'package lib\n' }))).toBeUndefined();
     expect(editedSource('package main', '1')).toBe('package main\n// warmbuild bench edit 1\n');
   });
@@ -92,9 +123,30 @@ const report: BenchReport = {
   skipped: [{ scenario: 'deps', reason: 'no module proxy answers' }],
   results: [
     { variant: 'original', scenario: 'cold', seconds: [10, 11, 12], median: 11, min: 10, max: 12, steps: [], packages: [] },
-    { variant: 'original', scenario: 'edit', seconds: [9, 10, 11], median: 10, min: 9, max: 11, steps: [{ name: 'RUN go build', seconds: 9.5 }], packages: [Array(61).fill('p')] },
+    {
+      variant: 'original',
+      scenario: 'edit',
+      seconds: [9, 10, 11],
+      median: 10,
+      min: 9,
+      max: 11,
+      steps: [{ name: 'RUN go build', seconds: 9.5 }],
+      packages: [Array(61).fill('p')],
+    },
     { variant: 'fixed', scenario: 'cold', seconds: [], median: 0, min: 0, max: 0, steps: [], packages: [], error: 'RUN go build: exit code: 1\nboom' },
-    { variant: 'fixed', scenario: 'edit', seconds: [1, 1, 1.5], median: 1, min: 1, max: 1.5, steps: [{ name: 'RUN go build', seconds: 0.6 }, { name: 'exporting to image', seconds: 0.1 }], packages: [['example.com/app']] },
+    {
+      variant: 'fixed',
+      scenario: 'edit',
+      seconds: [1, 1, 1.5],
+      median: 1,
+      min: 1,
+      max: 1.5,
+      steps: [
+        { name: 'RUN go build', seconds: 0.6 },
+        { name: 'exporting to image', seconds: 0.1 },
+      ],
+      packages: [['example.com/app']],
+    },
   ],
   native: { image: 'golang:1.25', package: '.', edit: { seconds: [0.25], median: 0.25, packages: [['example.com/app']] } },
 };
@@ -128,7 +180,8 @@ describe('bench rendering', () => {
 
 describe('bench for several platforms', () => {
   const EMULATED = 'FROM golang:1.25 AS build\nRUN go build -o /app .\nFROM gcr.io/distroless/static-debian12\nCOPY --from=build /app /app\n';
-  const CROSS = 'FROM --platform=$BUILDPLATFORM golang:1.25 AS build\nRUN go build -o /app .\nFROM build AS again\nFROM gcr.io/distroless/static-debian12\nCOPY --from=build /app /app\n';
+  const CROSS =
+    'FROM --platform=$BUILDPLATFORM golang:1.25 AS build\nRUN go build -o /app .\nFROM build AS again\nFROM gcr.io/distroless/static-debian12\nCOPY --from=build /app /app\n';
   const images = [
     { ref: 'golang:1.25', local: 'wb/golang:arm64', platform: 'linux/arm64' },
     { ref: 'gcr.io/distroless/static-debian12', local: 'wb/static:arm64', platform: 'linux/arm64/v8' },
@@ -155,7 +208,15 @@ describe('bench for several platforms', () => {
 
   it('renders one row per variant and platform, speedups against the same platform, and the cold steps', () => {
     const result = (variant: string, platform: string, scenario: 'cold' | 'edit', median: number, step: string) => ({
-      variant, platform, scenario, seconds: [median], median, min: median, max: median, steps: [{ name: step, seconds: median - 1 }], packages: [['p']],
+      variant,
+      platform,
+      scenario,
+      seconds: [median],
+      median,
+      min: median,
+      max: median,
+      steps: [{ name: step, seconds: median - 1 }],
+      packages: [['p']],
     });
     const multi: BenchReport = {
       ...report,
@@ -211,7 +272,11 @@ describe("bench's fixed variant", () => {
 
   it('reads the config file, as fix does: a rule turned off fixes nothing', async () => {
     const dockerfile = `FROM golang:1.25 AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\n${RUNTIME}`;
-    const dir = project({ 'go.mod': 'module example.com/app\n\ngo 1.25\n', Dockerfile: dockerfile, '.warmbuild.yaml': 'rules:\n  go-build-cache: off\n  go-mod-cache: off\n  copy-before-mod-download: off\n' });
+    const dir = project({
+      'go.mod': 'module example.com/app\n\ngo 1.25\n',
+      Dockerfile: dockerfile,
+      '.warmbuild.yaml': 'rules:\n  go-build-cache: off\n  go-mod-cache: off\n  copy-before-mod-download: off\n',
+    });
     expect(await fixedVariant(path.join(dir, 'Dockerfile'), dir, true)).toEqual({ output: dockerfile, changed: false, suggestions: false });
   });
 

@@ -31,12 +31,25 @@ function manifestWith(files: string[]): CacheManifest {
   return {
     tool: 'warmbuild',
     version: 2,
-    entries: files.map((file, i) => ({ file, identity: { id: `c${i}` }, target: `/c${i}`, kind: 'other', platform: 'linux/amd64', perPlatform: false, goSum: '', bytes: 1, sha256: 'a'.repeat(64), files: 0, fingerprint: '', created: '' })),
+    entries: files.map((file, i) => ({
+      file,
+      identity: { id: `c${i}` },
+      target: `/c${i}`,
+      kind: 'other',
+      platform: 'linux/amd64',
+      perPlatform: false,
+      goSum: '',
+      bytes: 1,
+      sha256: 'a'.repeat(64),
+      files: 0,
+      fingerprint: '',
+      created: '',
+    })),
   };
 }
 
 describe('export writes only into an empty directory or a warmbuild store', () => {
-  it('--to . with the user\'s *.tar files: refused with exit 2, every file kept', async () => {
+  it("--to . with the user's *.tar files: refused with exit 2, every file kept", async () => {
     const dir = scratch();
     writeFileSync(path.join(dir, 'Dockerfile'), 'FROM golang:1.25\nRUN --mount=type=cache,target=/root/.cache/go-build go build .\n');
     writeFileSync(path.join(dir, 'holiday-photos.tar'), 'precious');
@@ -49,7 +62,7 @@ describe('export writes only into an empty directory or a warmbuild store', () =
     expect(readFileSync(path.join(dir, 'backup.tar'), 'utf8')).toBe('precious too');
   });
 
-  it('a directory whose manifest.json is not warmbuild\'s is refused too', async () => {
+  it("a directory whose manifest.json is not warmbuild's is refused too", async () => {
     const dir = scratch();
     writeFileSync(path.join(dir, 'manifest.json'), '{"name": "someone else"}');
     await expect(new DirectoryStore(dir).beginExport()).rejects.toThrow(/not a warmbuild manifest: refusing to write into it/);
@@ -80,7 +93,7 @@ describe('export writes only into an empty directory or a warmbuild store', () =
   });
 });
 
-describe('import reads only regular files within the manifest\'s sizes', () => {
+describe("import reads only regular files within the manifest's sizes", () => {
   const archive = Buffer.concat([tarEntry('00/a-d', 'hello'), END]);
   const expected = { bytes: archive.length, sha256: createHash('sha256').update(archive).digest('hex') };
 
@@ -101,7 +114,9 @@ describe('import reads only regular files within the manifest\'s sizes', () => {
   it('a file larger than the manifest says is refused before it is read', async () => {
     const dir = scratch();
     writeFileSync(path.join(dir, 'k.tar'), Buffer.concat([archive, Buffer.alloc(512)]));
-    expect(await verifyArchive(dir, 'k.tar', expected)).toEqual({ refused: `k.tar is ${archive.length + 512} bytes, more than the ${archive.length} the manifest allows` });
+    expect(await verifyArchive(dir, 'k.tar', expected)).toEqual({
+      refused: `k.tar is ${archive.length + 512} bytes, more than the ${archive.length} the manifest allows`,
+    });
     mkdirSync(path.join(dir, 'd.tar'));
     expect(await verifyArchive(dir, 'd.tar', expected)).toEqual({ refused: 'd.tar is a directory, not a regular file' });
   });
@@ -120,14 +135,35 @@ describe('import decides before it restores anything', () => {
     const store = path.join(dir, 'store');
     mkdirSync(store);
     const base = manifestWith(['k.tar']).entries[0]!;
-    writeFileSync(path.join(store, 'manifest.json'), JSON.stringify({ tool: 'warmbuild', version: 2, entries: [{ ...base, identity: { id: '/root/.cache/go-build' }, target: '/root/.cache/go-build', kind: 'gocache', goVersion: '1.25', bytes: 5 * 1024 * 1024, ...entry }] }));
+    writeFileSync(
+      path.join(store, 'manifest.json'),
+      JSON.stringify({
+        tool: 'warmbuild',
+        version: 2,
+        entries: [
+          {
+            ...base,
+            identity: { id: '/root/.cache/go-build' },
+            target: '/root/.cache/go-build',
+            kind: 'gocache',
+            goVersion: '1.25',
+            bytes: 5 * 1024 * 1024,
+            ...entry,
+          },
+        ],
+      }),
+    );
     let stderr = '';
     let stdout = '';
-    const code = await main(['cache', 'import', '--dockerfile', path.join(dir, 'Dockerfile'), '--from', store, '--json', '-', ...extra], { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), isTTY: false });
+    const code = await main(['cache', 'import', '--dockerfile', path.join(dir, 'Dockerfile'), '--from', store, '--json', '-', ...extra], {
+      stdout: (t) => void (stdout += t),
+      stderr: (t) => void (stderr += t),
+      isTTY: false,
+    });
     return { code, stderr, stdout };
   }
 
-  it('skips, and says so, when the store is bigger than the user\'s --max-size', async () => {
+  it("skips, and says so, when the store is bigger than the user's --max-size", async () => {
     const r = await importFrom({}, ['--max-size', '1MB']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).mounts[0]).toMatchObject({ status: 'skipped', reason: 'the store holds 5.0 MiB, over the --max-size of 1.0 MiB' });
@@ -136,6 +172,9 @@ describe('import decides before it restores anything', () => {
 
   it('skips a Go build cache written by another Go version', async () => {
     const r = await importFrom({ goVersion: '1.24' }, []);
-    expect(JSON.parse(r.stdout).mounts[0]).toMatchObject({ status: 'skipped', reason: 'written by Go 1.24, the Dockerfile builds with Go 1.25: Go would not use it' });
+    expect(JSON.parse(r.stdout).mounts[0]).toMatchObject({
+      status: 'skipped',
+      reason: 'written by Go 1.24, the Dockerfile builds with Go 1.25: Go would not use it',
+    });
   });
 });

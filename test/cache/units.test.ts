@@ -2,14 +2,13 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { goSumModules } from '../../src/cache/gosum.js';
 import { exportDockerfile, importDockerfile, parseHelperProgress } from '../../src/cache/helper.js';
-import { archiveName, cacheUsesOf, goPathClean, identityKey, mountFlag, type CacheUse } from '../../src/cache/identity.js';
-import { decideImport, mergeManifest, parseManifest, staleFiles, type CacheManifest, type ManifestEntry } from '../../src/cache/manifest.js';
+import { archiveName, type CacheUse, cacheUsesOf, goPathClean, identityKey, mountFlag } from '../../src/cache/identity.js';
+import { type CacheManifest, decideImport, type ManifestEntry, mergeManifest, parseManifest, staleFiles } from '../../src/cache/manifest.js';
 import { summaryLine } from '../../src/cache/report.js';
 import { parseAge, parseSize } from '../../src/cache/run.js';
 import { TarScanner } from '../../src/cache/tar.js';
 import { parseDockerfile } from '../../src/model/dockerfile.js';
 import { END, tarEntry } from '../support/tar.js';
-
 
 function scan(archive: Buffer, chunk = 100): ReturnType<TarScanner['end']> {
   const scanner = new TarScanner();
@@ -23,7 +22,14 @@ function uses(dockerfile: string, platforms = ['linux/amd64']): CacheUse[] {
 
 describe('cache identity, as BuildKit derives it (moby/buildkit frontend/dockerfile/dockerfile2llb/convert_runmount.go)', () => {
   it('without id=, the id is path.Clean of the target as written, even when the target is relative', () => {
-    const found = uses(['FROM golang:1.25', 'WORKDIR /src', 'RUN --mount=type=cache,target=rel go test ./...', 'RUN --mount=type=cache,target=/root/.cache/go-build/ go build .'].join('\n'));
+    const found = uses(
+      [
+        'FROM golang:1.25',
+        'WORKDIR /src',
+        'RUN --mount=type=cache,target=rel go test ./...',
+        'RUN --mount=type=cache,target=/root/.cache/go-build/ go build .',
+      ].join('\n'),
+    );
     expect(found.map((u) => [u.identity.id, u.target])).toEqual([
       ['rel', '/src/rel'],
       ['/root/.cache/go-build', '/root/.cache/go-build'],
@@ -51,7 +57,13 @@ describe('cache identity, as BuildKit derives it (moby/buildkit frontend/dockerf
   });
 
   it('ARG and ENV values are expanded; ids naming the target platform give one cache per platform', () => {
-    const dockerfile = ['FROM --platform=$BUILDPLATFORM golang:1.25 AS build', 'ARG TARGETARCH', 'ENV C=/cache', 'RUN --mount=type=cache,id=gocache-$TARGETARCH,target=${C}/go-build go build .', 'RUN --mount=type=cache,target=/go/pkg/mod go mod download'].join('\n');
+    const dockerfile = [
+      'FROM --platform=$BUILDPLATFORM golang:1.25 AS build',
+      'ARG TARGETARCH',
+      'ENV C=/cache',
+      'RUN --mount=type=cache,id=gocache-$TARGETARCH,target=${C}/go-build go build .',
+      'RUN --mount=type=cache,target=/go/pkg/mod go mod download',
+    ].join('\n');
     const found = uses(dockerfile, ['linux/amd64', 'linux/arm64']);
     expect(found.map((u) => [u.identity.id, u.perPlatform, u.platform])).toEqual([
       ['gocache-amd64', true, 'linux/amd64'],
@@ -64,7 +76,10 @@ describe('cache identity, as BuildKit derives it (moby/buildkit frontend/dockerf
   });
 
   it('mounts a helper cannot reach are reported, not guessed', () => {
-    const result = cacheUsesOf(parseDockerfile('FROM golang:1.25 AS a\nFROM a\nRUN --mount=type=cache,target=/x,from=a true\nRUN --mount=type=cache,target=/y,uid=bob true'), ['linux/amd64']);
+    const result = cacheUsesOf(
+      parseDockerfile('FROM golang:1.25 AS a\nFROM a\nRUN --mount=type=cache,target=/x,from=a true\nRUN --mount=type=cache,target=/y,uid=bob true'),
+      ['linux/amd64'],
+    );
     expect(result.uses).toEqual([]);
     expect(result.skipped.map((s) => s.line)).toEqual([3, 4]);
   });
@@ -79,7 +94,9 @@ describe('helper builds', () => {
   const [use] = uses('FROM golang:1.25\nRUN --mount=type=cache,target=/root/.cache/go-build,uid=1000 go build .');
   it('mount the very same cache, carry the nonce literally, and only run the bundled scripts', () => {
     const out = exportDockerfile('debian:trixie-slim', 'n1', [{ use: use!, file: 'k.tar', maxBytes: 10, expected: 'abc' }]);
-    expect(out).toContain('--mount=type=cache,id=/root/.cache/go-build,target=/warmbuild-cache,sharing=locked,uid=1000 : warmbuild-n1 k.tar; sh /warmbuild/context/export.sh k.tar 10 0 abc');
+    expect(out).toContain(
+      '--mount=type=cache,id=/root/.cache/go-build,target=/warmbuild-cache,sharing=locked,uid=1000 : warmbuild-n1 k.tar; sh /warmbuild/context/export.sh k.tar 10 0 abc',
+    );
     expect(out).toContain(': warmbuild-n1 cleanup; cd / && rm -rf');
     const imp = importDockerfile('debian:trixie-slim', 'n2', [{ use: use!, file: 'k.tar', sha256: 'f'.repeat(64) }]);
     expect(imp).toContain('--mount=type=bind,from=store,source=k.tar,target=/warmbuild/in.tar');
@@ -145,16 +162,27 @@ describe('manifest', () => {
 
   it('import skips a build cache of another Go version, and says when go.sum changed', () => {
     const [gocache] = uses('FROM golang:1.26\nRUN --mount=type=cache,target=/root/.cache/go-build go build .');
-    expect(decideImport(entry({ kind: 'gocache', goVersion: '1.25' }), gocache!, 'x')).toEqual({ restore: false, reason: 'written by Go 1.25, the Dockerfile builds with Go 1.26: Go would not use it' });
+    expect(decideImport(entry({ kind: 'gocache', goVersion: '1.25' }), gocache!, 'x')).toEqual({
+      restore: false,
+      reason: 'written by Go 1.25, the Dockerfile builds with Go 1.26: Go would not use it',
+    });
     const [mod] = uses('FROM golang:1.26\nRUN --mount=type=cache,target=/go/pkg/mod go mod download');
-    expect(decideImport(entry({ goVersion: '1.25' }), mod!, 'new')).toEqual({ restore: true, note: 'go.sum changed since the export; restoring the older module cache' });
+    expect(decideImport(entry({ goVersion: '1.25' }), mod!, 'new')).toEqual({
+      restore: true,
+      note: 'go.sum changed since the export; restoring the older module cache',
+    });
     expect(decideImport(entry({}), mod!, 'old')).toEqual({ restore: true });
   });
 });
 
 describe('go.sum names what the module cache keeps', () => {
   it('escapes upper case as the module cache does and counts /go.mod lines', () => {
-    const goSum = ['github.com/BurntSushi/toml v1.3.2 h1:x=', 'github.com/BurntSushi/toml v1.3.2/go.mod h1:y=', 'golang.org/x/sys v0.1.0/go.mod h1:z=', ''].join('\n');
+    const goSum = [
+      'github.com/BurntSushi/toml v1.3.2 h1:x=',
+      'github.com/BurntSushi/toml v1.3.2/go.mod h1:y=',
+      'golang.org/x/sys v0.1.0/go.mod h1:z=',
+      '',
+    ].join('\n');
     expect(goSumModules(goSum)).toEqual(['github.com/!burnt!sushi/toml@v1.3.2', 'golang.org/x/sys@v0.1.0']);
   });
 });

@@ -25,8 +25,12 @@ const builder = (lines: string): string => `FROM golang:1.25 AS build\nWORKDIR /
 
 describe('following make', () => {
   it('names the chain from the RUN to the Go command (cloudflared: `RUN make cloudflared`, the build inside ifeq … else … endif)', () => {
-    const makefile = 'ifeq ($(FIPS), true)\nGO_BUILD_TAGS := fips\nendif\ncloudflared:\nifeq ($(FIPS), true)\n\tcp fips/fips.go cmd/cloudflared/\nendif\n\tGOOS=linux $(GO) build -v -mod=vendor $(GO_BUILD_TAGS) -o $@ ./cmd/cloudflared\nGO ?= go\n';
-    expect(follow(builder('RUN make cloudflared'), { Makefile: makefile })).toEqual({ chains: ['make cloudflared → go build … ./cmd/cloudflared'], unknown: [] });
+    const makefile =
+      'ifeq ($(FIPS), true)\nGO_BUILD_TAGS := fips\nendif\ncloudflared:\nifeq ($(FIPS), true)\n\tcp fips/fips.go cmd/cloudflared/\nendif\n\tGOOS=linux $(GO) build -v -mod=vendor $(GO_BUILD_TAGS) -o $@ ./cmd/cloudflared\nGO ?= go\n';
+    expect(follow(builder('RUN make cloudflared'), { Makefile: makefile })).toEqual({
+      chains: ['make cloudflared → go build … ./cmd/cloudflared'],
+      unknown: [],
+    });
   });
 
   it('sees ENV and ARG values and VAR=value arguments, as make imports the environment', () => {
@@ -34,7 +38,9 @@ describe('following make', () => {
     expect(follow(builder('ENV GOCMD=go\nARG TARGET=docker\nRUN make build'), { Makefile: makefile }).chains).toEqual(['make build → go build ./cmd/docker']);
     expect(follow(builder('ENV GOCMD=go\nRUN make build TARGET=ci'), { Makefile: makefile }).chains).toEqual(['make build TARGET=ci → go test ./...']);
     // CGO_ENABLED=0 $(GO) by absolute path, behind a prefix.
-    expect(follow(builder('RUN CGO_ENABLED=0 make'), { Makefile: 'GO ?= /usr/local/go/bin/go\nall:\n\tCGO_ENABLED=0 $(GO) build -o /out/app .\n' }).chains).toEqual(['make → go build … .']);
+    expect(
+      follow(builder('RUN CGO_ENABLED=0 make'), { Makefile: 'GO ?= /usr/local/go/bin/go\nall:\n\tCGO_ENABLED=0 $(GO) build -o /out/app .\n' }).chains,
+    ).toEqual(['make → go build … .']);
   });
 
   it('follows make -C, -f, $(MAKE) -C dir target and cd dir && $(MAKE)', () => {
@@ -55,24 +61,40 @@ describe('following make', () => {
 
   it('finds the Makefile when only some files are copied into the WORKDIR (kubernetes-sigs/metrics-server: COPY go.sum . … COPY Makefile Makefile)', () => {
     const dockerfile = `FROM golang:1.25 AS build\nWORKDIR /go/src/app\nCOPY go.mod .\nCOPY go.sum .\nCOPY cmd cmd\nCOPY Makefile Makefile\nRUN make app\n${RUNTIME}`;
-    expect(follow(dockerfile, { Makefile: 'app:\n\tgo build -mod=readonly -o app ./cmd\n', 'go.sum': '', 'cmd/main.go': '' }).chains).toEqual(['make app → go build … ./cmd']);
-    // harness/harness: COPY go.mod go.sum Makefile ./
-    expect(follow(`FROM golang:1.25 AS build\nWORKDIR /app\nCOPY go.mod go.sum Makefile ./\nRUN make dep\n${RUNTIME}`, { Makefile: 'dep:\n\tgo install github.com/google/wire/cmd/wire@latest\n', 'go.sum': '' }).chains).toEqual([
-      'make dep → go install github.com/google/wire/cmd/wire@latest',
+    expect(follow(dockerfile, { Makefile: 'app:\n\tgo build -mod=readonly -o app ./cmd\n', 'go.sum': '', 'cmd/main.go': '' }).chains).toEqual([
+      'make app → go build … ./cmd',
     ]);
+    // harness/harness: COPY go.mod go.sum Makefile ./
+    expect(
+      follow(`FROM golang:1.25 AS build\nWORKDIR /app\nCOPY go.mod go.sum Makefile ./\nRUN make dep\n${RUNTIME}`, {
+        Makefile: 'dep:\n\tgo install github.com/google/wire/cmd/wire@latest\n',
+        'go.sum': '',
+      }).chains,
+    ).toEqual(['make dep → go install github.com/google/wire/cmd/wire@latest']);
   });
 
   it('says why when it gives up', () => {
     expect(follow(builder('RUN make -C missing'), { Makefile: 'all:\n\tgo build .\n' }).unknown).toEqual(['make -C missing: no Makefile in missing/']);
     expect(follow(builder('RUN make'), {}).unknown).toEqual(['make: no Makefile in the build context']);
-    expect(follow(builder('RUN make all'), { Makefile: 'all:\n\t$(shell ./which-go.sh) build .\n' }).unknown).toEqual(['$(shell …) decides the command in make all']);
-    expect(follow(builder('RUN make app'), { Makefile: '$(shell cat target.txt):\n\tgo build .\n' }).unknown).toEqual(['make app: $(shell …) names the targets, app among them perhaps']);
+    expect(follow(builder('RUN make all'), { Makefile: 'all:\n\t$(shell ./which-go.sh) build .\n' }).unknown).toEqual([
+      '$(shell …) decides the command in make all',
+    ]);
+    expect(follow(builder('RUN make app'), { Makefile: '$(shell cat target.txt):\n\tgo build .\n' }).unknown).toEqual([
+      'make app: $(shell …) names the targets, app among them perhaps',
+    ]);
     // containerd: bin/cri-integration.test$(GOEXE), GOEXE from $(shell go env GOEXE).
-    expect(follow(builder('RUN make bin/app.test'), { Makefile: 'GOEXE := $(shell go env GOEXE)\nbin/app.test$(GOEXE):\n\tgo test -c -o $@ ./app\n' }).chains).toEqual(['make bin/app.test → go test … ./app']);
+    expect(
+      follow(builder('RUN make bin/app.test'), { Makefile: 'GOEXE := $(shell go env GOEXE)\nbin/app.test$(GOEXE):\n\tgo test -c -o $@ ./app\n' }).chains,
+    ).toEqual(['make bin/app.test → go test … ./app']);
   });
 
   it('follows a script inside a make recipe, and make inside a script', () => {
-    const files = { Makefile: 'build:\n\t./hack/build.sh\n', 'hack/build.sh': '#!/bin/sh\nset -e\n. "$(dirname "$0")/lib.sh"\nmake -C cmd\n', 'hack/lib.sh': 'export GOFLAGS=-mod=mod\n', 'cmd/Makefile': 'all:\n\tgo install ./...\n' };
+    const files = {
+      Makefile: 'build:\n\t./hack/build.sh\n',
+      'hack/build.sh': '#!/bin/sh\nset -e\n. "$(dirname "$0")/lib.sh"\nmake -C cmd\n',
+      'hack/lib.sh': 'export GOFLAGS=-mod=mod\n',
+      'cmd/Makefile': 'all:\n\tgo install ./...\n',
+    };
     expect(follow(builder('RUN make build'), files)).toEqual({ chains: ['make build → ./hack/build.sh → make -C cmd → go install ./...'], unknown: [] });
   });
 });
@@ -95,17 +117,31 @@ describe('following scripts', () => {
   });
 
   it('follows what `source` and `.` run', () => {
-    expect(follow(builder('RUN bash hack/build.sh'), files).chains).toEqual(['bash hack/build.sh → go build … ./cmd/app', 'bash hack/build.sh → source hack/version.sh → go list -m']);
+    expect(follow(builder('RUN bash hack/build.sh'), files).chains).toEqual([
+      'bash hack/build.sh → go build … ./cmd/app',
+      'bash hack/build.sh → source hack/version.sh → go list -m',
+    ]);
   });
 
   it('reads the scripts the Dockerfile writes itself: COPY <<EOF, RUN cat > x.sh <<EOF, and RUN heredoc bodies', () => {
-    expect(follow(`FROM golang:1.25 AS build\nCOPY <<EOF /usr/local/bin/build.sh\ngo build -o /out/app .\nEOF\nRUN build.sh\n${RUNTIME}`, {}).chains).toEqual(['build.sh → go build … .']);
-    expect(follow(`FROM golang:1.25 AS build\nWORKDIR /src\nRUN cat > build.sh <<'EOF'\ngo vet ./... && go build ./...\nEOF\nRUN sh ./build.sh\n${RUNTIME}`, {}).chains).toEqual(['sh ./build.sh → go vet ./...', 'sh ./build.sh → go build ./...']);
-    expect(follow(`FROM golang:1.25 AS build\nWORKDIR /src\nCOPY . .\nRUN <<EOF\nset -e\nmake\nEOF\n${RUNTIME}`, { Makefile: 'all:\n\tgo build .\n' }).chains).toEqual(['make → go build .']);
+    expect(follow(`FROM golang:1.25 AS build\nCOPY <<EOF /usr/local/bin/build.sh\ngo build -o /out/app .\nEOF\nRUN build.sh\n${RUNTIME}`, {}).chains).toEqual([
+      'build.sh → go build … .',
+    ]);
+    expect(
+      follow(`FROM golang:1.25 AS build\nWORKDIR /src\nRUN cat > build.sh <<'EOF'\ngo vet ./... && go build ./...\nEOF\nRUN sh ./build.sh\n${RUNTIME}`, {})
+        .chains,
+    ).toEqual(['sh ./build.sh → go vet ./...', 'sh ./build.sh → go build ./...']);
+    expect(
+      follow(`FROM golang:1.25 AS build\nWORKDIR /src\nCOPY . .\nRUN <<EOF\nset -e\nmake\nEOF\n${RUNTIME}`, { Makefile: 'all:\n\tgo build .\n' }).chains,
+    ).toEqual(['make → go build .']);
   });
 
   it('a script COPY put elsewhere is read from where it came from', () => {
-    expect(follow(`FROM golang:1.25 AS build\nCOPY scripts/build.sh /usr/local/bin/do-build.sh\nWORKDIR /src\nCOPY . .\nRUN do-build.sh\n${RUNTIME}`, { 'scripts/build.sh': 'go build ./...\n' }).chains).toEqual(['do-build.sh → go build ./...']);
+    expect(
+      follow(`FROM golang:1.25 AS build\nCOPY scripts/build.sh /usr/local/bin/do-build.sh\nWORKDIR /src\nCOPY . .\nRUN do-build.sh\n${RUNTIME}`, {
+        'scripts/build.sh': 'go build ./...\n',
+      }).chains,
+    ).toEqual(['do-build.sh → go build ./...']);
   });
 
   it('a script that is not in the context is said so', () => {
@@ -116,7 +152,10 @@ describe('following scripts', () => {
 describe('wrappers', () => {
   it('goreleaser build runs the builds its config names, and its before hooks', () => {
     const config = 'before:\n  hooks:\n    - go mod tidy\nbuilds:\n  - main: ./cmd/app\n    env: [CGO_ENABLED=0]\n  - builder: prebuilt\n';
-    expect(follow(builder('RUN goreleaser build --snapshot'), { '.goreleaser.yaml': config }).chains).toEqual(['goreleaser build --snapshot → go mod tidy', 'goreleaser build --snapshot → go build ./cmd/app']);
+    expect(follow(builder('RUN goreleaser build --snapshot'), { '.goreleaser.yaml': config }).chains).toEqual([
+      'goreleaser build --snapshot → go mod tidy',
+      'goreleaser build --snapshot → go build ./cmd/app',
+    ]);
     expect(follow(builder('RUN goreleaser build'), {}).unknown).toEqual(['no goreleaser config in the build context']);
   });
 });

@@ -44,11 +44,15 @@ const shapes: Shape[] = [
   {
     project: 'nsqio/nsq: a pattern rule with $*, its directory overridden on the command line',
     dockerfile: builder('RUN make BLDDIR=/out BLDFLAGS=-trimpath /out/nsqd'),
-    files: { Makefile: 'BLDDIR = build\n$(BLDDIR)/%:\n\t@mkdir -p $(dir $@)\n\tgo build ${BLDFLAGS} -o $@ ./apps/$*\n$(BLDDIR)/nsqd: $(wildcard apps/nsqd/*.go)\n', 'apps/nsqd/main.go': '' },
+    files: {
+      Makefile: 'BLDDIR = build\n$(BLDDIR)/%:\n\t@mkdir -p $(dir $@)\n\tgo build ${BLDFLAGS} -o $@ ./apps/$*\n$(BLDDIR)/nsqd: $(wildcard apps/nsqd/*.go)\n',
+      'apps/nsqd/main.go': '',
+    },
     flags: 'make BLDDIR=/out BLDFLAGS=-trimpath /out/nsqd → go build … ./apps/nsqd',
   },
   {
-    project: 'NVIDIA/k8s-device-plugin: a static pattern rule over $(wildcard ./cmd/*/), a target-specific variable inside ifneq, include $(CURDIR)/versions.mk',
+    project:
+      'NVIDIA/k8s-device-plugin: a static pattern rule over $(wildcard ./cmd/*/), a target-specific variable inside ifneq, include $(CURDIR)/versions.mk',
     dockerfile: builder('RUN make PREFIX=/out cmds'),
     files: {
       Makefile: [
@@ -71,7 +75,10 @@ const shapes: Shape[] = [
   {
     project: 'aquasecurity/tracee: double-colon rules with order-only prerequisites, CMD_GO ?= go, .ONESHELL',
     dockerfile: builder('RUN make clean-evt && make evt'),
-    files: { Makefile: '.ONESHELL:\nCMD_GO ?= go\nclean-evt:\n\trm -rf dist/evt\nevt:: dist/evt\ndist/evt:: | .eval_goenv\n\t$(CMD_GO) build \\\n\t\t-o $@ ./cmd/evt\n.eval_goenv:\n\t@echo ok\n' },
+    files: {
+      Makefile:
+        '.ONESHELL:\nCMD_GO ?= go\nclean-evt:\n\trm -rf dist/evt\nevt:: dist/evt\ndist/evt:: | .eval_goenv\n\t$(CMD_GO) build \\\n\t\t-o $@ ./cmd/evt\n.eval_goenv:\n\t@echo ok\n',
+    },
     flags: 'make evt → go build … ./cmd/evt',
   },
   {
@@ -89,25 +96,38 @@ const shapes: Shape[] = [
   {
     project: 'kubernetes-sigs/kueue: WORKDIR below the copied context selects the subdirectory Makefile',
     dockerfile: 'FROM golang:1.25 AS build\nWORKDIR /workspace\nCOPY . .\nWORKDIR /workspace/cmd/experimental/importer\nRUN make build' + RUNTIME,
-    files: { Makefile: 'build:\n\techo wrong\n', 'cmd/experimental/importer/Makefile': 'GO_CMD ?= go\nbuild:\n\t$(GO_BUILD_ENV) $(GO_CMD) build -o bin/importer .\n' },
+    files: {
+      Makefile: 'build:\n\techo wrong\n',
+      'cmd/experimental/importer/Makefile': 'GO_CMD ?= go\nbuild:\n\t$(GO_BUILD_ENV) $(GO_CMD) build -o bin/importer .\n',
+    },
     flags: 'make build → go build … .',
   },
   {
     project: 'grafana/loki: BUILD_IN_CONTAINER ?= true chooses between docker run and go build; the RUN passes false',
     dockerfile: builder('RUN make BUILD_IN_CONTAINER=false loki'),
-    files: { Makefile: 'BUILD_IN_CONTAINER ?= true\nifeq ($(BUILD_IN_CONTAINER),true)\nloki:\n\tdocker run --rm builder make $@\nelse\nloki:\n\tCGO_ENABLED=0 go build -o cmd/loki/loki ./cmd/loki\nendif\n' },
+    files: {
+      Makefile:
+        'BUILD_IN_CONTAINER ?= true\nifeq ($(BUILD_IN_CONTAINER),true)\nloki:\n\tdocker run --rm builder make $@\nelse\nloki:\n\tCGO_ENABLED=0 go build -o cmd/loki/loki ./cmd/loki\nendif\n',
+    },
     flags: 'make BUILD_IN_CONTAINER=false loki → go build … ./cmd/loki',
   },
   {
     project: 'grafana/loki, the other way: with BUILD_IN_CONTAINER=true make runs docker, no Go',
     dockerfile: builder('RUN make loki'),
-    files: { Makefile: 'BUILD_IN_CONTAINER ?= true\nifeq ($(BUILD_IN_CONTAINER),true)\nloki:\n\tdocker run --rm builder make $@\nelse\nloki:\n\tCGO_ENABLED=0 go build -o cmd/loki/loki ./cmd/loki\nendif\n' },
+    files: {
+      Makefile:
+        'BUILD_IN_CONTAINER ?= true\nifeq ($(BUILD_IN_CONTAINER),true)\nloki:\n\tdocker run --rm builder make $@\nelse\nloki:\n\tCGO_ENABLED=0 go build -o cmd/loki/loki ./cmd/loki\nendif\n',
+    },
     flags: null,
   },
   {
     project: 'cilium/tetragon: a top-level conditional picks which rule exists; neither runs Go',
     dockerfile: builder('RUN make tetragon-bpf LOCAL_CLANG=1'),
-    files: { Makefile: 'LOCAL_CLANG ?= 0\nifeq (1,$(LOCAL_CLANG))\ntetragon-bpf: tetragon-bpf-local\nelse\ntetragon-bpf: tetragon-bpf-container\nendif\ntetragon-bpf-local:\n\t$(MAKE) -C ./bpf\ntetragon-bpf-container:\n\tdocker run clang\n', 'bpf/Makefile': 'all:\n\tclang -O2 -target bpf -c bpf.c\n' },
+    files: {
+      Makefile:
+        'LOCAL_CLANG ?= 0\nifeq (1,$(LOCAL_CLANG))\ntetragon-bpf: tetragon-bpf-local\nelse\ntetragon-bpf: tetragon-bpf-container\nendif\ntetragon-bpf-local:\n\t$(MAKE) -C ./bpf\ntetragon-bpf-container:\n\tdocker run clang\n',
+      'bpf/Makefile': 'all:\n\tclang -O2 -target bpf -c bpf.c\n',
+    },
     flags: null,
   },
   {
@@ -124,10 +144,12 @@ const shapes: Shape[] = [
     flags: null,
   },
   {
-    project: 'ava-labs/avalanchego: a script finds the repository root from BASH_SOURCE and sources its constants; a file an earlier RUN wrote is sourced first',
+    project:
+      'ava-labs/avalanchego: a script finds the repository root from BASH_SOURCE and sources its constants; a file an earlier RUN wrote is sourced first',
     dockerfile: builder('ARG BUILD_SCRIPT=build.sh\nRUN . ./build_env.sh && ./scripts/${BUILD_SCRIPT} -r'),
     files: {
-      'scripts/build.sh': '#!/usr/bin/env bash\nset -euo pipefail\nREPO_ROOT=$( cd "$( dirname "${BASH_SOURCE[0]}" )"; cd .. && pwd )\nsource "$REPO_ROOT"/scripts/constants.sh\nsource ./scripts/git_commit.sh\nrace=""\nwhile getopts r o; do race=-race; done\ngo build ${race} -ldflags "-X main.commit=$git_commit" -o "$REPO_ROOT/build/app" "$REPO_ROOT"/main\n',
+      'scripts/build.sh':
+        '#!/usr/bin/env bash\nset -euo pipefail\nREPO_ROOT=$( cd "$( dirname "${BASH_SOURCE[0]}" )"; cd .. && pwd )\nsource "$REPO_ROOT"/scripts/constants.sh\nsource ./scripts/git_commit.sh\nrace=""\nwhile getopts r o; do race=-race; done\ngo build ${race} -ldflags "-X main.commit=$git_commit" -o "$REPO_ROOT/build/app" "$REPO_ROOT"/main\n',
       'scripts/constants.sh': 'export CGO_CFLAGS="-O2"\n',
       'scripts/git_commit.sh': 'git_commit=dev\n',
     },
@@ -136,7 +158,10 @@ const shapes: Shape[] = [
   {
     project: 'linkerd/linkerd2: only go.mod, go.sum and the script are copied; it pre-compiles dependencies with go install',
     dockerfile: 'FROM golang:1.25 AS build\nWORKDIR /build\nCOPY go.mod go.sum bin/install-deps bin/\nRUN ./bin/install-deps amd64' + RUNTIME,
-    files: { 'bin/install-deps': '#!/usr/bin/env sh\nset -eu\narch=$1\nCGO_ENABLED=0 GOOS=linux GOARCH=$arch go install -mod=readonly k8s.io/client-go/kubernetes google.golang.org/grpc\n' },
+    files: {
+      'bin/install-deps':
+        '#!/usr/bin/env sh\nset -eu\narch=$1\nCGO_ENABLED=0 GOOS=linux GOARCH=$arch go install -mod=readonly k8s.io/client-go/kubernetes google.golang.org/grpc\n',
+    },
     flags: './bin/install-deps amd64 → go install … google.golang.org/grpc',
   },
   {
@@ -153,14 +178,18 @@ const shapes: Shape[] = [
   },
   {
     project: 'moby/buildkit: COPY --chmod=755 <<-EOT /build.sh in a parent stage, RUN /build.sh in a child stage after ADD of a git tree',
-    dockerfile: 'FROM golang:1.25 AS containerd-base\nCOPY --chmod=755 <<-EOT /build.sh\n\tif [ "$STATIC" = 1 ]; then\n\t  make STATIC=1 binaries\n\telse\n\t  make bin/containerd\n\tfi\n\tEOT\nFROM containerd-base AS build\nWORKDIR /go/src/github.com/containerd/containerd\nADD https://github.com/containerd/containerd.git#v1.7.0 .\nRUN /build.sh' + RUNTIME,
+    dockerfile:
+      'FROM golang:1.25 AS containerd-base\nCOPY --chmod=755 <<-EOT /build.sh\n\tif [ "$STATIC" = 1 ]; then\n\t  make STATIC=1 binaries\n\telse\n\t  make bin/containerd\n\tfi\n\tEOT\nFROM containerd-base AS build\nWORKDIR /go/src/github.com/containerd/containerd\nADD https://github.com/containerd/containerd.git#v1.7.0 .\nRUN /build.sh' +
+      RUNTIME,
     files: {},
     flags: null,
     hint: 'make STATIC=1 binaries: /go/src/github.com/containerd/containerd does not come from the build context',
   },
   {
     project: 'crazy-max/diun, docker/buildx: the heredoc marker on the last continuation line',
-    dockerfile: builder('RUN --mount=type=bind,target=. \\\n    --mount=type=cache,target=/go/pkg/mod \\\n    <<EOT\nset -ex\nxx-go build -trimpath -o /out/diun ./cmd\nxx-verify --static /out/diun\nEOT'),
+    dockerfile: builder(
+      'RUN --mount=type=bind,target=. \\\n    --mount=type=cache,target=/go/pkg/mod \\\n    <<EOT\nset -ex\nxx-go build -trimpath -o /out/diun ./cmd\nxx-verify --static /out/diun\nEOT',
+    ),
     files: {},
     flags: 'go build',
   },
@@ -172,7 +201,9 @@ const shapes: Shape[] = [
   },
   {
     project: 'kubernetes-sigs/aws-ebs-csi-driver: go env -w moves both caches; the make RUN mounts them',
-    dockerfile: builder('RUN go env -w GOCACHE=/gocache GOMODCACHE=/gomodcache\nRUN --mount=type=cache,target=/gomodcache --mount=type=cache,target=/gocache make'),
+    dockerfile: builder(
+      'RUN go env -w GOCACHE=/gocache GOMODCACHE=/gomodcache\nRUN --mount=type=cache,target=/gomodcache --mount=type=cache,target=/gocache make',
+    ),
     files: { Makefile: 'all:\n\tgo build -o bin/driver ./cmd\n' },
     flags: null,
   },
@@ -180,20 +211,27 @@ const shapes: Shape[] = [
     project: 'linkerd/linkerd2 bin/web: a script runs the function its first argument names; setup and build run yarn, only run runs Go',
     dockerfile: builder('RUN ./bin/web setup install --frozen-lockfile && ./bin/web build'),
     files: {
-      'bin/web': '#!/usr/bin/env bash\nset -eu\nROOT=$( cd "${BASH_SOURCE[0]%/*}"/.. && pwd )\nbuild() {\n  cd "$ROOT"/web/app\n  yarn webpack\n}\nrun() {\n  build\n  cd "$ROOT"/web && go run . --addr=:7777 "$@"\n}\nsetup() {\n  yarn "$@"\n}\nif [ ${1:-} ]; then\n  "$@"\nelse\n  setup\n  build\nfi\n',
+      'bin/web':
+        '#!/usr/bin/env bash\nset -eu\nROOT=$( cd "${BASH_SOURCE[0]%/*}"/.. && pwd )\nbuild() {\n  cd "$ROOT"/web/app\n  yarn webpack\n}\nrun() {\n  build\n  cd "$ROOT"/web && go run . --addr=:7777 "$@"\n}\nsetup() {\n  yarn "$@"\n}\nif [ ${1:-} ]; then\n  "$@"\nelse\n  setup\n  build\nfi\n',
     },
     flags: null,
   },
   {
     project: 'a build script that dispatches on its first argument with case',
     dockerfile: builder('RUN ./build.sh release'),
-    files: { 'build.sh': '#!/bin/sh\ncase "$1" in\n  lint) golangci-lint run ;;\n  release|dist)\n    go build -trimpath -o /out/app ./cmd/app\n    ;;\n  *) echo usage ;;\nesac\n' },
+    files: {
+      'build.sh':
+        '#!/bin/sh\ncase "$1" in\n  lint) golangci-lint run ;;\n  release|dist)\n    go build -trimpath -o /out/app ./cmd/app\n    ;;\n  *) echo usage ;;\nesac\n',
+    },
     flags: './build.sh release → go build … ./cmd/app',
   },
   {
     project: 'the same script asked for lint runs no Go',
     dockerfile: builder('RUN ./build.sh lint'),
-    files: { 'build.sh': '#!/bin/sh\ncase "$1" in\n  lint) golangci-lint run ;;\n  release|dist)\n    go build -trimpath -o /out/app ./cmd/app\n    ;;\n  *) echo usage ;;\nesac\n' },
+    files: {
+      'build.sh':
+        '#!/bin/sh\ncase "$1" in\n  lint) golangci-lint run ;;\n  release|dist)\n    go build -trimpath -o /out/app ./cmd/app\n    ;;\n  *) echo usage ;;\nesac\n',
+    },
     flags: null,
   },
   {
@@ -227,7 +265,13 @@ describe('shapes from real projects', () => {
       const compile = findings.filter((f) => f.code === 'WB101');
       if (shape.flags === null) expect(compile.map((f) => f.message)).toEqual([]);
       else expect(compile.map((f) => f.message.split('` compiles')[0]!.slice(1)).join('\n')).toContain(shape.flags);
-      if (shape.hint) expect(findings.filter((f) => f.code === 'WB110').map((f) => f.message).join('\n')).toContain(shape.hint);
+      if (shape.hint)
+        expect(
+          findings
+            .filter((f) => f.code === 'WB110')
+            .map((f) => f.message)
+            .join('\n'),
+        ).toContain(shape.hint);
     });
   }
 });

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError, UsageError } from '../../src/errors.js';
 import { readProjectFiles } from '../../src/adapters/project.js';
+import { InputError, UsageError } from '../../src/errors.js';
 import { buildsOnLinux } from '../../src/go/constraints.js';
 import { goMinor, parseGoMod } from '../../src/go/gomod.js';
-import { analyzeGoProject, readsText, type ProjectFiles } from '../../src/go/project.js';
+import { analyzeGoProject, type ProjectFiles, readsText } from '../../src/go/project.js';
 import { generate } from '../../src/init/generate.js';
 import { checkText } from '../../src/lint.js';
 
@@ -22,7 +22,10 @@ describe('go.mod parsing', () => {
     );
     expect(mod.module).toBe('example.com/x');
     expect(mod.requires.map((r) => r.path)).toEqual(['example.com/a', 'example.com/b']);
-    expect(mod.replaces.map((r) => [r.newPath, r.local])).toEqual([['./third_party/a', true], ['example.com/c', false]]);
+    expect(mod.replaces.map((r) => [r.newPath, r.local])).toEqual([
+      ['./third_party/a', true],
+      ['example.com/c', false],
+    ]);
     expect(goMinor(mod)).toBe('1.25');
     expect(goMinor({ go: '1.24.1' })).toBe('1.24');
   });
@@ -96,7 +99,9 @@ describe('project analysis', () => {
 
   it('refuses a missing go.mod and a replace outside the context', () => {
     expect(() => analyzeGoProject(project({ 'main.go': 'package main\n' }), '/p')).toThrow('/p: no go.mod here');
-    expect(() => analyzeGoProject(project({ 'go.mod': 'module x\n\nreplace y => ../y\n', 'main.go': 'package main\n' }), '/p')).toThrow('/p/go.mod:3: replace y => ../y points outside the build context');
+    expect(() => analyzeGoProject(project({ 'go.mod': 'module x\n\nreplace y => ../y\n', 'main.go': 'package main\n' }), '/p')).toThrow(
+      '/p/go.mod:3: replace y => ../y points outside the build context',
+    );
   });
 });
 
@@ -122,7 +127,10 @@ describe('generation', () => {
   });
 
   it('puts the download before TARGETOS/TARGETARCH, with the manifests bind-mounted', () => {
-    const a = analyzeGoProject(project({ 'go.mod': 'module example.com/app\ngo 1.24\nrequire example.com/a v1.0.0\n', 'go.sum': 'x', 'main.go': 'package main\n' }), '/p');
+    const a = analyzeGoProject(
+      project({ 'go.mod': 'module example.com/app\ngo 1.24\nrequire example.com/a v1.0.0\n', 'go.sum': 'x', 'main.go': 'package main\n' }),
+      '/p',
+    );
     const { dockerfile } = generate(a, {}, '/p');
     expect(dockerfile.startsWith('# syntax=docker/dockerfile:1\n')).toBe(true);
     expect(dockerfile).toContain('ARG GO_VERSION=1.24');
@@ -135,7 +143,10 @@ describe('generation', () => {
   });
 
   it('the .dockerignore never excludes what the build needs', () => {
-    const a = analyzeGoProject(project({ 'go.mod': 'module example.com/app\n', 'main.go': 'package main\n//go:embed dist/index.html\nvar s string\n', 'bin/tool.go': 'package bin\n' }), '/p');
+    const a = analyzeGoProject(
+      project({ 'go.mod': 'module example.com/app\n', 'main.go': 'package main\n//go:embed dist/index.html\nvar s string\n', 'bin/tool.go': 'package bin\n' }),
+      '/p',
+    );
     const ignore = generate(a, {}, '/p').dockerignore.split('\n');
     expect(ignore).toContain('.git');
     expect(ignore).toContain('out');
@@ -144,12 +155,15 @@ describe('generation', () => {
     expect(generate(a, { vcs: true }, '/p').dockerignore.split('\n')).not.toContain('.git');
   });
 
-  it.each(['root', 'multi', 'vendored', 'cgo', 'workspace', 'replace', 'embed'])('dogfood: warmbuild check finds nothing in the Dockerfile generated for %s', async (name) => {
-    const files = await readProjectFiles(path.join(PROJECTS, name), readsText);
-    const analysis = analyzeGoProject(files, name);
-    const { dockerfile } = generate(analysis, {}, name);
-    expect(checkText(dockerfile, { facts: { vendor: analysis.vendored } })).toEqual([]);
-  });
+  it.each(['root', 'multi', 'vendored', 'cgo', 'workspace', 'replace', 'embed'])(
+    'dogfood: warmbuild check finds nothing in the Dockerfile generated for %s',
+    async (name) => {
+      const files = await readProjectFiles(path.join(PROJECTS, name), readsText);
+      const analysis = analyzeGoProject(files, name);
+      const { dockerfile } = generate(analysis, {}, name);
+      expect(checkText(dockerfile, { facts: { vendor: analysis.vendored } })).toEqual([]);
+    },
+  );
 });
 
 describe('README', () => {
@@ -157,7 +171,14 @@ describe('README', () => {
     const { readFileSync } = await import('node:fs');
     const readme = readFileSync(path.join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
     const shown = /```dockerfile\n(# syntax=docker\/dockerfile:1\n[\s\S]*?)```/.exec(readme)![1];
-    const a = analyzeGoProject(project({ 'go.mod': 'module example.com/app\n\ngo 1.25\n\nrequire example.com/greet v1.0.0\n', 'go.sum': 'x', 'main.go': 'package main\n\nvar version = "dev"\n\nfunc main() {}\n' }), '/p');
+    const a = analyzeGoProject(
+      project({
+        'go.mod': 'module example.com/app\n\ngo 1.25\n\nrequire example.com/greet v1.0.0\n',
+        'go.sum': 'x',
+        'main.go': 'package main\n\nvar version = "dev"\n\nfunc main() {}\n',
+      }),
+      '/p',
+    );
     expect(generate(a, {}, '/p').dockerfile).toBe(shown);
   });
 });

@@ -66,12 +66,24 @@ describe('init writes nothing into a Dockerfile that could change its meaning', 
 
   it('a main package whose directory name is not a plain path is refused, naming the directory', async () => {
     const dir = write({ 'go.mod': 'module example.com/app\n', 'cmd/a b/main.go': MAIN });
-    await refused(dir, [], `${path.join(dir, 'cmd/a b')}: a main package in a directory whose name cannot be written into a Dockerfile as is; use letters, digits and -._~+@ only`);
+    await refused(
+      dir,
+      [],
+      `${path.join(dir, 'cmd/a b')}: a main package in a directory whose name cannot be written into a Dockerfile as is; use letters, digits and -._~+@ only`,
+    );
   });
 
   it('a local replace target that would break the bind mount is refused at its go.mod line', async () => {
-    const dir = write({ 'go.mod': 'module example.com/app\nrequire example.com/lib v0.0.0\nreplace example.com/lib => ./lib,target=/etc\n', 'main.go': MAIN, 'lib,target=/etc/go.mod': 'module example.com/lib\n' });
-    await refused(dir, [], `${dir}/go.mod:3: replace target './lib,target=/etc': the directory name cannot be written into a Dockerfile as is; use letters, digits and -._~+@ only`);
+    const dir = write({
+      'go.mod': 'module example.com/app\nrequire example.com/lib v0.0.0\nreplace example.com/lib => ./lib,target=/etc\n',
+      'main.go': MAIN,
+      'lib,target=/etc/go.mod': 'module example.com/lib\n',
+    });
+    await refused(
+      dir,
+      [],
+      `${dir}/go.mod:3: replace target './lib,target=/etc': the directory name cannot be written into a Dockerfile as is; use letters, digits and -._~+@ only`,
+    );
   });
 
   it('options written into the Dockerfile are refused unless they can be written there as is', async () => {
@@ -93,12 +105,25 @@ describe('go.work members outside the build context are an error that says so', 
   it('a relative member above the context', async () => {
     const dir = write({ 'go.work': 'go 1.25\n\nuse (\n\t.\n\t../shared\n)\n', 'go.mod': 'module example.com/app\n', 'main.go': MAIN });
     write({ 'go.mod': 'module example.com/shared\n' }, path.join(root, 'shared'));
-    await refused(dir, [], `${dir}/go.work:5: use '../shared' is outside the build context ${dir}: docker build cannot see it; move the module inside the context, or run init on a directory that holds it`);
+    await refused(
+      dir,
+      [],
+      `${dir}/go.work:5: use '../shared' is outside the build context ${dir}: docker build cannot see it; move the module inside the context, or run init on a directory that holds it`,
+    );
   });
 
   it('an absolute member, even one inside the filesystem tree of the context', async () => {
-    const dir = write({ 'go.work': `go 1.25\nuse ${root}/p/lib\n`, 'go.mod': 'module example.com/app\n', 'main.go': MAIN, 'lib/go.mod': 'module example.com/lib\n' });
-    await refused(dir, [], `${dir}/go.work:2: use '${root}/p/lib' is outside the build context ${dir}: docker build cannot see it; move the module inside the context, or run init on a directory that holds it`);
+    const dir = write({
+      'go.work': `go 1.25\nuse ${root}/p/lib\n`,
+      'go.mod': 'module example.com/app\n',
+      'main.go': MAIN,
+      'lib/go.mod': 'module example.com/lib\n',
+    });
+    await refused(
+      dir,
+      [],
+      `${dir}/go.work:2: use '${root}/p/lib' is outside the build context ${dir}: docker build cannot see it; move the module inside the context, or run init on a directory that holds it`,
+    );
   });
 
   it('a member reached through a symbolic link to a directory outside is not followed', async () => {
@@ -110,7 +135,11 @@ describe('go.work members outside the build context are an error that says so', 
 
   it('a local replace in go.work is held to the same rule as one in go.mod', async () => {
     const dir = write({ 'go.work': 'go 1.25\nuse .\nreplace example.com/lib => ../lib\n', 'go.mod': 'module example.com/app\n', 'main.go': MAIN });
-    await refused(dir, [], `${dir}/go.work:3: replace example.com/lib => ../lib points outside the build context; use a directory inside the project or a go.work`);
+    await refused(
+      dir,
+      [],
+      `${dir}/go.work:3: replace example.com/lib => ../lib points outside the build context; use a directory inside the project or a go.work`,
+    );
   });
 });
 

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readProjectFiles } from '../../src/adapters/project.js';
 import { InputError } from '../../src/errors.js';
-import { analyzeGoProject, readsText, type ProjectFiles } from '../../src/go/project.js';
+import { analyzeGoProject, type ProjectFiles, readsText } from '../../src/go/project.js';
 import { isBuildDefinition, readExistingBuild } from '../../src/init/existing.js';
 import { generate, type InitOptions } from '../../src/init/generate.js';
 import { goBuildsOfMakefile, splitShellValues } from '../../src/init/make.js';
@@ -20,7 +20,12 @@ function fromTexts(texts: Record<string, string>, options: InitOptions = {}): st
   return generate(analyzeGoProject(files, '/p'), options, '/p', readExistingBuild(texts)).dockerfile;
 }
 
-const shown = (args: string[]) => args.map((a) => splitShellValues(a).map((p) => (typeof p === 'string' ? p : `<${p.name}: ${p.command}>`)).join(''));
+const shown = (args: string[]) =>
+  args.map((a) =>
+    splitShellValues(a)
+      .map((p) => (typeof p === 'string' ? p : `<${p.name}: ${p.command}>`))
+      .join(''),
+  );
 
 describe('reading a Makefile for what `make TARGET` passes to go build', () => {
   const makefile = [
@@ -41,13 +46,20 @@ describe('reading a Makefile for what `make TARGET` passes to go build', () => {
     'ifeq ($(FIPS), true)',
     '\t$(info fips)',
     'endif',
-    "\tgo build -tags \"$(TAGS)\" -ldflags='$(FLAGS)' -o app ./cmd/app",
+    '\tgo build -tags "$(TAGS)" -ldflags=\'$(FLAGS)\' -o app ./cmd/app',
   ].join('\n');
 
   it('evaluates conditionals with the environment make runs in (ifdef, else ifeq, else)', () => {
     const container = goBuildsOfMakefile(makefile, { targets: ['app'], env: { CONTAINER_BUILD: '1' } });
     expect(container.builds).toHaveLength(1);
-    expect(shown(container.builds[0]!.args)).toEqual(['-tags', 'a  b', `-ldflags=-X "main.Version=<VERSION: git describe --tags>" -X "main.Runtime=virtual"`, '-o', 'app', './cmd/app']);
+    expect(shown(container.builds[0]!.args)).toEqual([
+      '-tags',
+      'a  b',
+      `-ldflags=-X "main.Version=<VERSION: git describe --tags>" -X "main.Runtime=virtual"`,
+      '-o',
+      'app',
+      './cmd/app',
+    ]);
     expect(shown(goBuildsOfMakefile(makefile, { targets: ['app'], env: { OS: 'windows' } }).builds[0]!.args)[2]).toContain('main.Runtime=windows');
     expect(shown(goBuildsOfMakefile(makefile, { targets: ['app'] }).builds[0]!.args)[2]).toContain('main.Runtime=host');
   });
@@ -64,7 +76,9 @@ describe('reading a Makefile for what `make TARGET` passes to go build', () => {
 describe('init keeps the program the project builds', () => {
   it('Makefile (runc, cloudflared shapes): tags, -X from a VERSION file and from git as a build arg with the source default; helpers left out', async () => {
     const dockerfile = await generated('make-version');
-    expect(dockerfile).toContain(`go build -trimpath -buildvcs=false -tags=featureflag -ldflags="-s -w -X 'main.version=$(cat VERSION)' -X 'main.commit=\${COMMIT}'" -o /out/makeversion .`);
+    expect(dockerfile).toContain(
+      `go build -trimpath -buildvcs=false -tags=featureflag -ldflags="-s -w -X 'main.version=$(cat VERSION)' -X 'main.commit=\${COMMIT}'" -o /out/makeversion .`,
+    );
     expect(dockerfile).toContain('ARG COMMIT=none');
     expect(dockerfile).toContain('CGO_ENABLED=0');
     expect(dockerfile).not.toMatch(/helper|hack|extra AS|contrib/);
@@ -93,7 +107,9 @@ describe('init keeps the program the project builds', () => {
 
   it('the existing Dockerfile (cloudflared): its `make` under its ENV, its ENTRYPOINT flags and CMD', async () => {
     const dockerfile = await generated('entrypoint');
-    expect(dockerfile).toContain(`-ldflags="-s -w -X 'main.Version=\${VERSION}' -X 'main.BuildTime=\${DATE}' -X main.Runtime=virtual" -o /out/entry ./cmd/entry`);
+    expect(dockerfile).toContain(
+      `-ldflags="-s -w -X 'main.Version=\${VERSION}' -X 'main.BuildTime=\${DATE}' -X main.Runtime=virtual" -o /out/entry ./cmd/entry`,
+    );
     expect(dockerfile).toContain('ARG VERSION=DEV\n');
     expect(dockerfile).toContain('ARG DATE=unknown\n');
     expect(dockerfile).toContain('ENTRYPOINT ["/usr/local/bin/entry", "--no-autoupdate"]\nCMD ["version"]\n');
@@ -101,7 +117,9 @@ describe('init keeps the program the project builds', () => {
 
   it('goreleaser: tags, env and ldflags, templates as build args', async () => {
     const dockerfile = await generated('goreleaser');
-    expect(dockerfile).toContain(`-tags=osusergo,netgo -ldflags="-s -w -X 'main.version=\${VERSION}' -X example.com/grapp/internal/build.Mode=release" -o /out/grapp ./cmd/grapp`);
+    expect(dockerfile).toContain(
+      `-tags=osusergo,netgo -ldflags="-s -w -X 'main.version=\${VERSION}' -X example.com/grapp/internal/build.Mode=release" -o /out/grapp ./cmd/grapp`,
+    );
     expect(dockerfile.match(/^ARG VERSION=dev$/gm)).toHaveLength(1);
   });
 
@@ -110,7 +128,10 @@ describe('init keeps the program the project builds', () => {
   });
 
   it('cgo libraries: -dev packages in the build stage, runtime packages only when the image lacks them', () => {
-    const dockerfile = fromTexts({ 'go.mod': 'module example.com/db\n', 'main.go': 'package main\n\n// #cgo LDFLAGS: -lsqlite3 -lm\nimport "C"\n\nfunc main() {}\n' });
+    const dockerfile = fromTexts({
+      'go.mod': 'module example.com/db\n',
+      'main.go': 'package main\n\n// #cgo LDFLAGS: -lsqlite3 -lm\nimport "C"\n\nfunc main() {}\n',
+    });
     expect(dockerfile).toContain('# cgo links -lsqlite3: headers and library from Debian');
     expect(dockerfile).toContain('apt-get install -y --no-install-recommends libsqlite3-dev');
     expect(dockerfile).toContain('--mount=type=bind,from=build,source=/runtime-packages,target=/runtime-packages');
@@ -119,8 +140,15 @@ describe('init keeps the program the project builds', () => {
 
   it('binaries whose builds differ get one go build each, in the same RUN', () => {
     const main = 'package main\nfunc main() {}\n';
-    const dockerfile = fromTexts({ 'go.mod': 'module example.com/two\n', 'cmd/a/main.go': main, 'cmd/b/main.go': main, Makefile: 'a:\n\tgo build -tags special -o a ./cmd/a\n' });
-    expect(dockerfile).toContain('CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH go build -trimpath -buildvcs=false -tags=special -ldflags="-s -w" -o /out/a ./cmd/a && \\\n    CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH go build -trimpath -buildvcs=false -ldflags="-s -w" -o /out/b ./cmd/b\n');
+    const dockerfile = fromTexts({
+      'go.mod': 'module example.com/two\n',
+      'cmd/a/main.go': main,
+      'cmd/b/main.go': main,
+      Makefile: 'a:\n\tgo build -tags special -o a ./cmd/a\n',
+    });
+    expect(dockerfile).toContain(
+      'CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH go build -trimpath -buildvcs=false -tags=special -ldflags="-s -w" -o /out/a ./cmd/a && \\\n    CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH go build -trimpath -buildvcs=false -ldflags="-s -w" -o /out/b ./cmd/b\n',
+    );
     expect(checkText(dockerfile, {})).toEqual([]);
   });
 
@@ -131,13 +159,17 @@ describe('init keeps the program the project builds', () => {
     expect(fromTexts(texts, { runtimeImage: 'gcr.io/distroless/base-debian12' })).toContain('glibc, no shell, no package manager');
   });
 
-  it('.dockerignore leaves out warmbuild\'s own cache store', () => {
+  it(".dockerignore leaves out warmbuild's own cache store", () => {
     const files: ProjectFiles = { paths: ['go.mod', 'main.go'], texts: { 'go.mod': 'module example.com/app\n', 'main.go': 'package main\n' }, hasGit: false };
     expect(generate(analyzeGoProject(files, '/p'), {}, '/p').dockerignore.split('\n')).toContain('.warmbuild-cache');
   });
 
   it('a value from the project build that cannot be written into a Dockerfile is refused at its file:line', () => {
-    const texts = { 'go.mod': 'module example.com/app\n', 'main.go': 'package main\nfunc main() {}\n', Makefile: 'X := it\'s\napp:\n\tgo build -ldflags "-X main.v=$(X)" .\n' };
+    const texts = {
+      'go.mod': 'module example.com/app\n',
+      'main.go': 'package main\nfunc main() {}\n',
+      Makefile: 'X := it\'s\napp:\n\tgo build -ldflags "-X main.v=$(X)" .\n',
+    };
     expect(() => fromTexts(texts)).toThrow(InputError);
     expect(() => fromTexts(texts)).toThrow(/^\/p\/Makefile:1: -X main\.v=/);
     const tags = { ...texts, Makefile: 'app:\n\tgo build -tags "a;b" .\n' };
@@ -148,23 +180,26 @@ describe('init keeps the program the project builds', () => {
 });
 
 describe('init over its own output', () => {
-  it.each(['make-version', 'embed-version', 'entrypoint', 'goreleaser'])('%s: init --force over the Dockerfile init wrote keeps every instruction (comments may name the new source)', async (name) => {
-    const { cpSync, mkdtempSync, readFileSync, rmSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { main } = await import('../../src/cli/main.js');
-    const dir = mkdtempSync(path.join(tmpdir(), 'warmbuild-init-again-'));
-    try {
-      cpSync(path.join(PROJECTS, name), dir, { recursive: true });
-      const quiet = { stdout: () => undefined, stderr: () => undefined, isTTY: false };
-      expect(await main(['init', dir, '--force'], quiet)).toBe(0);
-      const first = readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
-      expect(await main(['init', dir, '--force'], quiet)).toBe(0);
-      const instructions = (text: string) => text.split('\n').filter((l) => !l.startsWith('#'));
-      expect(instructions(readFileSync(path.join(dir, 'Dockerfile'), 'utf8'))).toEqual(instructions(first));
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  it.each(['make-version', 'embed-version', 'entrypoint', 'goreleaser'])(
+    '%s: init --force over the Dockerfile init wrote keeps every instruction (comments may name the new source)',
+    async (name) => {
+      const { cpSync, mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+      const { tmpdir } = await import('node:os');
+      const { main } = await import('../../src/cli/main.js');
+      const dir = mkdtempSync(path.join(tmpdir(), 'warmbuild-init-again-'));
+      try {
+        cpSync(path.join(PROJECTS, name), dir, { recursive: true });
+        const quiet = { stdout: () => undefined, stderr: () => undefined, isTTY: false };
+        expect(await main(['init', dir, '--force'], quiet)).toBe(0);
+        const first = readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
+        expect(await main(['init', dir, '--force'], quiet)).toBe(0);
+        const instructions = (text: string) => text.split('\n').filter((l) => !l.startsWith('#'));
+        expect(instructions(readFileSync(path.join(dir, 'Dockerfile'), 'utf8'))).toEqual(instructions(first));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
   it('a hand-written Dockerfile go build with ${VERSION} and $(cat VERSION) becomes build args and a file read', () => {
     const texts = {

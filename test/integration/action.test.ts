@@ -92,7 +92,13 @@ function bash(script: string, env: NodeJS.ProcessEnv, cwd: string): Promise<{ co
 const actionsCache = {
   restore(root: string, dest: string, key: string, restoreKeys: string): Record<string, string> {
     const entries = existsSync(root) ? readdirSync(root).sort() : [];
-    const hit = entries.includes(key) ? key : restoreKeys.split('\n').filter(Boolean).map((prefix) => entries.filter((e) => e.startsWith(prefix)).pop()).find(Boolean);
+    const hit = entries.includes(key)
+      ? key
+      : restoreKeys
+          .split('\n')
+          .filter(Boolean)
+          .map((prefix) => entries.filter((e) => e.startsWith(prefix)).pop())
+          .find(Boolean);
     if (hit) cpSync(path.join(root, hit), dest, { recursive: true });
     return { 'cache-hit': hit === key ? 'true' : 'false', 'cache-matched-key': hit ?? '' };
   },
@@ -105,7 +111,10 @@ const actionsCache = {
 const action = parse(readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as Action;
 
 /** Runs action.yml's steps for one `uses:` of the action, as a runner would. */
-async function runAction(inputs: Record<string, string>, env: { workspace: string; temp: string; cacheRoot: string; event: string; runId: string }): Promise<{ log: string; outputs: Context['steps'] }> {
+async function runAction(
+  inputs: Record<string, string>,
+  env: { workspace: string; temp: string; cacheRoot: string; event: string; runId: string },
+): Promise<{ log: string; outputs: Context['steps'] }> {
   const ctx: Context = {
     inputs: {},
     github: { action_path: ROOT, event_name: env.event, run_id: env.runId, workspace: env.workspace },
@@ -119,7 +128,15 @@ async function runAction(inputs: Record<string, string>, env: { workspace: strin
     const outputs: Record<string, string> = {};
     try {
       if (step.uses?.startsWith('actions/cache/restore@')) {
-        Object.assign(outputs, actionsCache.restore(env.cacheRoot, interpolate(step.with!.path!, ctx), interpolate(step.with!.key!, ctx), interpolate(step.with!['restore-keys'] ?? '', ctx)));
+        Object.assign(
+          outputs,
+          actionsCache.restore(
+            env.cacheRoot,
+            interpolate(step.with!.path!, ctx),
+            interpolate(step.with!.key!, ctx),
+            interpolate(step.with!['restore-keys'] ?? '', ctx),
+          ),
+        );
       } else if (step.uses?.startsWith('actions/cache/save@')) {
         actionsCache.save(env.cacheRoot, interpolate(step.with!.path!, ctx), interpolate(step.with!.key!, ctx));
       } else if (step.run !== undefined) {

@@ -3,18 +3,21 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import type { BenchReport } from '../../src/bench/types.js';
+import { main } from '../../src/cli/main.js';
 import { ARM64_GOLANG, ARM64_STATIC, elfMachine, hasArm64 } from '../support/arm64.js';
 import { hasDocker, run } from '../support/docker.js';
-import { goSumLines, startProxy, type Module } from '../support/goproxy.js';
+import { goSumLines, type Module, startProxy } from '../support/goproxy.js';
 
 const PROJECT = path.resolve(import.meta.dirname, '..', 'projects', 'benchapp');
 const CLI = path.resolve(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js');
 const GREET: Module = {
   path: 'example.com/greet',
   version: 'v1.0.0',
-  files: { 'go.mod': 'module example.com/greet\n\ngo 1.21\n', 'greet.go': 'package greet\n\nfunc Hello(name string) string { return "Hello, " + name + "!" }\n' },
+  files: {
+    'go.mod': 'module example.com/greet\n\ngo 1.21\n',
+    'greet.go': 'package greet\n\nfunc Hello(name string) string { return "Hello, " + name + "!" }\n',
+  },
 };
 
 describe.skipIf(!hasDocker)('warmbuild bench on real BuildKit', () => {
@@ -56,8 +59,14 @@ describe.skipIf(!hasDocker)('warmbuild bench on real BuildKit', () => {
     expect(report.engine.engine).toMatch(/^\d+\./);
     expect(report.skipped).toEqual([]);
     expect(report.results.map((r) => `${r.variant}/${r.scenario}`)).toEqual([
-      'original/cold', 'original/noop', 'original/edit', 'original/deps',
-      'fixed/cold', 'fixed/noop', 'fixed/edit', 'fixed/deps',
+      'original/cold',
+      'original/noop',
+      'original/edit',
+      'original/deps',
+      'fixed/cold',
+      'fixed/noop',
+      'fixed/edit',
+      'fixed/deps',
     ]);
     for (const r of report.results) {
       expect(r.error).toBeUndefined();
@@ -68,7 +77,9 @@ describe.skipIf(!hasDocker)('warmbuild bench on real BuildKit', () => {
     }
     const packages = (variant: string, scenario: string) => report.results.find((r) => r.variant === variant && r.scenario === scenario)!.packages[0];
     expect(packages('fixed', 'edit')).toEqual(['example.com/benchapp']);
-    expect(packages('original', 'edit')).toEqual(expect.arrayContaining(['fmt', 'example.com/greet', 'example.com/benchapp/internal/msg', 'example.com/benchapp']));
+    expect(packages('original', 'edit')).toEqual(
+      expect.arrayContaining(['fmt', 'example.com/greet', 'example.com/benchapp/internal/msg', 'example.com/benchapp']),
+    );
     expect(report.native?.edit?.packages[0]).toEqual(['example.com/benchapp']);
     expect(report.native?.image).toBe('golang:1.25-trixie');
     // The dependency change really downloaded through the proxy.
@@ -103,34 +114,47 @@ describe.skipIf(!hasDocker)('warmbuild bench on real BuildKit', () => {
     ['SIGINT', 130],
     ['SIGTERM', 143],
     ['SIGHUP', 129],
-  ] as const)('%s stops the running build and leaves no scratch copy, image, volume or cache namespace behind', async (signal, exitCode) => {
-    const ours = (): string[] => readdirSync(tmpdir()).filter((n) => n.startsWith('warmbuild-bench-') && !n.startsWith('warmbuild-bench-test-'));
-    const before = new Set(ours());
-    const child = spawn(process.execPath, [CLI, 'bench', path.join(scratch, 'app'), '--runs', '1', '--no-native'], { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
-    let stderr = '';
-    let sent = false;
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      if (!sent && stderr.includes('[1/')) {
-        sent = true;
-        setTimeout(() => child.kill(signal), 1500);
-      }
-    });
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    expect(code).toBe(exitCode);
-    expect(stderr).toContain('interrupted; scratch copies, images, volumes and cache namespaces removed');
-    expect(ours().filter((n) => !before.has(n))).toEqual([]);
-    // This run's names only: other benches may share the engine.
-    const prefix = /named (warmbuild-bench-[0-9a-f]+)-\*/.exec(stderr)?.[1];
-    expect(prefix, stderr).toBeDefined();
-    expect((await run('docker', ['images', '--format', '{{.Repository}}'])).stdout).not.toContain(prefix);
-    expect((await run('docker', ['volume', 'ls', '--format', '{{.Name}}'])).stdout).not.toContain(prefix);
-    expect((await run('docker', ['buildx', 'du', '--verbose'])).stdout).not.toContain(prefix);
-  }, 300_000);
+  ] as const)(
+    '%s stops the running build and leaves no scratch copy, image, volume or cache namespace behind',
+    async (signal, exitCode) => {
+      const ours = (): string[] => readdirSync(tmpdir()).filter((n) => n.startsWith('warmbuild-bench-') && !n.startsWith('warmbuild-bench-test-'));
+      const before = new Set(ours());
+      const child = spawn(process.execPath, [CLI, 'bench', path.join(scratch, 'app'), '--runs', '1', '--no-native'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: process.env,
+      });
+      let stderr = '';
+      let sent = false;
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        if (!sent && stderr.includes('[1/')) {
+          sent = true;
+          setTimeout(() => child.kill(signal), 1500);
+        }
+      });
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(code).toBe(exitCode);
+      expect(stderr).toContain('interrupted; scratch copies, images, volumes and cache namespaces removed');
+      expect(ours().filter((n) => !before.has(n))).toEqual([]);
+      // This run's names only: other benches may share the engine.
+      const prefix = /named (warmbuild-bench-[0-9a-f]+)-\*/.exec(stderr)?.[1];
+      expect(prefix, stderr).toBeDefined();
+      expect((await run('docker', ['images', '--format', '{{.Repository}}'])).stdout).not.toContain(prefix);
+      expect((await run('docker', ['volume', 'ls', '--format', '{{.Name}}'])).stdout).not.toContain(prefix);
+      expect((await run('docker', ['buildx', 'du', '--verbose'])).stdout).not.toContain(prefix);
+    },
+    300_000,
+  );
 
   it('sends every buildx call to the builder --builder or BUILDX_BUILDER names', async () => {
-    for (const [args, env] of [[['--builder', 'warmbuild-no-such-builder'], {}], [[], { BUILDX_BUILDER: 'warmbuild-no-such-builder' }]] as const) {
-      const child = spawn(process.execPath, [CLI, 'bench', path.join(scratch, 'app'), '--runs', '1', '--no-native', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    for (const [args, env] of [
+      [['--builder', 'warmbuild-no-such-builder'], {}],
+      [[], { BUILDX_BUILDER: 'warmbuild-no-such-builder' }],
+    ] as const) {
+      const child = spawn(process.execPath, [CLI, 'bench', path.join(scratch, 'app'), '--runs', '1', '--no-native', ...args], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, ...env },
+      });
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => void (stderr += d.toString()));
       expect(await new Promise<number | null>((resolve) => child.on('close', resolve))).toBe(2);
@@ -166,7 +190,23 @@ describe.skipIf(!hasDocker || !hasArm64)('warmbuild bench --platform linux/arm64
     const json = path.join(scratch, 'bench.json');
     const benched = io();
     const code = await main(
-      ['bench', app, '--runs', '1', '--scenarios', 'cold', '--no-native', '--platform', 'linux/arm64', '--platform-image', `golang:1.25-trixie=${ARM64_GOLANG}`, '--platform-image', `gcr.io/distroless/static-debian12:nonroot=${ARM64_STATIC}`, '--json', json],
+      [
+        'bench',
+        app,
+        '--runs',
+        '1',
+        '--scenarios',
+        'cold',
+        '--no-native',
+        '--platform',
+        'linux/arm64',
+        '--platform-image',
+        `golang:1.25-trixie=${ARM64_GOLANG}`,
+        '--platform-image',
+        `gcr.io/distroless/static-debian12:nonroot=${ARM64_STATIC}`,
+        '--json',
+        json,
+      ],
       benched.io,
     );
     expect(code, benched.out.stdout + benched.out.stderr).toBe(0);
@@ -180,7 +220,17 @@ describe.skipIf(!hasDocker || !hasArm64)('warmbuild bench --platform linux/arm64
     expect(await main(['fix', path.join(app, 'Dockerfile')], io().io)).toBeLessThan(2);
     expect(readFileSync(path.join(app, 'Dockerfile'), 'utf8')).toContain('FROM --platform=$BUILDPLATFORM golang:1.25-trixie AS build');
     const out = path.join(scratch, 'out');
-    const build = await run('docker', ['buildx', 'build', '--platform', 'linux/arm64', '--build-context', `gcr.io/distroless/static-debian12:nonroot=docker-image://${ARM64_STATIC}`, '--output', `type=local,dest=${out}`, app]);
+    const build = await run('docker', [
+      'buildx',
+      'build',
+      '--platform',
+      'linux/arm64',
+      '--build-context',
+      `gcr.io/distroless/static-debian12:nonroot=docker-image://${ARM64_STATIC}`,
+      '--output',
+      `type=local,dest=${out}`,
+      app,
+    ]);
     expect(build.code, build.stderr).toBe(0);
     const binary = path.join(out, 'multiplatform');
     expect(elfMachine(binary)).toBe('aarch64');

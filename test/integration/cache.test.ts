@@ -1,18 +1,18 @@
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
-import { execFileSync, spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CacheReport } from '../../src/cache/report.js';
 import { main } from '../../src/cli/main.js';
 import { fixText } from '../../src/lint.js';
-import { END, tarEntry } from '../support/tar.js';
 import { builderArgs, createMarker, pruneCacheMounts, readMarker, testBuilders } from '../support/builder.js';
 import { build, compiledPackages, stepOutput, uniqueName } from '../support/buildkit.js';
 import { hasDocker, run } from '../support/docker.js';
-import { goSumLines, startProxy, type Module } from '../support/goproxy.js';
+import { goSumLines, type Module, startProxy } from '../support/goproxy.js';
 import { startRegistry } from '../support/registry.js';
+import { END, tarEntry } from '../support/tar.js';
 
 /**
  * `warmbuild cache` on real BuildKit. A fresh CI runner is simulated without deleting anything: the
@@ -34,7 +34,10 @@ if (hasDocker && !registry) {
 const GREET: Module = {
   path: 'example.com/Greet',
   version: 'v1.0.0',
-  files: { 'go.mod': 'module example.com/Greet\n\ngo 1.21\n', 'greet.go': 'package greet\n\nfunc Hello(name string) string { return "Hello, " + name + "!" }\n' },
+  files: {
+    'go.mod': 'module example.com/Greet\n\ngo 1.21\n',
+    'greet.go': 'package greet\n\nfunc Hello(name string) string { return "Hello, " + name + "!" }\n',
+  },
 };
 
 async function cli(args: string[]): Promise<{ code: number; stderr: string; stdout: string }> {
@@ -82,7 +85,13 @@ for (const builder of testBuilders()) {
     });
 
     async function buildIn(ns: string, dir = project, extra: string[] = []): Promise<string> {
-      const built = await build(dir, [...b, '--build-arg', `BUILDKIT_CACHE_MOUNT_NS=${ns}`, ...extra, ...(builder.name ? ['-o', 'type=cacheonly'] : ['-t', tag])]);
+      const built = await build(dir, [
+        ...b,
+        '--build-arg',
+        `BUILDKIT_CACHE_MOUNT_NS=${ns}`,
+        ...extra,
+        ...(builder.name ? ['-o', 'type=cacheonly'] : ['-t', tag]),
+      ]);
       expect(built.code, built.stderr.slice(-2000)).toBe(0);
       return built.stderr;
     }
@@ -106,7 +115,10 @@ for (const builder of testBuilders()) {
       const fresh = namespace('fresh');
       const imported = await cli(['cache', 'import', ...cacheArgs(fresh), '--from', store, '--json', '-']);
       expect(imported.code).toBe(0);
-      expect(report(imported.stdout).mounts.map((m) => m.status), imported.stderr).toEqual(['restored', 'restored']);
+      expect(
+        report(imported.stdout).mounts.map((m) => m.status),
+        imported.stderr,
+      ).toEqual(['restored', 'restored']);
       expect(imported.stderr).toMatch(/restored 2 of 2 caches/);
       return editAndRebuild(fresh);
     }
@@ -118,13 +130,17 @@ for (const builder of testBuilders()) {
       expect(manifest.entries.map((e: { target: string }) => e.target).sort()).toEqual(['/go/pkg/mod', '/root/.cache/go-build']);
     }, 600_000);
 
-    it.skipIf(!registry || builder.name !== undefined)('through an OCI image in a real registry on 127.0.0.1', async () => {
-      expect(await roundTrip(`docker-image://${registry!.host}/warmbuild/cache:${prefix}`)).toEqual(['example.com/hello']);
-      // the registry is the store: neither the engine nor the builder keeps a copy of the store image
-      const left = await run('docker', ['buildx', 'du', ...b, '--verbose', '--filter', `description~=warmbuild/cache:${prefix}`]);
-      expect(left.stdout).not.toMatch(/Description/);
-      expect((await run('docker', ['images', '-q', `${registry!.host}/warmbuild/cache:${prefix}`])).stdout.trim()).toBe('');
-    }, 600_000);
+    it.skipIf(!registry || builder.name !== undefined)(
+      'through an OCI image in a real registry on 127.0.0.1',
+      async () => {
+        expect(await roundTrip(`docker-image://${registry!.host}/warmbuild/cache:${prefix}`)).toEqual(['example.com/hello']);
+        // the registry is the store: neither the engine nor the builder keeps a copy of the store image
+        const left = await run('docker', ['buildx', 'du', ...b, '--verbose', '--filter', `description~=warmbuild/cache:${prefix}`]);
+        expect(left.stdout).not.toMatch(/Description/);
+        expect((await run('docker', ['images', '-q', `${registry!.host}/warmbuild/cache:${prefix}`])).stdout.trim()).toBe('');
+      },
+      600_000,
+    );
 
     it('export skips what did not change since the store was written', async () => {
       const warm = namespace('warm');
@@ -136,11 +152,17 @@ for (const builder of testBuilders()) {
       expect(again.stderr).toMatch(/exported 0 of 2 caches.*; 2 unchanged/);
     }, 600_000);
 
-    it('two Dockerfiles sharing a store keep each other\'s caches', async () => {
+    it("two Dockerfiles sharing a store keep each other's caches", async () => {
       const other = path.join(scratch, 'other');
       cpSync(project, other, { recursive: true });
       const otherDockerfile = path.join(other, 'Dockerfile');
-      writeFileSync(otherDockerfile, readFileSync(otherDockerfile, 'utf8').replaceAll('--mount=type=cache,target=/root/.cache/go-build', '--mount=type=cache,id=other-gocache,target=/root/.cache/go-build'));
+      writeFileSync(
+        otherDockerfile,
+        readFileSync(otherDockerfile, 'utf8').replaceAll(
+          '--mount=type=cache,target=/root/.cache/go-build',
+          '--mount=type=cache,id=other-gocache,target=/root/.cache/go-build',
+        ),
+      );
       const warm = namespace('warm');
       await buildIn(warm);
       await buildIn(warm, other);
@@ -150,7 +172,11 @@ for (const builder of testBuilders()) {
       const second = await cli(['cache', 'export', ...cacheArgs(warm, otherDockerfile), '--to', store]);
       expect(second.code, second.stderr).toBe(0);
       const manifest = JSON.parse(readFileSync(path.join(store, 'manifest.json'), 'utf8'));
-      expect(manifest.entries.map((e: { identity: { id: string } }) => e.identity.id).sort()).toEqual(['/go/pkg/mod', '/root/.cache/go-build', 'other-gocache']);
+      expect(manifest.entries.map((e: { identity: { id: string } }) => e.identity.id).sort()).toEqual([
+        '/go/pkg/mod',
+        '/root/.cache/go-build',
+        'other-gocache',
+      ]);
       for (const name of first) expect(existsSync(path.join(store, name)), name).toBe(true);
       const fresh = namespace('fresh');
       const imported = await cli(['cache', 'import', ...cacheArgs(fresh), '--from', store]);
@@ -163,7 +189,10 @@ for (const builder of testBuilders()) {
       await buildIn(warm);
       const good = path.join(scratch, 'attacked-good');
       expect((await cli(['cache', 'export', ...cacheArgs(warm), '--to', good])).code).toBe(0);
-      const manifestOf = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { entries: Array<{ file: string; kind: string; bytes: number; sha256: string; target: string }> };
+      const manifestOf = (dir: string) =>
+        JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as {
+          entries: Array<{ file: string; kind: string; bytes: number; sha256: string; target: string }>;
+        };
       const moduleFile = manifestOf(good).entries.find((e) => e.kind === 'gomodcache')!.file;
 
       /** A copy of the good store with the module archive replaced by `plant`. */
@@ -189,10 +218,29 @@ for (const builder of testBuilders()) {
       const linking = Buffer.concat([tarEntry('cache/x', '', { type: '2', link: '/etc/shadow' }), END]);
       const cases: Array<[string, string, RegExp]> = [
         ['a FIFO in the store (import used to hang)', attacked('fifo', (f) => execFileSync('mkfifo', [f])), /is a FIFO, not a regular file/],
-        ['a symlink to /dev/zero (import used to eat memory)', attacked('devzero', (f) => symlinkSync('/dev/zero', f)), /is a symbolic link, not a regular file/],
+        [
+          'a symlink to /dev/zero (import used to eat memory)',
+          attacked('devzero', (f) => symlinkSync('/dev/zero', f)),
+          /is a symbolic link, not a regular file/,
+        ],
         ['a symlink out of the store', attacked('symlink', (f) => symlinkSync('/etc/passwd', f)), /is a symbolic link/],
-        ['a truncated archive', attacked('truncated', (f) => { cpSync(path.join(good, moduleFile), f); truncateSync(f, 1000); }), /is 1000 bytes, the manifest says \d+ \(truncated or altered\)/],
-        ['a checksum mismatch', attacked('altered', (f) => { const bytes = readFileSync(path.join(good, moduleFile)); bytes[600] = bytes[600]! ^ 1; writeFileSync(f, bytes); }), /does not match the manifest's checksum/],
+        [
+          'a truncated archive',
+          attacked('truncated', (f) => {
+            cpSync(path.join(good, moduleFile), f);
+            truncateSync(f, 1000);
+          }),
+          /is 1000 bytes, the manifest says \d+ \(truncated or altered\)/,
+        ],
+        [
+          'a checksum mismatch',
+          attacked('altered', (f) => {
+            const bytes = readFileSync(path.join(good, moduleFile));
+            bytes[600] = bytes[600]! ^ 1;
+            writeFileSync(f, bytes);
+          }),
+          /does not match the manifest's checksum/,
+        ],
         ['a ../ path', attacked('climb', (f) => writeFileSync(f, climbing), crafted(climbing)), /leaves the cache/],
         ['a symlink inside the archive', attacked('tarlink', (f) => writeFileSync(f, linking), crafted(linking)), /holds a symbolic link/],
       ];
@@ -201,13 +249,20 @@ for (const builder of testBuilders()) {
         const r = await cli(['cache', 'import', ...cacheArgs(fresh), '--from', dir, '--json', '-', '--timeout', '120']);
         expect(r.code, name).toBe(0);
         const mounts = report(r.stdout).mounts;
-        expect(mounts.find((m) => m.kind === 'gomodcache'), name).toMatchObject({ status: 'refused', file: moduleFile, reason: expect.stringMatching(why) });
+        expect(
+          mounts.find((m) => m.kind === 'gomodcache'),
+          name,
+        ).toMatchObject({ status: 'refused', file: moduleFile, reason: expect.stringMatching(why) });
         expect(mounts.find((m) => m.kind === 'gocache')?.status, name).toBe('restored');
         expect(r.stderr, name).toMatch(new RegExp(`${moduleFile.replace(/\./g, '\\.')}`));
         expect(r.stderr, name).toMatch(/restored 1 of 2 caches.*; 1 refused/);
       }
       // A manifest naming another target is contained: the archive only ever reaches the cache its identity names.
-      const retargeted = attacked('retarget', (f) => cpSync(path.join(good, moduleFile), f), (m) => void (m.entries.find((e) => e.file === moduleFile)!.target = '/etc'));
+      const retargeted = attacked(
+        'retarget',
+        (f) => cpSync(path.join(good, moduleFile), f),
+        (m) => void (m.entries.find((e) => e.file === moduleFile)!.target = '/etc'),
+      );
       const fresh = namespace('attacked');
       const r = await cli(['cache', 'import', ...cacheArgs(fresh), '--from', retargeted]);
       expect(r.stderr).toMatch(/restored 2 of 2 caches/);
@@ -238,7 +293,10 @@ for (const builder of testBuilders()) {
         mkdirSync(app);
         writeFileSync(path.join(app, 'go.mod'), 'module example.com/nonroot\n\ngo 1.21\n\nrequire example.com/Greet v1.0.0\n');
         writeFileSync(path.join(app, 'go.sum'), goSumLines(GREET));
-        writeFileSync(path.join(app, 'main.go'), 'package main\n\nimport (\n\t"fmt"\n\n\tgreet "example.com/Greet"\n)\n\nfunc main() { fmt.Println(greet.Hello("cache")) }\n');
+        writeFileSync(
+          path.join(app, 'main.go'),
+          'package main\n\nimport (\n\t"fmt"\n\n\tgreet "example.com/Greet"\n)\n\nfunc main() { fmt.Println(greet.Hello("cache")) }\n',
+        );
         const mods = '--mount=type=cache,id=nonroot-gomod,target=/home/app/go/pkg/mod,uid=65532,gid=65532';
         const gocache = '--mount=type=cache,id=nonroot-gocache-$TARGETARCH,target=/home/app/.cache/go-build,uid=65532,gid=65532';
         writeFileSync(
@@ -255,7 +313,19 @@ for (const builder of testBuilders()) {
         );
         const platforms = 'linux/amd64,linux/arm64';
         const buildFor = async (ns: string, platform: string): Promise<string[]> => {
-          const built = await build(app, [...b, '--network=host', ...(builder.name ? ['--allow', 'network.host'] : []), '--platform', platform, '--build-arg', `GOPROXY=${proxy.url}`, '--build-arg', `BUILDKIT_CACHE_MOUNT_NS=${ns}`, '-o', 'type=cacheonly']);
+          const built = await build(app, [
+            ...b,
+            '--network=host',
+            ...(builder.name ? ['--allow', 'network.host'] : []),
+            '--platform',
+            platform,
+            '--build-arg',
+            `GOPROXY=${proxy.url}`,
+            '--build-arg',
+            `BUILDKIT_CACHE_MOUNT_NS=${ns}`,
+            '-o',
+            'type=cacheonly',
+          ]);
           expect(built.code, built.stderr.slice(-2000)).toBe(0);
           expect(built.stderr).not.toMatch(/permission denied/i);
           return compiledPackages(stepOutput(built.stderr, 'go build -v -o /tmp/app'));
@@ -263,7 +333,21 @@ for (const builder of testBuilders()) {
         const warm = namespace('warm');
         for (const p of platforms.split(',')) await buildFor(warm, p);
         const store = path.join(scratch, 'nonroot-store');
-        const exported = await cli(['cache', 'export', '--dockerfile', path.join(app, 'Dockerfile'), '--namespace', warm, ...b, '--platform', platforms, '--to', store, '--json', '-']);
+        const exported = await cli([
+          'cache',
+          'export',
+          '--dockerfile',
+          path.join(app, 'Dockerfile'),
+          '--namespace',
+          warm,
+          ...b,
+          '--platform',
+          platforms,
+          '--to',
+          store,
+          '--json',
+          '-',
+        ]);
         expect(exported.code, exported.stderr).toBe(0);
         const mounts = report(exported.stdout).mounts;
         expect(mounts.map((m) => [m.id, m.platform ?? 'any', m.status])).toEqual([
@@ -273,7 +357,19 @@ for (const builder of testBuilders()) {
         ]);
         expect(mounts[0]!.files).toBeGreaterThan(0);
         const fresh = namespace('fresh');
-        const imported = await cli(['cache', 'import', '--dockerfile', path.join(app, 'Dockerfile'), '--namespace', fresh, ...b, '--platform', platforms, '--from', store]);
+        const imported = await cli([
+          'cache',
+          'import',
+          '--dockerfile',
+          path.join(app, 'Dockerfile'),
+          '--namespace',
+          fresh,
+          ...b,
+          '--platform',
+          platforms,
+          '--from',
+          store,
+        ]);
         expect(imported.stderr).toMatch(/restored 3 of 3 caches/);
         proxy.requests.length = 0;
         writeFileSync(path.join(app, 'main.go'), `${readFileSync(path.join(app, 'main.go'), 'utf8')}// edit\n`);

@@ -32,16 +32,19 @@ const cases: BuildCase[] = [
   {
     name: 'no go.sum in the context: the manifests copied are go.mod alone',
     without: ['go.sum'],
-    dockerfile: 'FROM golang:1.25 AS build\nWORKDIR /src\nCOPY . .\nRUN go mod download\nRUN go build -o /out/app .\nFROM busybox\nCOPY --from=build /out/app /app\n',
+    dockerfile:
+      'FROM golang:1.25 AS build\nWORKDIR /src\nCOPY . .\nRUN go mod download\nRUN go build -o /out/app .\nFROM busybox\nCOPY --from=build /out/app /app\n',
   },
   {
     name: 'go mod init in the stage: no manifest copy',
     without: ['go.mod', 'go.sum'],
-    dockerfile: 'FROM golang:1.25 AS build\nWORKDIR /src\nCOPY . .\nRUN go mod init example.com/fixture && go mod tidy\nRUN go build -o /out/app .\nFROM busybox\nCOPY --from=build /out/app /app\n',
+    dockerfile:
+      'FROM golang:1.25 AS build\nWORKDIR /src\nCOPY . .\nRUN go mod init example.com/fixture && go mod tidy\nRUN go build -o /out/app .\nFROM busybox\nCOPY --from=build /out/app /app\n',
   },
   {
     name: 'a named non-root USER: no root-owned cache mount',
-    dockerfile: 'FROM golang:1.25 AS build\nRUN useradd -m app\nUSER app\nENV HOME=/home/app\nWORKDIR /home/app/src\nCOPY --chown=app . .\nRUN go mod download\nRUN go build -o /tmp/app .\nFROM busybox\nCOPY --from=build /tmp/app /app\n',
+    dockerfile:
+      'FROM golang:1.25 AS build\nRUN useradd -m app\nUSER app\nENV HOME=/home/app\nWORKDIR /home/app/src\nCOPY --chown=app . .\nRUN go mod download\nRUN go build -o /tmp/app .\nFROM busybox\nCOPY --from=build /tmp/app /app\n',
   },
 ];
 
@@ -53,20 +56,27 @@ describe.skipIf(!hasDocker)('fix --unsafe output builds on real BuildKit', () =>
     await run('docker', ['buildx', 'prune', '-f', '--filter', 'type=exec.cachemount', '--filter', `description~=${namespace}`]);
   });
 
-  it.each(cases.map((c, i) => [i, c.name, c] as const))('case %i: %s', async (i, _name, c) => {
-    const dir = path.join(scratch, `case-${i}`);
-    cpSync(PROJECT, dir, { recursive: true });
-    for (const file of c.without ?? []) rmSync(path.join(dir, file));
-    const dockerfile = path.join(dir, 'Dockerfile');
-    writeFileSync(dockerfile, c.dockerfile);
-    const [result] = await fixFiles([dockerfile], { unsafe: true });
-    expect(result!.error).toBeUndefined();
-    const fixed = readFileSync(dockerfile, 'utf8');
-    // The fixed file has no error-level finding its input lacked.
-    const errors = (text: string): string[] => checkText(text).filter((f) => f.severity === 'error').map((f) => f.code);
-    for (const code of errors(fixed)) expect(errors(c.dockerfile), `new ${code} in\n${fixed}`).toContain(code);
-    writeFileSync(dockerfile, withLocalImages(fixed));
-    const built = await build(dir, ['--build-arg', `BUILDKIT_CACHE_MOUNT_NS=${namespace}`, '--output', 'type=cacheonly']);
-    expect(built.code, `${built.stderr.slice(-3000)}\n${fixed}`).toBe(0);
-  }, 300_000);
+  it.each(cases.map((c, i) => [i, c.name, c] as const))(
+    'case %i: %s',
+    async (i, _name, c) => {
+      const dir = path.join(scratch, `case-${i}`);
+      cpSync(PROJECT, dir, { recursive: true });
+      for (const file of c.without ?? []) rmSync(path.join(dir, file));
+      const dockerfile = path.join(dir, 'Dockerfile');
+      writeFileSync(dockerfile, c.dockerfile);
+      const [result] = await fixFiles([dockerfile], { unsafe: true });
+      expect(result!.error).toBeUndefined();
+      const fixed = readFileSync(dockerfile, 'utf8');
+      // The fixed file has no error-level finding its input lacked.
+      const errors = (text: string): string[] =>
+        checkText(text)
+          .filter((f) => f.severity === 'error')
+          .map((f) => f.code);
+      for (const code of errors(fixed)) expect(errors(c.dockerfile), `new ${code} in\n${fixed}`).toContain(code);
+      writeFileSync(dockerfile, withLocalImages(fixed));
+      const built = await build(dir, ['--build-arg', `BUILDKIT_CACHE_MOUNT_NS=${namespace}`, '--output', 'type=cacheonly']);
+      expect(built.code, `${built.stderr.slice(-3000)}\n${fixed}`).toBe(0);
+    },
+    300_000,
+  );
 });

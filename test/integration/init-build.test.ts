@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, closeSync } from 'node:fs';
+import { closeSync, cpSync, mkdtempSync, openSync, readdirSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -28,7 +28,13 @@ const FIXTURES: Fixture[] = [
   { name: 'replace', expect: { replaced: 'replace ok' }, crossCompiles: true },
   { name: 'embed', expect: { embedded: 'embedded ok' }, crossCompiles: true },
   // The project's Makefile sets the tags and -X values; init carries them over (issue 13 item 8).
-  { name: 'make-version', expect: { makeversion: 'makeversion 1.4.3 (commit v1.4.3-0-gabc1234, feature on, runtime host)' }, run: ['--version'], buildArgs: ['--build-arg', 'COMMIT=v1.4.3-0-gabc1234'], crossCompiles: true },
+  {
+    name: 'make-version',
+    expect: { makeversion: 'makeversion 1.4.3 (commit v1.4.3-0-gabc1234, feature on, runtime host)' },
+    run: ['--version'],
+    buildArgs: ['--build-arg', 'COMMIT=v1.4.3-0-gabc1234'],
+    crossCompiles: true,
+  },
   // runc's shape: the version is //go:embed-ded from VERSION and must not be overridden; the Makefile exports CGO_ENABLED=1.
   { name: 'embed-version', expect: { embedversion: 'embedversion version 1.4.3' }, run: ['--version'], crossCompiles: false },
   // The project's Dockerfile runs `make` under ENV CONTAINER_BUILD=1 and passes --no-autoupdate; CMD is "version".
@@ -78,7 +84,19 @@ describe.skipIf(!hasDocker)('warmbuild init on real BuildKit', () => {
 
       if (!fixture.crossCompiles) return;
       const out = path.join(scratch, `${fixture.name}-arm64`);
-      const cross = await run('docker', ['buildx', 'build', '--progress=plain', '--platform', 'linux/arm64', '--target', 'binaries', '--output', `type=local,dest=${out}`, ...common, dir]);
+      const cross = await run('docker', [
+        'buildx',
+        'build',
+        '--progress=plain',
+        '--platform',
+        'linux/arm64',
+        '--target',
+        'binaries',
+        '--output',
+        `type=local,dest=${out}`,
+        ...common,
+        dir,
+      ]);
       expect(cross.code, cross.stderr.slice(-3000)).toBe(0);
       const binaries = readdirSync(out).sort();
       expect(binaries).toEqual(Object.keys(fixture.expect).sort());

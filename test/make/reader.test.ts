@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UNKNOWN } from '../../src/make/expand.js';
-import { runMake, type MakeRequest } from '../../src/make/reader.js';
+import { type MakeRequest, runMake } from '../../src/make/reader.js';
 
 /**
  * The Makefile reader against GNU make. Each case names the behaviour it mirrors; cases marked
@@ -68,14 +68,20 @@ const cases: Case[] = [
   },
   {
     name: 'the same conditionals taken the other way by VAR=value on the command line',
-    files: { Makefile: 'cloudflared:\nifeq ($(FIPS), true)\n\tcp fips/fips.go cmd/cloudflared/\nifndef NOVET\n\tgo vet ./...\nendif\nendif\n\tgo build ./cmd/cloudflared\n' },
+    files: {
+      Makefile:
+        'cloudflared:\nifeq ($(FIPS), true)\n\tcp fips/fips.go cmd/cloudflared/\nifndef NOVET\n\tgo vet ./...\nendif\nendif\n\tgo build ./cmd/cloudflared\n',
+    },
     request: { overrides: { FIPS: 'true' } },
     scripts: ['cp fips/fips.go cmd/cloudflared/', 'go vet ./...', 'go build ./cmd/cloudflared'],
     oracle: true,
   },
   {
     name: "ifeq's quoted form, and ifdef testing a value without expanding it",
-    files: { Makefile: 'EMPTY =\nREF = $(EMPTY)\nTOOL = go\nifeq "$(TOOL)" \'go\'\nA = yes\nendif\nifdef REF\nB = defined\nendif\nifdef EMPTY\nB = wrong\nendif\nall:\n\techo $(A) $(B)\n' },
+    files: {
+      Makefile:
+        'EMPTY =\nREF = $(EMPTY)\nTOOL = go\nifeq "$(TOOL)" \'go\'\nA = yes\nendif\nifdef REF\nB = defined\nendif\nifdef EMPTY\nB = wrong\nendif\nall:\n\techo $(A) $(B)\n',
+    },
     scripts: ['echo yes defined'],
     oracle: true,
   },
@@ -116,7 +122,11 @@ const cases: Case[] = [
   },
   {
     name: '$(wildcard) against the build context',
-    files: { Makefile: 'CMDS := $(notdir $(wildcard cmd/*))\nbuild:\n\t$(foreach c,$(CMDS),go build -o bin/$(c) ./cmd/$(c);)\n', 'cmd/api/main.go': 'package main\n', 'cmd/cli/main.go': 'package main\n' },
+    files: {
+      Makefile: 'CMDS := $(notdir $(wildcard cmd/*))\nbuild:\n\t$(foreach c,$(CMDS),go build -o bin/$(c) ./cmd/$(c);)\n',
+      'cmd/api/main.go': 'package main\n',
+      'cmd/cli/main.go': 'package main\n',
+    },
     scripts: ['go build -o bin/api ./cmd/api; go build -o bin/cli ./cmd/cli;'],
     oracle: true,
   },
@@ -138,7 +148,12 @@ const cases: Case[] = [
   },
   {
     name: 'pattern rules with the stem, $@ $< $^ $*',
-    files: { Makefile: 'build: bin/api bin/cli\nbin/%: cmd/%/main.go go.mod\n\tgo build -o $@ ./$(<D) # $* from $^\n', 'cmd/api/main.go': '', 'cmd/cli/main.go': '', 'go.mod': '' },
+    files: {
+      Makefile: 'build: bin/api bin/cli\nbin/%: cmd/%/main.go go.mod\n\tgo build -o $@ ./$(<D) # $* from $^\n',
+      'cmd/api/main.go': '',
+      'cmd/cli/main.go': '',
+      'go.mod': '',
+    },
     scripts: ['go build -o bin/api ./cmd/api # api from cmd/api/main.go go.mod', 'go build -o bin/cli ./cmd/cli # cli from cmd/cli/main.go go.mod'],
     oracle: true,
   },
@@ -182,7 +197,11 @@ const cases: Case[] = [
   },
   {
     name: 'include with globs, -include and sinclude of missing files; a rule from an included file is defined where the include is',
-    files: { Makefile: 'all: tools\n\tgo build ./...\ninclude mk/*.mk\n-include local.mk\nsinclude $(wildcard none/*.mk)\n', 'mk/a.mk': 'GO := go\n', 'mk/b.mk': 'tools:\n\t$(GO) install ./tools/...\n' },
+    files: {
+      Makefile: 'all: tools\n\tgo build ./...\ninclude mk/*.mk\n-include local.mk\nsinclude $(wildcard none/*.mk)\n',
+      'mk/a.mk': 'GO := go\n',
+      'mk/b.mk': 'tools:\n\t$(GO) install ./tools/...\n',
+    },
     scripts: ['go install ./tools/...', 'go build ./...'],
     oracle: true,
   },
@@ -268,7 +287,13 @@ describe.skipIf(!hasMake)('make -n prints the same recipe lines', () => {
         writeFileSync(path.join(dir, file), text);
       }
       const r = request(c);
-      const args = ['-n', '--no-print-directory', ...r.makefiles.flatMap((f) => ['-f', f]), ...Object.entries(r.overrides).map(([k, v]) => `${k}=${v}`), ...r.goals];
+      const args = [
+        '-n',
+        '--no-print-directory',
+        ...r.makefiles.flatMap((f) => ['-f', f]),
+        ...Object.entries(r.overrides).map(([k, v]) => `${k}=${v}`),
+        ...r.goals,
+      ];
       const out = spawnSync('make', args, { cwd: path.join(dir, r.dir), env: { PATH: process.env.PATH, ...r.environment }, encoding: 'utf8' });
       const printed = out.stdout.split('\n').filter((l) => l !== '' && !/^make(\[\d+\])?: /.test(l));
       expect(printed.join('\n')).toBe(c.scripts.join('\n'));

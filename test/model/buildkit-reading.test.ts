@@ -21,13 +21,27 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { name: 'an ordinary comment above # escape= ends the directives: the backtick is no escape char', text: '# warmbuild ignore=WB101\n# escape=`\nFROM busybox\nRUN echo a `\n  b\n', accepted: false },
+  {
+    name: 'an ordinary comment above # escape= ends the directives: the backtick is no escape char',
+    text: '# warmbuild ignore=WB101\n# escape=`\nFROM busybox\nRUN echo a `\n  b\n',
+    accepted: false,
+  },
   { name: 'an unknown directive above # escape= ends the directives', text: '# foo=bar\n# escape=`\nFROM busybox\nRUN echo a `\n  b\n', accepted: false },
-  { name: 'an ordinary comment above # escape= leaves the backslash continuing lines', text: '# a comment\n# escape=`\nFROM busybox\nRUN echo a \\\n  b\n', accepted: true, instructions: 2 },
+  {
+    name: 'an ordinary comment above # escape= leaves the backslash continuing lines',
+    text: '# a comment\n# escape=`\nFROM busybox\nRUN echo a \\\n  b\n',
+    accepted: true,
+    instructions: 2,
+  },
   { name: 'a directive with leading blanks is a directive', text: '  # escape=`\nFROM busybox\nRUN echo a `\n  b\n', accepted: true, instructions: 2 },
   { name: 'directive names are case-insensitive', text: '# ESCAPE=`\nFROM busybox\nRUN echo a `\n  b\n', accepted: true, instructions: 2 },
   { name: 'a doubled escape char at the end of a line does not continue it', text: 'FROM busybox\nRUN echo \\\\\n  b\n', accepted: false },
-  { name: 'a doubled escape char at the end of a line ends the instruction', text: 'FROM busybox\nRUN echo \\\\\nRUN echo b\n', accepted: true, instructions: 3 },
+  {
+    name: 'a doubled escape char at the end of a line ends the instruction',
+    text: 'FROM busybox\nRUN echo \\\\\nRUN echo b\n',
+    accepted: true,
+    instructions: 3,
+  },
   { name: 'a doubled backtick at the end of a line does not continue it', text: '# escape=`\nFROM busybox\nRUN echo ``\n  b\n', accepted: false },
   { name: 'an escape char after an escaped blank continues the line', text: 'FROM busybox\nRUN echo a\\\\ \\\n  b\n', accepted: true, instructions: 2 },
   { name: 'an escaped blank before a continuation', text: 'FROM busybox\nRUN echo a\\  \\\n  b\n', accepted: true, instructions: 2 },
@@ -62,12 +76,16 @@ describe.skipIf(!hasDocker)('BuildKit agrees (docker buildx build --call=check)'
   const scratch = mkdtempSync(path.join(tmpdir(), 'warmbuild-reading-'));
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-  it.each(cases.map((c, i) => [i, c.name, c] as const))('case %i: %s', async (i, _name, c) => {
-    const file = path.join(scratch, `case-${i}.Dockerfile`);
-    writeFileSync(file, c.text);
-    const result = await run('docker', ['buildx', 'build', '--call=check,format=json', '-f', file, scratch]);
-    const json = result.stdout.slice(result.stdout.indexOf('{'));
-    const buildError = json.startsWith('{') ? (JSON.parse(json) as { buildError?: { message: string } }).buildError?.message : result.stderr;
-    expect(buildError === undefined, buildError).toBe(c.accepted);
-  }, 60_000);
+  it.each(cases.map((c, i) => [i, c.name, c] as const))(
+    'case %i: %s',
+    async (i, _name, c) => {
+      const file = path.join(scratch, `case-${i}.Dockerfile`);
+      writeFileSync(file, c.text);
+      const result = await run('docker', ['buildx', 'build', '--call=check,format=json', '-f', file, scratch]);
+      const json = result.stdout.slice(result.stdout.indexOf('{'));
+      const buildError = json.startsWith('{') ? (JSON.parse(json) as { buildError?: { message: string } }).buildError?.message : result.stderr;
+      expect(buildError === undefined, buildError).toBe(c.accepted);
+    },
+    60_000,
+  );
 });

@@ -23,7 +23,10 @@ function why(): string | undefined {
 }
 
 const reason = why();
-if (reason) process.stderr.write(`\n[warmbuild tests] ${reason}: SKIPPING the emulated arm64 tests (run sudo test/support/arm64/setup, then WARMBUILD_TEST_ARM64=1).\n\n`);
+if (reason)
+  process.stderr.write(
+    `\n[warmbuild tests] ${reason}: SKIPPING the emulated arm64 tests (run sudo test/support/arm64/setup, then WARMBUILD_TEST_ARM64=1).\n\n`,
+  );
 export const hasArm64 = reason === undefined;
 
 /** The ELF machine of a binary: 'aarch64' for EM_AARCH64 (183), 'x86-64' for EM_X86_64 (62). */

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -34,7 +34,12 @@ export function testBuilders(): TestBuilder[] {
     return [...builders, { label: 'a docker-container builder', name: undefined, skip: 'WARMBUILD_TEST_BUILDER is not set' }];
   }
   const state = inspect(wanted);
-  const skip = state.driver !== 'docker-container' ? `builder ${wanted} is ${state.driver ? `a ${state.driver} builder` : 'not reachable'}, not a docker-container builder` : !state.running ? `builder ${wanted} is not running` : undefined;
+  const skip =
+    state.driver !== 'docker-container'
+      ? `builder ${wanted} is ${state.driver ? `a ${state.driver} builder` : 'not reachable'}, not a docker-container builder`
+      : !state.running
+        ? `builder ${wanted} is not running`
+        : undefined;
   if (skip) process.stderr.write(`\n[warmbuild tests] ${skip}: SKIPPING the docker-container builder runs of the cache tests.\n\n`);
   return [...builders, { label: `docker-container builder ${wanted}`, name: wanted, ...(skip ? { skip } : {}) }];
 }
@@ -45,7 +50,16 @@ export function builderArgs(builder: TestBuilder): string[] {
 
 /** Removes the cache mounts whose id has `fragment` (a test's namespace or cache id): never anyone else's. */
 export async function pruneCacheMounts(builder: TestBuilder, fragment: string): Promise<void> {
-  const pruned = await run('docker', ['buildx', 'prune', ...builderArgs(builder), '-f', '--filter', 'type=exec.cachemount', '--filter', `description~=${fragment}`]);
+  const pruned = await run('docker', [
+    'buildx',
+    'prune',
+    ...builderArgs(builder),
+    '-f',
+    '--filter',
+    'type=exec.cachemount',
+    '--filter',
+    `description~=${fragment}`,
+  ]);
   if (pruned.code !== 0) throw new Error(`pruning ${fragment} failed: ${pruned.stderr}`);
 }
 
@@ -56,7 +70,9 @@ export async function pruneCacheMounts(builder: TestBuilder, fragment: string): 
 async function buildStdin(builder: TestBuilder, args: string[], dockerfile: string): Promise<{ code: number; stderr: string }> {
   const empty = mkdtempSync(path.join(tmpdir(), 'warmbuild-empty-'));
   try {
-    return await run('docker', ['buildx', 'build', ...builderArgs(builder), '--progress=plain', ...args, '-o', 'type=cacheonly', '-f', '-', empty], { input: dockerfile });
+    return await run('docker', ['buildx', 'build', ...builderArgs(builder), '--progress=plain', ...args, '-o', 'type=cacheonly', '-f', '-', empty], {
+      input: dockerfile,
+    });
   } finally {
     rmSync(empty, { recursive: true, force: true });
   }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { run, type Result } from './docker.js';
+import { type Result, run } from './docker.js';
 
 /** Helpers for tests that build with the real engine. */
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkText, fixText, type CheckOptions } from '../../src/lint.js';
+import { type CheckOptions, checkText, fixText } from '../../src/lint.js';
 import { parseDockerfile } from '../../src/model/dockerfile.js';
 import { findSyntaxProblem } from '../../src/model/validate.js';
 import type { BuildContextFacts, FixKind, Rule } from '../../src/rules/types.js';

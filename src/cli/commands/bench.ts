@@ -17,13 +17,32 @@ export const bench = defineCommand({
   summary: 'Measure rebuild times of a Dockerfile and of its fix with real BuildKit builds, next to a native go build.',
   operands: '[project-dir]',
   description: [
-    'Builds the project\'s Dockerfile and warmbuild\'s fix of it (or --vs) in scratch copies, cold, no-op, after a one-file edit and after a dependency change, alternating the variants, --runs times. The project directory defaults to the bundled example. A variant that fails exits 1; Ctrl-C removes scratch copies, images, volumes and cache namespaces.',
+    "Builds the project's Dockerfile and warmbuild's fix of it (or --vs) in scratch copies, cold, no-op, after a one-file edit and after a dependency change, alternating the variants, --runs times. The project directory defaults to the bundled example. A variant that fails exits 1; Ctrl-C removes scratch copies, images, volumes and cache namespaces.",
   ],
   options: {
-    dockerfile: { type: 'string', valueName: 'FILE', default: 'Dockerfile', description: 'The Dockerfile to measure, relative to the project directory.', example: '--dockerfile build/Dockerfile' },
-    vs: { type: 'string', valueName: 'FILE|generated', description: 'What to compare with instead of warmbuild\'s fix: another Dockerfile, or generated for `warmbuild init`\'s.', example: '--vs generated' },
+    dockerfile: {
+      type: 'string',
+      valueName: 'FILE',
+      default: 'Dockerfile',
+      description: 'The Dockerfile to measure, relative to the project directory.',
+      example: '--dockerfile build/Dockerfile',
+    },
+    vs: {
+      type: 'string',
+      valueName: 'FILE|generated',
+      description: "What to compare with instead of warmbuild's fix: another Dockerfile, or generated for `warmbuild init`'s.",
+      example: '--vs generated',
+    },
     unsafe: { type: 'boolean', description: 'Compare with the fix including suggestions.' },
-    scenarios: { type: 'list', valueName: 'LIST', choices: SCENARIOS, commaSeparated: true, default: SCENARIOS, description: 'Scenarios to run.', example: '--scenarios noop,edit' },
+    scenarios: {
+      type: 'list',
+      valueName: 'LIST',
+      choices: SCENARIOS,
+      commaSeparated: true,
+      default: SCENARIOS,
+      description: 'Scenarios to run.',
+      example: '--scenarios noop,edit',
+    },
     runs: { type: 'integer', valueName: 'N', default: 3, min: 1, description: 'Runs per scenario and variant (the report gives the median).' },
     edit: { type: 'string', valueName: 'PATH', description: 'The Go file the one-file-edit scenario edits; default: bench picks a file the build compiles.' },
     target: { type: 'string', valueName: 'STAGE', description: 'Build this stage of both Dockerfiles.' },
@@ -31,8 +50,19 @@ export const bench = defineCommand({
     json: { type: 'string', valueName: 'PATH', description: 'Also write the report as JSON (docs/bench.md has the schema).' },
     markdown: { type: 'boolean', description: 'Print the table as Markdown, for a pull request.' },
     report: { type: 'string', valueName: 'PATH.html', description: 'Also write a self-contained HTML report with a bar chart.' },
-    platform: { type: 'list', valueName: 'P[,P...]', commaSeparated: true, description: 'Target platforms, one build each (cold and one-file edit per platform; the emulated go build step is listed).', example: '--platform linux/amd64,linux/arm64' },
-    'platform-image': { type: 'list', valueName: 'REF=LOCAL', description: 'A local stand-in for an image on one platform (the docker driver holds one platform per image name).', example: '--platform-image golang:1.25-trixie=warmbuild-test/golang:1.25-trixie-arm64' },
+    platform: {
+      type: 'list',
+      valueName: 'P[,P...]',
+      commaSeparated: true,
+      description: 'Target platforms, one build each (cold and one-file edit per platform; the emulated go build step is listed).',
+      example: '--platform linux/amd64,linux/arm64',
+    },
+    'platform-image': {
+      type: 'list',
+      valueName: 'REF=LOCAL',
+      description: 'A local stand-in for an image on one platform (the docker driver holds one platform per image name).',
+      example: '--platform-image golang:1.25-trixie=warmbuild-test/golang:1.25-trixie-arm64',
+    },
     builder: { type: 'string', valueName: 'NAME', description: 'buildx builder for every build; default: BUILDX_BUILDER, else the current builder.' },
   },
   examples: ['warmbuild bench --runs 3', 'warmbuild bench /src/app --vs generated --json bench.json --report bench.html'],
@@ -78,7 +108,7 @@ export const bench = defineCommand({
         progress,
         signal: controller.signal,
       });
-      if (io.isTTY) io.stderr('\r'.padEnd(lastLength + 1) + '\r');
+      if (io.isTTY) io.stderr(`${'\r'.padEnd(lastLength + 1)}\r`);
       io.stdout(options.markdown ? renderMarkdown(report) : renderTable(report));
       if (options.json) await writeOutput(options.json, `${JSON.stringify(report, null, 2)}\n`);
       if (options.report) await writeOutput(options.report, renderHtml(report));

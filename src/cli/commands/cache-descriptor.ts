@@ -15,8 +15,18 @@ export const cache = defineCommand({
   ],
   options: {
     to: { type: 'string', valueName: 'DIR|docker-image://REF', description: 'export: where to save the caches.', example: '--to ./.warmbuild-cache' },
-    from: { type: 'string', valueName: 'DIR|docker-image://REF', description: 'import: where to restore the caches from.', example: '--from docker-image://registry.example/team/app-cache:main' },
-    'max-size': { type: 'string', valueName: 'SIZE', description: 'export: trim the Go build cache to its most recently used entries first; import: skip a store bigger than this.', example: '--max-size 1GB' },
+    from: {
+      type: 'string',
+      valueName: 'DIR|docker-image://REF',
+      description: 'import: where to restore the caches from.',
+      example: '--from docker-image://registry.example/team/app-cache:main',
+    },
+    'max-size': {
+      type: 'string',
+      valueName: 'SIZE',
+      description: 'export: trim the Go build cache to its most recently used entries first; import: skip a store bigger than this.',
+      example: '--max-size 1GB',
+    },
     'max-age': { type: 'string', valueName: 'AGE', description: 'export: drop Go build cache entries not used for this long.', example: '--max-age 14d' },
     'keep-all-modules': { type: 'boolean', description: 'export: keep modules that no go.sum in the context names (default: drop them).' },
     timeout: { type: 'string', valueName: 'SECONDS', description: 'Give up (import: build cold) after this many seconds.', example: '--timeout 300' },
@@ -26,14 +36,17 @@ export const cache = defineCommand({
     builder: { type: 'string', valueName: 'NAME', description: 'buildx builder to use (docker and docker-container drivers).' },
     'mount-id': { type: 'list', valueName: 'ID', description: 'Only the cache mounts with this id.' },
     target: { type: 'list', valueName: 'PATH', description: 'Only the cache mounts with this target.' },
-    platform: { type: 'string', valueName: 'P[,P]', description: 'Target platforms, part of the cache key (default: this machine\'s).' },
+    platform: { type: 'string', valueName: 'P[,P]', description: "Target platforms, part of the cache key (default: this machine's)." },
     namespace: { type: 'string', valueName: 'NS', description: 'BUILDKIT_CACHE_MOUNT_NS of the builds.' },
     'helper-image': { type: 'string', valueName: 'IMAGE', default: 'debian:trixie-slim', description: 'Image the helper build runs GNU tar in.' },
   },
   examples: ['warmbuild cache import --from ./.warmbuild-cache', 'warmbuild cache export --to ./.warmbuild-cache --max-size 1GB'],
   async run({ argv }, io) {
     // cache.ts does not know the global colour flags, and prints nothing coloured.
-    const code = await runCache(argv.filter((a) => a !== '--color' && a !== '--no-color'), io);
+    const code = await runCache(
+      argv.filter((a) => a !== '--color' && a !== '--no-color'),
+      io,
+    );
     return code === 0 || code === 1 || code === 2 || code === 129 || code === 130 || code === 143 ? code : 2;
   },
 });

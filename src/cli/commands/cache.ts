@@ -2,10 +2,10 @@ import { arch } from 'node:os';
 import path from 'node:path';
 import { AbortedError } from '../../adapters/docker.js';
 import { writeAtomic } from '../../adapters/fs.js';
-import { reportLines, type CacheReport } from '../../cache/report.js';
-import { exportCaches, importCaches, parseAge, parseSize, type CacheOptions } from '../../cache/run.js';
+import { type CacheReport, reportLines } from '../../cache/report.js';
+import { type CacheOptions, exportCaches, importCaches, parseAge, parseSize } from '../../cache/run.js';
 import { UsageError } from '../../errors.js';
-import { parse, type Command, type IO } from '../io.js';
+import { type Command, type IO, parse } from '../io.js';
 
 const OPTIONS = {
   dockerfile: { type: 'string', short: 'f' },
@@ -25,7 +25,8 @@ const OPTIONS = {
   json: { type: 'string' },
 } as const;
 
-const USAGE = 'usage: warmbuild cache export --to DIR|docker-image://REF | import --from DIR|docker-image://REF [--dockerfile F] [--builder NAME] [--platform P[,P]] [--max-size SIZE] [--max-age AGE] [--timeout SECONDS] [--json PATH|-]';
+const USAGE =
+  'usage: warmbuild cache export --to DIR|docker-image://REF | import --from DIR|docker-image://REF [--dockerfile F] [--builder NAME] [--platform P[,P]] [--max-size SIZE] [--max-age AGE] [--timeout SECONDS] [--json PATH|-]';
 
 /** SIGINT, SIGTERM (a CI cancel) and SIGHUP all stop the helper build and remove what warmbuild staged. */
 const SIGNALS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
@@ -42,7 +43,10 @@ function seconds(text: string | undefined, fallback: number): number {
 }
 
 function common(values: Record<string, unknown>, io: IO, signal: AbortSignal, timeout: number): CacheOptions {
-  const platforms = ((values.platform as string | undefined) ?? defaultPlatform()).split(',').map((p) => p.trim()).filter(Boolean);
+  const platforms = ((values.platform as string | undefined) ?? defaultPlatform())
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
   return {
     dockerfile: path.resolve((values.dockerfile as string | undefined) ?? 'Dockerfile'),
     context: values.context as string | undefined,

@@ -4,7 +4,7 @@ import { readProjectFiles } from '../../adapters/project.js';
 import { InputError, UsageError } from '../../errors.js';
 import { analyzeGoProject, readsText } from '../../go/project.js';
 import { isBuildDefinition, readExistingBuild } from '../../init/existing.js';
-import { generate, type Generated, type InitOptions } from '../../init/generate.js';
+import { type Generated, generate, type InitOptions } from '../../init/generate.js';
 import { defineCommand } from '../command.js';
 
 /** Analyses a project directory and generates its Dockerfile and .dockerignore (no writing). */
@@ -21,11 +21,35 @@ export const init = defineCommand({
     'Reads go.mod (and go.work, replace directives, vendor/, cgo use, //go:embed patterns, a version variable in the main package) and writes Dockerfile and .dockerignore in the project directory (default: the current one). It refuses to overwrite them without --force.',
   ],
   options: {
-    binary: { type: 'string', valueName: 'NAME', description: 'Build only this main package (by binary name); default: every main package, each with its own target.', example: '--binary server' },
-    'builder-image': { type: 'string', valueName: 'IMAGE', description: 'Image to compile in; default: golang:<go.mod minor>-trixie.', example: '--builder-image golang:1.25-bookworm' },
-    'runtime-image': { type: 'string', valueName: 'IMAGE', description: 'Image to run in; default: gcr.io/distroless/static-debian12:nonroot (debian:trixie-slim with cgo).' },
-    private: { type: 'string', valueName: 'GOPRIVATE', description: 'Private module patterns, fetched with a netrc build secret; default: $GOPRIVATE.', example: '--private github.com/acme/*' },
-    syntax: { type: 'string', valueName: 'REF', description: 'Frontend for the # syntax= line, or none to leave it out (air-gapped builders); default: docker/dockerfile:1.', example: '--syntax none' },
+    binary: {
+      type: 'string',
+      valueName: 'NAME',
+      description: 'Build only this main package (by binary name); default: every main package, each with its own target.',
+      example: '--binary server',
+    },
+    'builder-image': {
+      type: 'string',
+      valueName: 'IMAGE',
+      description: 'Image to compile in; default: golang:<go.mod minor>-trixie.',
+      example: '--builder-image golang:1.25-bookworm',
+    },
+    'runtime-image': {
+      type: 'string',
+      valueName: 'IMAGE',
+      description: 'Image to run in; default: gcr.io/distroless/static-debian12:nonroot (debian:trixie-slim with cgo).',
+    },
+    private: {
+      type: 'string',
+      valueName: 'GOPRIVATE',
+      description: 'Private module patterns, fetched with a netrc build secret; default: $GOPRIVATE.',
+      example: '--private github.com/acme/*',
+    },
+    syntax: {
+      type: 'string',
+      valueName: 'REF',
+      description: 'Frontend for the # syntax= line, or none to leave it out (air-gapped builders); default: docker/dockerfile:1.',
+      example: '--syntax none',
+    },
     vcs: { type: 'boolean', description: 'Keep .git in the context and stamp VCS information into the binaries.' },
     force: { type: 'boolean', description: 'Overwrite an existing Dockerfile and .dockerignore.' },
     stdout: { type: 'boolean', description: 'Print the Dockerfile instead of writing files.' },
@@ -50,7 +74,8 @@ export const init = defineCommand({
     const dockerfile = path.join(dir, 'Dockerfile');
     const ignore = path.join(dir, '.dockerignore');
     for (const file of [dockerfile, ignore]) {
-      if (!options.force && (await exists(file))) throw new InputError(file, undefined, 'already exists; use --force to overwrite, or --stdout to print the Dockerfile');
+      if (!options.force && (await exists(file)))
+        throw new InputError(file, undefined, 'already exists; use --force to overwrite, or --stdout to print the Dockerfile');
     }
     await writeAtomic(dockerfile, generated.dockerfile);
     await writeAtomic(ignore, generated.dockerignore);

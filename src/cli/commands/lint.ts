@@ -5,23 +5,58 @@ import { FAIL_LEVELS, isRuleSetting, RULE_SETTINGS } from '../../config.js';
 import { UsageError } from '../../errors.js';
 import type { RuleSetting } from '../../lint.js';
 import { reporters } from '../../reporters/index.js';
-import { findRule, rules } from '../../rules/index.js';
 import type { FileResult } from '../../results.js';
+import { findRule, rules } from '../../rules/index.js';
 import { checkFiles, exitCodeFor, fixFiles, type RunOptions } from '../../runner.js';
 import { didYouMean } from '../../suggest.js';
-import { defineCommand, oneOfMessage, type ExitCode, type OptionValues } from '../command.js';
+import { defineCommand, type ExitCode, type OptionValues, oneOfMessage } from '../command.js';
 import type { IO } from '../io.js';
 
 const FORMATS = Object.keys(reporters);
 
 const COMMON = {
-  format: { type: 'string', short: 'f', valueName: 'FORMAT', choices: FORMATS, default: 'stylish', description: 'Output format: stylish for people, the others for CI and tools.', example: '--format sarif > warmbuild.sarif' },
-  'fail-level': { type: 'string', valueName: 'LEVEL', choices: FAIL_LEVELS, description: 'Lowest severity that makes the exit code 1; default: failLevel of the config file, else warning.', example: '--fail-level error' },
-  config: { type: 'string', short: 'c', valueName: 'FILE', description: 'Config file to use instead of the nearest .warmbuild.json/.yaml/.yml in or above each Dockerfile\'s directory.' },
-  rule: { type: 'list', valueName: 'NAME=SETTING', description: 'Severity of one rule, by name or code: off, error, warning or info; wins over the config file.', example: '--rule WB131=info --rule go-cache-locked=off' },
-  context: { type: 'string', valueName: 'DIR', description: 'Build context to read (Makefiles, scripts, go.mod, .dockerignore); default: the nearest directory holding go.mod, go.work or .git, from the Dockerfile\'s upwards.', example: '--context .' },
+  format: {
+    type: 'string',
+    short: 'f',
+    valueName: 'FORMAT',
+    choices: FORMATS,
+    default: 'stylish',
+    description: 'Output format: stylish for people, the others for CI and tools.',
+    example: '--format sarif > warmbuild.sarif',
+  },
+  'fail-level': {
+    type: 'string',
+    valueName: 'LEVEL',
+    choices: FAIL_LEVELS,
+    description: 'Lowest severity that makes the exit code 1; default: failLevel of the config file, else warning.',
+    example: '--fail-level error',
+  },
+  config: {
+    type: 'string',
+    short: 'c',
+    valueName: 'FILE',
+    description: "Config file to use instead of the nearest .warmbuild.json/.yaml/.yml in or above each Dockerfile's directory.",
+  },
+  rule: {
+    type: 'list',
+    valueName: 'NAME=SETTING',
+    description: 'Severity of one rule, by name or code: off, error, warning or info; wins over the config file.',
+    example: '--rule WB131=info --rule go-cache-locked=off',
+  },
+  context: {
+    type: 'string',
+    valueName: 'DIR',
+    description:
+      "Build context to read (Makefiles, scripts, go.mod, .dockerignore); default: the nearest directory holding go.mod, go.work or .git, from the Dockerfile's upwards.",
+    example: '--context .',
+  },
   'no-context': { type: 'boolean', description: 'Read no build context: the context-based checks are off.' },
-  'stdin-filename': { type: 'string', valueName: 'PATH', description: 'With - as the path (standard input): the name to report it under, and where to look up its config and build context.', example: 'cat Dockerfile | warmbuild check - --stdin-filename deploy/Dockerfile' },
+  'stdin-filename': {
+    type: 'string',
+    valueName: 'PATH',
+    description: 'With - as the path (standard input): the name to report it under, and where to look up its config and build context.',
+    example: 'cat Dockerfile | warmbuild check - --stdin-filename deploy/Dockerfile',
+  },
 } as const;
 
 const PATHS_DESCRIPTION = [
@@ -35,8 +70,15 @@ function runOptions(options: OptionValues<typeof COMMON>, texts: ReadonlyMap<str
   for (const spec of options.rule) {
     const [name = '', setting] = spec.split('=', 2);
     const rule = findRule(name);
-    if (!rule) throw new UsageError(`--rule ${spec}: unknown rule "${name}"${didYouMean(name, rules.flatMap((r) => [r.name, r.code]))} (see \`warmbuild rules\`)`);
-    if (setting === undefined || !isRuleSetting(setting)) throw new UsageError(`--rule ${spec}: ${oneOfMessage('rule', setting ?? '', RULE_SETTINGS).replace(/^--rule /, 'the setting ')}`);
+    if (!rule)
+      throw new UsageError(
+        `--rule ${spec}: unknown rule "${name}"${didYouMean(
+          name,
+          rules.flatMap((r) => [r.name, r.code]),
+        )} (see \`warmbuild rules\`)`,
+      );
+    if (setting === undefined || !isRuleSetting(setting))
+      throw new UsageError(`--rule ${spec}: ${oneOfMessage('rule', setting ?? '', RULE_SETTINGS).replace(/^--rule /, 'the setting ')}`);
     ruleOverrides[rule.name] = setting;
   }
   if (options.context !== undefined && options['no-context']) throw new UsageError('--context and --no-context exclude each other');
@@ -56,7 +98,8 @@ async function inputs(
   io: IO,
 ): Promise<{ files: string[]; texts: Map<string, string>; stdinName?: string; unreadable: FileResult[] }> {
   const texts = new Map<string, string>();
-  if (options['stdin-filename'] !== undefined && !positionals.includes(STDIN)) throw new UsageError('--stdin-filename names standard input: give - as the path');
+  if (options['stdin-filename'] !== undefined && !positionals.includes(STDIN))
+    throw new UsageError('--stdin-filename names standard input: give - as the path');
   if (positionals.filter((p) => p === STDIN).length > 1) throw new UsageError('- (standard input) can be given once');
   const files: string[] = [];
   const unreadable: FileResult[] = [];
@@ -75,7 +118,8 @@ async function inputs(
       unreadable.push({ path: dir.path, findings: [], error: `${dir.reason} (directory not searched)`, failLevel: options['fail-level'] ?? 'warning' });
     }
   }
-  if (files.length === 0 && unreadable.length === 0) throw new UsageError(`no Dockerfile found in ${positionals.length > 0 ? positionals.join(', ') : 'the current directory'}`);
+  if (files.length === 0 && unreadable.length === 0)
+    throw new UsageError(`no Dockerfile found in ${positionals.length > 0 ? positionals.join(', ') : 'the current directory'}`);
   return { files, texts, unreadable, ...(stdinName !== undefined ? { stdinName } : {}) };
 }
 
@@ -89,7 +133,12 @@ export const check = defineCommand({
   operands: '[paths...]',
   description: PATHS_DESCRIPTION,
   options: COMMON,
-  examples: ['warmbuild check', 'warmbuild check deploy/Dockerfile --context .', 'warmbuild check --format github', 'cat Dockerfile | warmbuild check - --stdin-filename Dockerfile'],
+  examples: [
+    'warmbuild check',
+    'warmbuild check deploy/Dockerfile --context .',
+    'warmbuild check --format github',
+    'cat Dockerfile | warmbuild check - --stdin-filename Dockerfile',
+  ],
   async run({ options, positionals, color }, io): Promise<ExitCode> {
     const { files, texts, unreadable } = await inputs(positionals, options, io);
     const results = [...(await checkFiles(files, runOptions(options, texts))), ...unreadable];
@@ -125,7 +174,11 @@ export const fix = defineCommand({
       // A file whose write failed has an error instead of a fix: it is not among the fixed.
       if (!result.fix?.changed || result.error) continue;
       if (dryRun) {
-        io.stdout(createTwoFilesPatch(`a/${result.path.replace(/^\//, '')}`, `b/${result.path.replace(/^\//, '')}`, result.fix.original, result.source!, '', '', { context: 3 }).replace(/^=+\n/, ''));
+        io.stdout(
+          createTwoFilesPatch(`a/${result.path.replace(/^\//, '')}`, `b/${result.path.replace(/^\//, '')}`, result.fix.original, result.source!, '', '', {
+            context: 3,
+          }).replace(/^=+\n/, ''),
+        );
       } else {
         io.stderr(`fixed ${result.path}: ${result.fix.applied} fix${result.fix.applied === 1 ? '' : 'es'}\n`);
       }

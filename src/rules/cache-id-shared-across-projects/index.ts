@@ -1,5 +1,5 @@
-import { goCacheMounts } from '../go-facts.js';
 import { defineRule } from '../define.js';
+import { goCacheMounts } from '../go-facts.js';
 
 export const cacheIdSharedAcrossProjects = defineRule({
   name: 'cache-id-shared-across-projects',
@@ -9,9 +9,10 @@ export const cacheIdSharedAcrossProjects = defineRule({
     severity: 'info',
     optIn: true,
     fixable: null,
-    docs: { summary: 'a Go cache mount without `id=` on a builder other projects share', fix: 'none (only you know the project\'s name)' },
+    docs: { summary: 'a Go cache mount without `id=` on a builder other projects share', fix: "none (only you know the project's name)" },
     messages: {
-      sharedId: 'This cache mount has no id=, so its id is its target ({{target}}): every project built on the same builder shares it. Go trusts its build cache, so a project can poison another project. On shared builders set id=<project>-{{kind}}, or build with --build-arg BUILDKIT_CACHE_MOUNT_NS=<project>.',
+      sharedId:
+        'This cache mount has no id=, so its id is its target ({{target}}): every project built on the same builder shares it. Go trusts its build cache, so a project can poison another project. On shared builders set id=<project>-{{kind}}, or build with --build-arg BUILDKIT_CACHE_MOUNT_NS=<project>.',
     },
   },
   create(context) {

@@ -1,7 +1,7 @@
 import { setMountOptions } from '../../fix/helpers.js';
 import { isRootUser, numericUser } from '../../model/env.js';
-import { cacheMounts } from '../go-facts.js';
 import { defineRule } from '../define.js';
+import { cacheMounts } from '../go-facts.js';
 
 export const cacheMountNonroot = defineRule({
   name: 'cache-mount-nonroot',
@@ -13,8 +13,10 @@ export const cacheMountNonroot = defineRule({
     fixTitles: { numeric: 'Set uid and gid of the cache mount to the USER' },
     docs: { summary: 'non-root Go with a root-owned cache mount: permission denied', fix: 'safe for a numeric `USER`' },
     messages: {
-      numeric: 'Go runs as USER {{user}}, but this cache mount has no uid/gid, so BuildKit creates it owned by root: Go fails with "permission denied". Add uid={{uid}},gid={{gid}}.',
-      named: 'Go runs as USER {{user}}, but this cache mount has no uid/gid, so BuildKit creates it owned by root: Go fails with "permission denied". Add uid=<uid of {{user}}>,gid=<its gid>, or use a numeric USER.',
+      numeric:
+        'Go runs as USER {{user}}, but this cache mount has no uid/gid, so BuildKit creates it owned by root: Go fails with "permission denied". Add uid={{uid}},gid={{gid}}.',
+      named:
+        'Go runs as USER {{user}}, but this cache mount has no uid/gid, so BuildKit creates it owned by root: Go fails with "permission denied". Add uid=<uid of {{user}}>,gid=<its gid>, or use a numeric USER.',
     },
   },
   create(context) {
@@ -30,7 +32,10 @@ export const cacheMountNonroot = defineRule({
             messageId: owner ? 'numeric' : 'named',
             data: { user: env.user!, uid: owner?.uid ?? '', gid: owner?.gid ?? '' },
             fix: owner
-              ? { kind: 'safe', edits: setMountOptions(context.model, mount, [['uid', owner.uid], ...(mount.gid === undefined ? [['gid', owner.gid] as const] : [])]) }
+              ? {
+                  kind: 'safe',
+                  edits: setMountOptions(context.model, mount, [['uid', owner.uid], ...(mount.gid === undefined ? [['gid', owner.gid] as const] : [])]),
+                }
               : undefined,
           });
         }

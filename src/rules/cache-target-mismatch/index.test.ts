@@ -3,9 +3,15 @@ import { cacheTargetMismatch } from './index.js';
 
 testRule(cacheTargetMismatch, {
   valid: [
-    { name: 'default targets', code: 'FROM golang:1.25\nRUN --mount=type=cache,target=/root/.cache/go-build --mount=type=cache,target=/go/pkg/mod go build .\n' },
+    {
+      name: 'default targets',
+      code: 'FROM golang:1.25\nRUN --mount=type=cache,target=/root/.cache/go-build --mount=type=cache,target=/go/pkg/mod go build .\n',
+    },
     { name: 'unknown image may set GOPATH=/go', code: 'FROM example/builder\nRUN --mount=type=cache,target=/go/pkg/mod go build .\n' },
-    { name: 'a command prefix moves GOCACHE to the target', code: 'FROM golang:1.25\nENV GOCACHE=/x\nRUN --mount=type=cache,target=/gc/go-build GOCACHE=/gc/go-build go build .\n' },
+    {
+      name: 'a command prefix moves GOCACHE to the target',
+      code: 'FROM golang:1.25\nENV GOCACHE=/x\nRUN --mount=type=cache,target=/gc/go-build GOCACHE=/gc/go-build go build .\n',
+    },
   ],
   invalid: [
     {

@@ -1,6 +1,6 @@
 import { setMountOptions } from '../../fix/helpers.js';
-import { goCacheDirs, goCacheMounts } from '../go-facts.js';
 import { defineRule } from '../define.js';
+import { goCacheDirs, goCacheMounts } from '../go-facts.js';
 
 export const cacheTargetMismatch = defineRule({
   name: 'cache-target-mismatch',
@@ -10,7 +10,10 @@ export const cacheTargetMismatch = defineRule({
     severity: 'warning',
     fixable: 'safe-or-suggestion',
     fixTitles: { mismatch: 'Point the cache mount at where Go puts the cache' },
-    docs: { summary: 'a Go cache mount aimed where Go does not put its cache (ENV, HOME, USER)', fix: 'safe when the real location is certain, a suggestion otherwise' },
+    docs: {
+      summary: 'a Go cache mount aimed where Go does not put its cache (ENV, HOME, USER)',
+      fix: 'safe when the real location is certain, a suggestion otherwise',
+    },
     messages: {
       mismatch: 'This cache mount targets {{target}}, but {{variable}} is {{actual}} here{{why}}: Go never uses the cache. Target {{actual}}.',
     },

@@ -9,7 +9,9 @@ export function weakensVerification(name: string, value: string): string | undef
     case 'GONOSUMDB':
     case 'GONOSUMCHECK':
     case 'GONOSUMCHECKS':
-      return value.split(',').some((p) => p.trim() === '*' || p.trim() === '1') ? `${name}=${value} exempts every module from checksum verification` : undefined;
+      return value.split(',').some((p) => p.trim() === '*' || p.trim() === '1')
+        ? `${name}=${value} exempts every module from checksum verification`
+        : undefined;
     case 'GOINSECURE':
       return value.trim() ? `GOINSECURE=${value} fetches modules over plain HTTP without certificate checks` : undefined;
     case 'GOFLAGS':
@@ -30,7 +32,8 @@ export const checksumOff = defineRule({
     fixable: null,
     docs: { summary: '`GOSUMDB=off`, `GONOSUMDB=*`, `GOINSECURE`, `-mod=mod`, `-insecure`' },
     messages: {
-      weakened: '{{why}}: a tampered or substituted module would build silently. Use GOPRIVATE/GONOSUMDB for your private module patterns only, and keep go.sum committed.',
+      weakened:
+        '{{why}}: a tampered or substituted module would build silently. Use GOPRIVATE/GONOSUMDB for your private module patterns only, and keep go.sum committed.',
     },
   },
   create(context) {

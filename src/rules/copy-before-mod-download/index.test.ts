@@ -48,7 +48,8 @@ testRule(copyBeforeModDownload, {
       code: 'FROM golang:1.25\nUSER 1000\nWORKDIR /src\nCOPY --chown=1000:1000 . .\nRUN go mod download\n',
       facts: withGoSum,
       errors: [{ messageId: 'broadCopy', line: 4, column: 1 }],
-      unsafeOutput: 'FROM golang:1.25\nUSER 1000\nWORKDIR /src\nCOPY --chown=1000:1000 go.mod go.sum ./\nRUN go mod download\nCOPY --chown=1000:1000 . .\nRUN go mod download\n',
+      unsafeOutput:
+        'FROM golang:1.25\nUSER 1000\nWORKDIR /src\nCOPY --chown=1000:1000 go.mod go.sum ./\nRUN go mod download\nCOPY --chown=1000:1000 . .\nRUN go mod download\n',
     },
     {
       name: 'every fix builds: no fix when the stage creates go.mod with go mod init',

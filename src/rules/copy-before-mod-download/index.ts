@@ -1,11 +1,11 @@
 import { dockerignored } from '../../context/collect.js';
+import { InputError } from '../../errors.js';
 import { insertBefore } from '../../fix/helpers.js';
+import { type GoModFile, parseGoMod } from '../../go/gomod.js';
 import type { Instruction, Stage } from '../../model/dockerfile.js';
 import { downloadsModules } from '../../model/shell.js';
-import { InputError } from '../../errors.js';
-import { parseGoMod, type GoModFile } from '../../go/gomod.js';
-import { coveringMount, fetchesModules } from '../go-facts.js';
 import { defineRule } from '../define.js';
+import { coveringMount, fetchesModules } from '../go-facts.js';
 import type { RuleContext } from '../types.js';
 
 const BROAD_SOURCES = new Set(['.', './', '*', './*', './.', '/']);
@@ -20,8 +20,10 @@ export const copyBeforeModDownload = defineRule({
     fixTitles: { broadCopy: 'Copy go.mod and go.sum and download modules first' },
     docs: { summary: '`COPY . .` before the module download, so every edit re-downloads', fix: 'suggestion only' },
     messages: {
-      broadCopy: '{{keyword}} of the whole context before the stage downloads modules (line {{line}}): every source edit downloads all modules again. Copy go.mod and go.sum (and go.work, local replace dirs) first and run `go mod download`, or bind-mount them.',
-      broadCopyBlocked: '{{keyword}} of the whole context before the stage downloads modules (line {{line}}): every source edit downloads all modules again. Copy the module manifests first and run `go mod download`, or bind-mount them. Not fixed automatically: {{reason}}.',
+      broadCopy:
+        '{{keyword}} of the whole context before the stage downloads modules (line {{line}}): every source edit downloads all modules again. Copy go.mod and go.sum (and go.work, local replace dirs) first and run `go mod download`, or bind-mount them.',
+      broadCopyBlocked:
+        '{{keyword}} of the whole context before the stage downloads modules (line {{line}}): every source edit downloads all modules again. Copy the module manifests first and run `go mod download`, or bind-mount them. Not fixed automatically: {{reason}}.',
     },
   },
   create(context) {
@@ -45,7 +47,10 @@ export const copyBeforeModDownload = defineRule({
           const dest = copy.args[copy.args.length - 1]!.value;
           const destDir = dest.endsWith('/') ? dest : `${dest}/`;
           // The manifests get the owner and mode the whole-context copy gives them.
-          const ownership = copy.flags.filter((f) => f.name === 'chown' || f.name === 'chmod').map((f) => `${context.model.text.slice(f.span.start, f.span.end)} `).join('');
+          const ownership = copy.flags
+            .filter((f) => f.name === 'chown' || f.name === 'chmod')
+            .map((f) => `${context.model.text.slice(f.span.start, f.span.end)} `)
+            .join('');
           const lines = [`COPY ${ownership}${manifests.files.join(' ')} ${destDir}`];
           if (!context.run(download).go.some(downloadsModules) || download.span.start > copy.span.start) lines.push('RUN go mod download');
           context.report({
@@ -68,7 +73,9 @@ export const copyBeforeModDownload = defineRule({
 function manifestsToCopy(context: RuleContext, stage: Stage, download: Instruction): { files: string[] } | { reason: string } {
   const ctx = context.facts.context;
   if (!ctx) return { reason: 'without the build context warmbuild cannot tell which manifests exist' };
-  const init = stage.instructions.find((i) => i.keyword === 'RUN' && i.span.start <= download.span.start && context.run(i).go.some((g) => g.subcommand === 'mod init'));
+  const init = stage.instructions.find(
+    (i) => i.keyword === 'RUN' && i.span.start <= download.span.start && context.run(i).go.some((g) => g.subcommand === 'mod init'),
+  );
   if (init) return { reason: `line ${init.line} creates go.mod with \`go mod init\`` };
   const present = (file: string): boolean => !dockerignored(ctx.dockerignore, file);
   const goMod = ctx.files['go.mod'];

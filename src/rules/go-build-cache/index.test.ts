@@ -1,4 +1,4 @@
-import { testRule, type InvalidCase } from '../../../test/support/rule-tester.js';
+import { type InvalidCase, testRule } from '../../../test/support/rule-tester.js';
 import { goBuildCache } from './index.js';
 
 const MOUNT = '--mount=type=cache,target=/root/.cache/go-build';

@@ -1,7 +1,7 @@
 import { addRunMount } from '../../fix/helpers.js';
 import { compiles } from '../../model/shell.js';
-import { cacheMounts, coveringMount, goCacheMountValue, goCommands, inFinalStage, looksLikeBuildCache } from '../go-facts.js';
 import { defineRule } from '../define.js';
+import { cacheMounts, coveringMount, goCacheMountValue, goCommands, inFinalStage, looksLikeBuildCache } from '../go-facts.js';
 
 export const goBuildCache = defineRule({
   name: 'go-build-cache',
@@ -11,12 +11,19 @@ export const goBuildCache = defineRule({
     severity: 'warning',
     fixable: 'safe-or-suggestion',
     fixTitles: { missing: 'Mount a cache on GOCACHE', missingUncertain: 'Mount a cache on the likely GOCACHE' },
-    docs: { summary: 'a RUN compiles Go (itself, or through make, a script, `xx-go`, goreleaser) without a cache mount on its effective GOCACHE', fix: 'safe when GOCACHE is certain, a suggestion otherwise' },
+    docs: {
+      summary: 'a RUN compiles Go (itself, or through make, a script, `xx-go`, goreleaser) without a cache mount on its effective GOCACHE',
+      fix: 'safe when GOCACHE is certain, a suggestion otherwise',
+    },
     messages: {
-      missing: '`{{command}}` compiles without a cache mount on GOCACHE ({{gocache}}): every build recompiles every package. Add --mount=type=cache,target={{gocache}}.',
-      missingUncertain: '`{{command}}` compiles without a cache mount on GOCACHE (probably {{gocache}}; the base image or a build arg could move it). Add --mount=type=cache,target={{gocache}}.',
-      unknown: '`{{command}}` compiles without a cache mount on GOCACHE, whose location the Dockerfile does not determine: set ENV GOCACHE and mount a cache there.',
-      namedUser: '`{{command}}` compiles without a cache mount on GOCACHE ({{gocache}}). Not fixed automatically: Go runs as USER {{user}}, whose uid the Dockerfile does not tell; add --mount=type=cache,target={{gocache}},uid=<uid of {{user}}>,gid=<its gid>, or use a numeric USER.',
+      missing:
+        '`{{command}}` compiles without a cache mount on GOCACHE ({{gocache}}): every build recompiles every package. Add --mount=type=cache,target={{gocache}}.',
+      missingUncertain:
+        '`{{command}}` compiles without a cache mount on GOCACHE (probably {{gocache}}; the base image or a build arg could move it). Add --mount=type=cache,target={{gocache}}.',
+      unknown:
+        '`{{command}}` compiles without a cache mount on GOCACHE, whose location the Dockerfile does not determine: set ENV GOCACHE and mount a cache there.',
+      namedUser:
+        '`{{command}}` compiles without a cache mount on GOCACHE ({{gocache}}). Not fixed automatically: Go runs as USER {{user}}, whose uid the Dockerfile does not tell; add --mount=type=cache,target={{gocache}},uid=<uid of {{user}}>,gid=<its gid>, or use a numeric USER.',
     },
   },
   create(context) {

@@ -1,13 +1,13 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../config.js';
-import { checkFiles } from '../../runner.js';
-import { checkText, fixText } from '../../lint.js';
-import { rules } from '../index.js';
-import { parseDockerfile } from '../../model/dockerfile.js';
 import { testRule } from '../../../test/support/rule-tester.js';
+import { parseConfig } from '../../config.js';
+import { checkText, fixText } from '../../lint.js';
+import { parseDockerfile } from '../../model/dockerfile.js';
+import { checkFiles } from '../../runner.js';
+import { rules } from '../index.js';
 import { goBuildEmulated, meantForSeveralPlatforms } from './index.js';
 
 const RUNTIME = 'FROM gcr.io/distroless/static-debian12\nCOPY --from=build /app /app\n';
@@ -15,14 +15,27 @@ const RUNTIME = 'FROM gcr.io/distroless/static-debian12\nCOPY --from=build /app 
 testRule(goBuildEmulated, {
   valid: [
     { name: 'single-platform Dockerfile', code: `FROM golang:1.25 AS build\nRUN go build -o /app .\n${RUNTIME}` },
-    { name: 'already cross-compiling', code: `FROM --platform=$BUILDPLATFORM golang:1.25 AS build\nARG TARGETOS TARGETARCH\nRUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /app .\n${RUNTIME}` },
-    { name: '$BUILDOS/$BUILDARCH', code: `FROM --platform=\${BUILDOS}/\${BUILDARCH} golang:1.25 AS build\nARG TARGETARCH\nRUN GOARCH=$TARGETARCH go build -o /app .\n${RUNTIME}` },
-    { name: 'emulation asked for explicitly', code: `FROM --platform=$TARGETPLATFORM golang:1.25 AS build\nARG TARGETARCH\nRUN go build -o /app .\n${RUNTIME}` },
+    {
+      name: 'already cross-compiling',
+      code: `FROM --platform=$BUILDPLATFORM golang:1.25 AS build\nARG TARGETOS TARGETARCH\nRUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /app .\n${RUNTIME}`,
+    },
+    {
+      name: '$BUILDOS/$BUILDARCH',
+      code: `FROM --platform=\${BUILDOS}/\${BUILDARCH} golang:1.25 AS build\nARG TARGETARCH\nRUN GOARCH=$TARGETARCH go build -o /app .\n${RUNTIME}`,
+    },
+    {
+      name: 'emulation asked for explicitly',
+      code: `FROM --platform=$TARGETPLATFORM golang:1.25 AS build\nARG TARGETARCH\nRUN go build -o /app .\n${RUNTIME}`,
+    },
     {
       name: 'built FROM a cross-compiling stage',
       code: `FROM --platform=$BUILDPLATFORM golang:1.25 AS base\nRUN go mod download\nFROM base AS build\nARG TARGETARCH\nRUN GOARCH=$TARGETARCH go build -o /app .\n${RUNTIME}`,
     },
-    { name: 'config says single-platform', code: `FROM golang:1.25 AS build\nARG TARGETARCH\nRUN go build -o /app .\n${RUNTIME}`, facts: { multiPlatform: false } },
+    {
+      name: 'config says single-platform',
+      code: `FROM golang:1.25 AS build\nARG TARGETARCH\nRUN go build -o /app .\n${RUNTIME}`,
+      facts: { multiPlatform: false },
+    },
     // A final stage that compiles is a Go environment for the target (dev containers, CI tool images), not a builder.
     { name: 'single-stage image', code: 'FROM golang:1.25\nARG TARGETARCH\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /app .\nCMD ["/app"]\n' },
     { name: 'the base of the final stage', code: 'FROM golang:1.25 AS base\nARG TARGETARCH\nRUN go install example.com/tool@v1\nFROM base AS dev\nCOPY . .\n' },
@@ -212,7 +225,9 @@ describe.skipIf(!existsSync(CORPUS))('go-build-emulated on the corpus', () => {
   it('flags exactly the hand-checked builders, none in a single-platform file, with the fix each was checked for', () => {
     const only = { rules: Object.fromEntries(rules.filter((r) => r !== goBuildEmulated).map((r) => [r.name, 'off' as const])) };
     const hits: Array<[string, string]> = [];
-    for (const name of readdirSync(CORPUS).filter((n) => n.endsWith('.Dockerfile')).sort()) {
+    for (const name of readdirSync(CORPUS)
+      .filter((n) => n.endsWith('.Dockerfile'))
+      .sort()) {
       const text = readFileSync(path.join(CORPUS, name), 'utf8');
       const findings = checkText(text, only);
       if (findings.length === 0) continue;

@@ -9,7 +9,8 @@ const BUILD_PLATFORM = /\$\{?BUILD(PLATFORM|OS|ARCH)\b/;
 const TARGET_NAMES = /\b(TARGETPLATFORM|TARGETARCH|TARGETOS)\b/;
 const USES_XX = /\bxx-(go|apk|apt|apt-get|info|clang|verify|cc|c\+\+|ld|windres)\b|\btonistiigi\/xx\b|--from=xx\b/;
 // Across continuation lines: package lists are often one per line.
-const C_TOOLCHAIN = /\b(apk|apt-get|apt|yum|dnf|microdnf)\b[\s\S]*\b(add|install)\b[\s\S]*\b(gcc|g\+\+|clang|build-base|musl-dev|libc6?-dev|build-essential|crossbuild-essential-\w+)\b/;
+const C_TOOLCHAIN =
+  /\b(apk|apt-get|apt|yum|dnf|microdnf)\b[\s\S]*\b(add|install)\b[\s\S]*\b(gcc|g\+\+|clang|build-base|musl-dev|libc6?-dev|build-essential|crossbuild-essential-\w+)\b/;
 
 /** A compiling command of the stage: `go build`/`go install`, or the xx-go wrapper (which targets $TARGETPLATFORM itself). */
 interface Compile {
@@ -41,12 +42,21 @@ function platformStage(stage: Stage): Stage {
 /** `FROM base-${TARGETARCH}`: a stage picked among earlier stages by a variable, which decide the platform. */
 function picksAStage(model: DockerfileModel, stage: Stage): boolean {
   if (!stage.image.includes('$')) return false;
-  const pattern = new RegExp(`^${stage.image.toLowerCase().split(/\$\{[^}]*\}|\$\w+/).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const pattern = new RegExp(
+    `^${stage.image
+      .toLowerCase()
+      .split(/\$\{[^}]*\}|\$\w+/)
+      .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
   return model.stages.some((s) => s.index < stage.index && s.name !== undefined && pattern.test(s.name));
 }
 
 function compilesFor(context: RuleContext, run: Instruction): Compile[] {
-  const direct = context.run(run).go.filter((g) => g.subcommand === 'build' || g.subcommand === 'install').map((go) => ({ run, go, xx: false }));
+  const direct = context
+    .run(run)
+    .go.filter((g) => g.subcommand === 'build' || g.subcommand === 'install')
+    .map((go) => ({ run, go, xx: false }));
   // The shell reader knows `go`, not the xx-go wrapper: found by its text.
   const viaXx = /\bxx-go\s+(build|install)\b/.test(context.model.text.slice(run.span.start, run.span.end));
   return viaXx ? [...direct, { run, xx: true }] : direct;
@@ -56,11 +66,15 @@ export const goBuildEmulated = defineRule({
   name: 'go-build-emulated',
   code: 'WB132',
   meta: {
-    description: 'In a multi-platform Dockerfile, a Go builder stage must build on $BUILDPLATFORM and cross-compile: without it every other platform runs the Go compiler under emulation.',
+    description:
+      'In a multi-platform Dockerfile, a Go builder stage must build on $BUILDPLATFORM and cross-compile: without it every other platform runs the Go compiler under emulation.',
     severity: 'warning',
     fixable: 'safe-or-suggestion',
     fixTitles: { emulated: 'Build on $BUILDPLATFORM and cross-compile to $TARGETOS/$TARGETARCH' },
-    docs: { summary: 'a multi-platform Dockerfile compiles Go under emulation (builder stage without `--platform=$BUILDPLATFORM`)', fix: 'safe when cgo is off for certain, else a suggestion or none' },
+    docs: {
+      summary: 'a multi-platform Dockerfile compiles Go under emulation (builder stage without `--platform=$BUILDPLATFORM`)',
+      fix: 'safe when cgo is off for certain, else a suggestion or none',
+    },
     messages: {
       emulated:
         'Stage {{stage}} compiles Go (line {{line}}) on the target platform: in a multi-platform build every non-native platform runs the Go compiler under QEMU emulation, many times slower. Build on the build platform and cross-compile: FROM --platform=$BUILDPLATFORM, then GOOS=$TARGETOS GOARCH=$TARGETARCH.{{note}}',
@@ -89,7 +103,13 @@ export const goBuildEmulated = defineRule({
           const span = root.from.args[0]?.span ?? root.from.span;
           const plan = planFix(context, root, compiles);
           if ('why' in plan) context.report({ span, messageId: 'emulatedNoFix', data: { ...data, why: plan.why } });
-          else context.report({ span, messageId: 'emulated', data: { ...data, note: plan.kind === 'safe' ? '' : ` ${plan.note}` }, fix: { kind: plan.kind, edits: plan.edits } });
+          else
+            context.report({
+              span,
+              messageId: 'emulated',
+              data: { ...data, note: plan.kind === 'safe' ? '' : ` ${plan.note}` },
+              fix: { kind: plan.kind, edits: plan.edits },
+            });
         }
       },
     };
@@ -108,15 +128,19 @@ function planFix(context: RuleContext, root: Stage, compiles: readonly Compile[]
   const group = stagesOf(model, root);
   const runs = group.flatMap((s) => s.instructions.filter((i) => i.keyword === 'RUN'));
   const goCommands = runs.flatMap((r) => context.run(r).go);
-  if (goCommands.some((g) => g.subcommand === 'test')) return { why: 'the stage runs `go test`, which would then test the build platform instead of each target platform' };
+  if (goCommands.some((g) => g.subcommand === 'test'))
+    return { why: 'the stage runs `go test`, which would then test the build platform instead of each target platform' };
   if (compiles.some((c) => (c.go ? c.go.subcommand === 'install' : /\bxx-go\s+install\b/.test(model.text.slice(c.run.span.start, c.run.span.end))))) {
-    return { why: 'a cross-compiling `go install` writes to $GOPATH/bin/<os>_<arch>/ instead of $GOPATH/bin (and fails with GOBIN set), so the paths later stages copy from change; use `go build -o`' };
+    return {
+      why: 'a cross-compiling `go install` writes to $GOPATH/bin/<os>_<arch>/ instead of $GOPATH/bin (and fails with GOBIN set), so the paths later stages copy from change; use `go build -o`',
+    };
   }
   for (const c of compiles) {
     if (c.run.form === 'exec') return { why: `the RUN on line ${c.run.line} is in exec form, so GOOS/GOARCH cannot be prefixed to its command` };
   }
   const ranBuilt = runsItsOutput(context, runs, compiles);
-  if (ranBuilt) return { why: `the stage runs ${ranBuilt}, a binary it builds, which would then be built for the target platform but run on the build platform` };
+  if (ranBuilt)
+    return { why: `the stage runs ${ranBuilt}, a binary it builds, which would then be built for the target platform but run on the build platform` };
 
   const groupUsesXx = group.some((s) => s.instructions.some((i) => USES_XX.test(model.text.slice(i.span.start, i.span.end))));
   const edits: Edit[] = [addFromFlag(root.from, '--platform=$BUILDPLATFORM')!];
@@ -134,10 +158,14 @@ function planFix(context: RuleContext, root: Stage, compiles: readonly Compile[]
     const env = context.env(c.run).vars;
     const missing = ['GOOS', 'GOARCH'].filter((n) => go.command.env[n] === undefined && env.get(n) === undefined);
     if (missing.length === 0) {
-      for (const value of ['GOOS', 'GOARCH'].map((n) => go.command.env[n] ?? env.get(n)?.value ?? '')) for (const m of value.matchAll(/\$\{?(TARGET\w+)/g)) names.add(m[1]!);
+      for (const value of ['GOOS', 'GOARCH'].map((n) => go.command.env[n] ?? env.get(n)?.value ?? ''))
+        for (const m of value.matchAll(/\$\{?(TARGET\w+)/g)) names.add(m[1]!);
       continue;
     }
-    const edit = groupUsesXx && missing.length === 2 ? replaceWord(model, go.command.argv[0]!, 'xx-go') : prefixWord(go.command.argv[0]!, `${missing.map((n) => `${n}=$TARGET${n.slice(2)}`).join(' ')} `);
+    const edit =
+      groupUsesXx && missing.length === 2
+        ? replaceWord(model, go.command.argv[0]!, 'xx-go')
+        : prefixWord(go.command.argv[0]!, `${missing.map((n) => `${n}=$TARGET${n.slice(2)}`).join(' ')} `);
     if (!edit) return { why: `the Go command on line ${c.run.line} has no exact source text to edit` };
     edits.push(edit);
     if (groupUsesXx && missing.length === 2) names.add('TARGETPLATFORM');
@@ -145,22 +173,40 @@ function planFix(context: RuleContext, root: Stage, compiles: readonly Compile[]
   }
   for (const [stage, names] of needed) {
     const firstCompile = compiles.find((c) => c.run.stage === stage)!.run;
-    const declared = new Set(stage.instructions.filter((i) => i.keyword === 'ARG' && i.span.start < firstCompile.span.start).flatMap((i) => i.properties.map((p) => p.name)));
+    const declared = new Set(
+      stage.instructions.filter((i) => i.keyword === 'ARG' && i.span.start < firstCompile.span.start).flatMap((i) => i.properties.map((p) => p.name)),
+    );
     const missing = [...names].filter((n) => !declared.has(n)).sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b));
     if (missing.length === 0) continue;
     // After the module download, which is the same for every target platform; else right before the compile.
-    const download = stage.instructions.filter((i) => i.keyword === 'RUN' && i.span.start < firstCompile.span.start && context.run(i).go.some(downloadsModules)).pop();
+    const download = stage.instructions
+      .filter((i) => i.keyword === 'RUN' && i.span.start < firstCompile.span.start && context.run(i).go.some(downloadsModules))
+      .pop();
     const line = `ARG ${missing.join(' ')}`;
     edits.push(download ? insertAfter(model, download, [line]) : insertBefore(model, firstCompile, [line]));
   }
   const cgo = cgoSetting(context, compiles);
-  if (cgo.includes('1') && !groupUsesXx) return { why: 'cgo is on (CGO_ENABLED=1), and cross-compiling it needs a C cross-compiler for each target platform (xx-go sets one up)' };
+  if (cgo.includes('1') && !groupUsesXx)
+    return { why: 'cgo is on (CGO_ENABLED=1), and cross-compiling it needs a C cross-compiler for each target platform (xx-go sets one up)' };
   const certainlyOff = cgo.every((v) => v === '0');
-  if (!certainlyOff && !groupUsesXx && installsCToolchain(context, group)) return { why: 'the stage installs a C toolchain, so it probably builds with cgo, which a cross-compiling build turns off (xx-go sets up a C cross-compiler)' };
+  if (!certainlyOff && !groupUsesXx && installsCToolchain(context, group))
+    return {
+      why: 'the stage installs a C toolchain, so it probably builds with cgo, which a cross-compiling build turns off (xx-go sets up a C cross-compiler)',
+    };
   const cgoIsOff = certainlyOff || noCCompiler(context, group, compiles);
   const generates = goCommands.some((g) => g.subcommand === 'run' || g.subcommand === 'generate');
-  if (!cgoIsOff) return { kind: 'suggestion', edits, note: 'Applied as a suggestion: cgo may be on, and a cross-compiled build turns it off unless a C cross-compiler is set up (xx does that).' };
-  if (generates) return { kind: 'suggestion', edits, note: 'Applied as a suggestion: `go run`/`go generate` would then run on the build platform, and their output may depend on it.' };
+  if (!cgoIsOff)
+    return {
+      kind: 'suggestion',
+      edits,
+      note: 'Applied as a suggestion: cgo may be on, and a cross-compiled build turns it off unless a C cross-compiler is set up (xx does that).',
+    };
+  if (generates)
+    return {
+      kind: 'suggestion',
+      edits,
+      note: 'Applied as a suggestion: `go run`/`go generate` would then run on the build platform, and their output may depend on it.',
+    };
   return { kind: 'safe', edits, note: '' };
 }
 
@@ -198,7 +244,10 @@ function runsItsOutput(context: RuleContext, runs: readonly Instruction[], compi
     const later = [text.slice(after, c.run.span.end), ...runs.filter((r) => r.span.start > c.run.span.start).map((r) => text.slice(r.span.start, r.span.end))];
     const escaped = output.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     // In command position only: after the start of the RUN, an operator, then/do, or a continuation (not `-o app`).
-    const asCommand = new RegExp(`(^\\s*|(&&|\\|\\||[;|(]|\\bthen|\\bdo|\\bexec|^RUN(\\s+--\\S+)*)\\s*(\\\\\\r?\\n\\s*)?)(\\./)?${escaped}(\\s|$|;|&|\\|)`, 'im');
+    const asCommand = new RegExp(
+      `(^\\s*|(&&|\\|\\||[;|(]|\\bthen|\\bdo|\\bexec|^RUN(\\s+--\\S+)*)\\s*(\\\\\\r?\\n\\s*)?)(\\./)?${escaped}(\\s|$|;|&|\\|)`,
+      'im',
+    );
     if (later.some((t) => asCommand.test(t))) return output;
   }
   return undefined;

@@ -6,10 +6,47 @@ const FORCE_CAPABLE = new Set(['build', 'install', 'test', 'run', 'list', 'vet',
 
 /** Build flags that take a separate value, so the word after them is not a flag. */
 const VALUE_FLAGS = new Set([
-  '-o', '-p', '-C', '-ldflags', '-gcflags', '-asmflags', '-gccgoflags', '-tags', '-mod', '-modfile', '-overlay', '-pgo',
-  '-pkgdir', '-toolexec', '-compiler', '-buildmode', '-covermode', '-coverpkg', '-exec', '-run', '-bench', '-count',
-  '-cpu', '-timeout', '-parallel', '-coverprofile', '-cpuprofile', '-memprofile', '-blockprofile', '-mutexprofile',
-  '-outputdir', '-trace', '-vet', '-fuzz', '-fuzztime', '-list', '-skip', '-benchtime', '-shuffle', '-f', '-reldir',
+  '-o',
+  '-p',
+  '-C',
+  '-ldflags',
+  '-gcflags',
+  '-asmflags',
+  '-gccgoflags',
+  '-tags',
+  '-mod',
+  '-modfile',
+  '-overlay',
+  '-pgo',
+  '-pkgdir',
+  '-toolexec',
+  '-compiler',
+  '-buildmode',
+  '-covermode',
+  '-coverpkg',
+  '-exec',
+  '-run',
+  '-bench',
+  '-count',
+  '-cpu',
+  '-timeout',
+  '-parallel',
+  '-coverprofile',
+  '-cpuprofile',
+  '-memprofile',
+  '-blockprofile',
+  '-mutexprofile',
+  '-outputdir',
+  '-trace',
+  '-vet',
+  '-fuzz',
+  '-fuzztime',
+  '-list',
+  '-skip',
+  '-benchtime',
+  '-shuffle',
+  '-f',
+  '-reldir',
 ]);
 
 export const goBuildForce = defineRule({
@@ -37,7 +74,7 @@ export const goBuildForce = defineRule({
         for (const go of context.run(run).go) {
           if (!FORCE_CAPABLE.has(go.subcommand)) continue;
           const goflags = go.command.env.GOFLAGS;
-          if (goflags !== undefined && goflags.split(/\s+/).some(isForceFlag)) {
+          if (goflags?.split(/\s+/).some(isForceFlag)) {
             context.report({ span: go.command.argv[0]!.span, messageId: 'goflags' });
           }
           for (const word of forceFlags(go)) {

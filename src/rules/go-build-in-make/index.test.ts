@@ -1,4 +1,4 @@
-import { testRule, type InvalidCase } from '../../../test/support/rule-tester.js';
+import { type InvalidCase, testRule } from '../../../test/support/rule-tester.js';
 import type { BuildContext } from '../types.js';
 import { goBuildInMake } from './index.js';
 
@@ -20,7 +20,7 @@ testRule(goBuildInMake, {
     { name: 'followed, compiles nothing', code: 'FROM golang:1.25\nRUN make lint\n', facts: withMake },
     { name: 'no context, not a Go builder stage', code: 'FROM debian:trixie\nRUN make install\n' },
     { name: 'no context, already mounted', code: `FROM golang:1.25\nRUN ${MOUNT} make\n` },
-    { name: 'a direct go build is go-build-cache\'s', code: 'FROM golang:1.25\nRUN make gen && go build .\n', facts: withMake },
+    { name: "a direct go build is go-build-cache's", code: 'FROM golang:1.25\nRUN make gen && go build .\n', facts: withMake },
     { name: 'not followed, but GOCACHE is mounted', code: `FROM golang:1.25\nRUN ${MOUNT} make tools\n`, facts: withMake },
   ],
   invalid: builderStages([
@@ -46,7 +46,9 @@ testRule(goBuildInMake, {
       name: 'make in a directory the image clones',
       code: 'FROM golang:1.25\nRUN git clone https://example.com/app.git /src/app && cd /src/app && make\n',
       facts: withMake,
-      errors: [{ messageId: 'unfollowed', line: 2, column: 70, message: 'make: /src/app does not come from the build context (the image fetches or builds it)' }],
+      errors: [
+        { messageId: 'unfollowed', line: 2, column: 70, message: 'make: /src/app does not come from the build context (the image fetches or builds it)' },
+      ],
     },
     {
       name: '$(shell …) decides the target',

@@ -1,6 +1,6 @@
 import { compiles } from '../../model/shell.js';
-import { coveringMount, goCommands, isGoBuilderStage, wordsSpan } from '../go-facts.js';
 import { defineRule } from '../define.js';
+import { coveringMount, goCommands, isGoBuilderStage, wordsSpan } from '../go-facts.js';
 
 /**
  * Builds run through make, scripts and wrappers are go-build-cache's and go-mod-cache's to report, as
@@ -15,7 +15,8 @@ export const goBuildInMake = defineRule({
     fixable: null,
     docs: { summary: 'a RUN in a Go builder runs `make`, a script or a build tool that warmbuild cannot follow (the hint says why)' },
     messages: {
-      unknown: 'RUN {{command}} in a Go builder stage: if it compiles Go, mount GOCACHE ({{gocache}}). warmbuild could not read what it runs (give it the build context with --context).',
+      unknown:
+        'RUN {{command}} in a Go builder stage: if it compiles Go, mount GOCACHE ({{gocache}}). warmbuild could not read what it runs (give it the build context with --context).',
       unfollowed: 'RUN {{command}} in a Go builder stage: if it compiles Go, mount GOCACHE ({{gocache}}). warmbuild could not follow it: {{reason}}.',
     },
   },
@@ -36,12 +37,19 @@ export const goBuildInMake = defineRule({
         }
         const unfollowed = context.follow(run).unknown[0];
         if (!unfollowed) return;
-        context.report({ span: wordsSpan(unfollowed.via.argv), messageId: 'unfollowed', data: { ...data, command: label(unfollowed.via.argv), reason: unfollowed.reason } });
+        context.report({
+          span: wordsSpan(unfollowed.via.argv),
+          messageId: 'unfollowed',
+          data: { ...data, command: label(unfollowed.via.argv), reason: unfollowed.reason },
+        });
       },
     };
   },
 });
 
 function label(argv: ReadonlyArray<{ value: string }>): string {
-  return argv.map((w) => w.value).join(' ').slice(0, 60);
+  return argv
+    .map((w) => w.value)
+    .join(' ')
+    .slice(0, 60);
 }

@@ -1,6 +1,6 @@
 import { removeMountOption } from '../../fix/helpers.js';
-import { goCacheMounts } from '../go-facts.js';
 import { defineRule } from '../define.js';
+import { goCacheMounts } from '../go-facts.js';
 
 export const goCacheLocked = defineRule({
   name: 'go-cache-locked',
@@ -12,7 +12,8 @@ export const goCacheLocked = defineRule({
     fixTitles: { locked: 'Remove sharing=locked' },
     docs: { summary: '`sharing=locked` needlessly serializes parallel builds', fix: 'safe (removes the option)' },
     messages: {
-      locked: "sharing=locked on the Go {{what}} serializes parallel builds, and Go's caches are already safe for concurrent use. Drop it (the default, shared, is right).",
+      locked:
+        "sharing=locked on the Go {{what}} serializes parallel builds, and Go's caches are already safe for concurrent use. Drop it (the default, shared, is right).",
     },
   },
   create(context) {
@@ -24,7 +25,12 @@ export const goCacheLocked = defineRule({
           if (!onBuildCache && looksLike !== 'GOMODCACHE' && !coversModCache) continue;
           const option = mount.options.find((o) => o.name === 'sharing')!;
           const edit = removeMountOption(mount, 'sharing')!;
-          context.report({ span: option.span, messageId: 'locked', data: { what: onBuildCache ? 'build cache' : 'module cache' }, fix: { kind: 'safe', edits: [edit] } });
+          context.report({
+            span: option.span,
+            messageId: 'locked',
+            data: { what: onBuildCache ? 'build cache' : 'module cache' },
+            fix: { kind: 'safe', edits: [edit] },
+          });
         }
       },
     };

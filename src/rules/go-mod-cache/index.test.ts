@@ -12,7 +12,10 @@ testRule(goModCache, {
     { name: 'vendor mode by GOFLAGS', code: 'FROM golang:1.25 AS build\nENV GOFLAGS=-mod=vendor\nRUN go build -o /app .\n' },
     { name: 'vendor/ in the build context', code: 'FROM golang:1.25 AS build\nCOPY . .\nRUN go build -o /app .\n', facts: { vendor: true } },
     { name: 'GOPATH mode', code: 'FROM golang:1.25 AS build\nENV GO111MODULE=off\nRUN go build -o /app .\n' },
-    { name: 'unmounted download, build reuses the layer', code: `FROM golang:1.25 AS build\nCOPY go.mod ./\nRUN ${MOD} go mod download\nCOPY . .\nRUN ${MOD} go build -o /app .\n${RUNTIME}` },
+    {
+      name: 'unmounted download, build reuses the layer',
+      code: `FROM golang:1.25 AS build\nCOPY go.mod ./\nRUN ${MOD} go mod download\nCOPY . .\nRUN ${MOD} go build -o /app .\n${RUNTIME}`,
+    },
   ],
   invalid: [
     {

@@ -1,11 +1,21 @@
+import type { Edit } from '../../fix/edits.js';
 import { addRunMount } from '../../fix/helpers.js';
-import { stageDependents, type DockerfileModel, type Instruction, type Stage } from '../../model/dockerfile.js';
+import { type DockerfileModel, type Instruction, type Stage, stageDependents } from '../../model/dockerfile.js';
 import { isWithin, type Resolved } from '../../model/env.js';
 import type { CacheMount } from '../../model/mounts.js';
-import { cacheMounts, coveringMount, fetchesModules, goCacheMountValue, goCommands, looksLikeModCache, usesModules, vendorMode, type GoCommand } from '../go-facts.js';
-import type { Edit } from '../../fix/edits.js';
-import type { FixKind, RuleContext } from '../types.js';
 import { defineRule } from '../define.js';
+import {
+  cacheMounts,
+  coveringMount,
+  fetchesModules,
+  type GoCommand,
+  goCacheMountValue,
+  goCommands,
+  looksLikeModCache,
+  usesModules,
+  vendorMode,
+} from '../go-facts.js';
+import type { FixKind, RuleContext } from '../types.js';
 
 interface ModuleRun {
   run: Instruction;
@@ -32,12 +42,18 @@ export const goModCache = defineRule({
     severity: 'warning',
     fixable: 'safe-or-suggestion',
     fixTitles: { missing: 'Mount a cache on GOMODCACHE on every Go RUN of the stage', shadow: 'Mount the module cache before the first download of the stage' },
-    docs: { summary: 'module downloads (also through make and scripts) without a GOMODCACHE mount; a mount that shadows modules an earlier layer downloaded', fix: 'safe, a suggestion, or none with the reason' },
+    docs: {
+      summary: 'module downloads (also through make and scripts) without a GOMODCACHE mount; a mount that shadows modules an earlier layer downloaded',
+      fix: 'safe, a suggestion, or none with the reason',
+    },
     messages: {
-      missing: '`{{command}}` downloads modules without a cache mount on GOMODCACHE ({{dir}}): every change to go.mod or go.sum downloads all modules again. Mount --mount=type=cache,target={{dir}} on every Go RUN of this stage.',
+      missing:
+        '`{{command}}` downloads modules without a cache mount on GOMODCACHE ({{dir}}): every change to go.mod or go.sum downloads all modules again. Mount --mount=type=cache,target={{dir}} on every Go RUN of this stage.',
       missingBlocked: '`{{command}}` downloads modules without a cache mount on GOMODCACHE ({{dir}}). Not fixed automatically: {{reason}}.',
-      shadow: 'This cache mount on GOMODCACHE ({{dir}}) hides the modules line {{line}} downloaded into the image layer: Go downloads them again, or fails offline. Mount the same cache on every Go RUN of the stage.',
-      shadowBlocked: 'This cache mount on GOMODCACHE ({{dir}}) hides the modules line {{line}} downloaded into the image layer: Go downloads them again, or fails offline. Not fixed automatically: {{reason}}.',
+      shadow:
+        'This cache mount on GOMODCACHE ({{dir}}) hides the modules line {{line}} downloaded into the image layer: Go downloads them again, or fails offline. Mount the same cache on every Go RUN of the stage.',
+      shadowBlocked:
+        'This cache mount on GOMODCACHE ({{dir}}) hides the modules line {{line}} downloaded into the image layer: Go downloads them again, or fails offline. Not fixed automatically: {{reason}}.',
     },
   },
   create(context) {
@@ -101,7 +117,8 @@ type Plan = { kind: FixKind; edits: Edit[] } | { reason: string };
 /** One fix for the whole stage: the module mount on every Go RUN that lacks it, or the reason there is none. */
 function planStageFix(context: RuleContext, stage: Stage, moduleRuns: ModuleRun[], inherited: Instruction | undefined): Plan {
   const model = context.model;
-  if (inherited) return { reason: `the modules come from the layers of stage ${stageLabel(stage.base!)} (line ${inherited.line}); mount the cache there as well` };
+  if (inherited)
+    return { reason: `the modules come from the layers of stage ${stageLabel(stage.base!)} (line ${inherited.line}); mount the cache there as well` };
   const lacking = moduleRuns.filter((r) => !r.mount);
   if (lacking.some((r) => r.misaimed)) return { reason: 'a cache mount in this stage aims at the module cache but misses it (see cache-target-mismatch)' };
   const unknown = lacking.find((r) => r.dir.value === undefined);
@@ -109,12 +126,19 @@ function planStageFix(context: RuleContext, stage: Stage, moduleRuns: ModuleRun[
   const firstLacking = lacking[0]!;
   // A later make or script the context shows fully is one of the module RUNs (and gets the mount); any other may need the modules in the layer.
   const followed = (i: Instruction): boolean => moduleRuns.some((r) => r.run === i) && context.follow(i).unknown.length === 0;
-  const opaque = stage.instructions.find((i) => i.keyword === 'RUN' && i.span.start > firstLacking.run.span.start && context.run(i).opaque.length > 0 && !followed(i));
+  const opaque = stage.instructions.find(
+    (i) => i.keyword === 'RUN' && i.span.start > firstLacking.run.span.start && context.run(i).opaque.length > 0 && !followed(i),
+  );
   if (opaque) return { reason: `line ${opaque.line} runs a script or make that may need the modules in the layer` };
-  const dependent = dependentNeedingModules(context, stage, lacking.map((r) => r.dir.value!));
+  const dependent = dependentNeedingModules(
+    context,
+    stage,
+    lacking.map((r) => r.dir.value!),
+  );
   if (dependent) return { reason: `line ${dependent.line} builds on this stage and may need the modules in its layer` };
   const named = lacking.find((r) => goCacheMountValue(r.dir.value!, context.env(r.run)) === undefined);
-  if (named) return { reason: `line ${named.run.line} runs as USER ${context.env(named.run).user}, whose uid the Dockerfile does not tell: use a numeric USER` };
+  if (named)
+    return { reason: `line ${named.run.line} runs as USER ${context.env(named.run).user}, whose uid the Dockerfile does not tell: use a numeric USER` };
   const edits = lacking.map((r) => addRunMount(model, r.run, goCacheMountValue(r.dir.value!, context.env(r.run))!));
   const finalStage = stage === model.stages[model.stages.length - 1];
   const certain = lacking.every((r) => r.dir.certain);

@@ -3,9 +3,15 @@ import { secretInArgEnv } from './index.js';
 
 testRule(secretInArgEnv, {
   valid: [
-    { name: 'netrc from a secret mount', code: 'FROM golang:1.25\nENV GOPRIVATE=github.com/acme/*\nRUN --mount=type=secret,id=netrc,target=/root/.netrc,required=true go mod download\n' },
+    {
+      name: 'netrc from a secret mount',
+      code: 'FROM golang:1.25\nENV GOPRIVATE=github.com/acme/*\nRUN --mount=type=secret,id=netrc,target=/root/.netrc,required=true go mod download\n',
+    },
     { name: 'proxy without credentials', code: 'FROM golang:1.25\nARG GOPROXY=https://proxy.golang.org,direct\n' },
-    { name: 'secret env used in a URL, not written', code: 'FROM golang:1.25\nRUN --mount=type=secret,id=tok,env=TOKEN,required=true git clone https://x:${TOKEN}@github.com/acme/repo\n' },
+    {
+      name: 'secret env used in a URL, not written',
+      code: 'FROM golang:1.25\nRUN --mount=type=secret,id=tok,env=TOKEN,required=true git clone https://x:${TOKEN}@github.com/acme/repo\n',
+    },
   ],
   invalid: [
     {

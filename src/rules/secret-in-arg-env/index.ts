@@ -16,16 +16,20 @@ export const secretInArgEnv = defineRule({
   name: 'secret-in-arg-env',
   code: 'WB120',
   meta: {
-    description: 'Credentials for private modules must come from a secret mount, never from ARG, ENV or the RUN line: those end up in the image or its history.',
+    description:
+      'Credentials for private modules must come from a secret mount, never from ARG, ENV or the RUN line: those end up in the image or its history.',
     severity: 'error',
     fixable: null,
     docs: { summary: 'private-module credentials in ARG, ENV, URLs or files of a layer', fix: 'none (the secret must be provided differently)' },
     messages: {
-      userinfo: '{{name}} holds a URL with credentials: it is stored in the image{{where}}. Pass credentials with --mount=type=secret,id=netrc,target=/root/.netrc,required=true.',
+      userinfo:
+        '{{name}} holds a URL with credentials: it is stored in the image{{where}}. Pass credentials with --mount=type=secret,id=netrc,target=/root/.netrc,required=true.',
       env: 'ENV {{name}} stores a credential in the image for every later layer and container. Use --mount=type=secret,id=netrc,target=/root/.netrc,required=true (or --mount=type=ssh) in the RUN that needs it.',
       used: 'This RUN puts ${{name}} into a git URL or .netrc{{origin}}: build args and the commands that use them are recorded in the image history. Use --mount=type=secret,id=netrc,target=/root/.netrc,required=true, or --mount=type=ssh.',
-      inline: 'This RUN writes a credential into a URL or .netrc: the command line is recorded in the image history. Use --mount=type=secret,id=netrc,target=/root/.netrc,required=true.',
-      persisted: 'This RUN writes the secret ${{name}} into a file of the layer ({{file}}): it stays in the image although it came from a secret mount. Mount the file itself as the secret (--mount=type=secret,id=netrc,target=/root/.netrc,required=true) instead of writing it.',
+      inline:
+        'This RUN writes a credential into a URL or .netrc: the command line is recorded in the image history. Use --mount=type=secret,id=netrc,target=/root/.netrc,required=true.',
+      persisted:
+        'This RUN writes the secret ${{name}} into a file of the layer ({{file}}): it stays in the image although it came from a secret mount. Mount the file itself as the secret (--mount=type=secret,id=netrc,target=/root/.netrc,required=true) instead of writing it.',
     },
   },
   create(context) {
@@ -34,7 +38,8 @@ export const secretInArgEnv = defineRule({
       ARG(arg) {
         for (const p of arg.properties) {
           declared.set(p.name, 'ARG');
-          if (p.value && USERINFO_URL.test(p.value)) context.report({ span: p.span, messageId: 'userinfo', data: { name: `ARG ${p.name}`, where: "'s history" } });
+          if (p.value && USERINFO_URL.test(p.value))
+            context.report({ span: p.span, messageId: 'userinfo', data: { name: `ARG ${p.name}`, where: "'s history" } });
         }
       },
       ENV(env) {

@@ -11,7 +11,8 @@ export const secretMountRequired = defineRule({
     fixTitles: { optional: 'Add required=true to the secret mount' },
     docs: { summary: 'a secret mount without `required=true`', fix: 'suggestion (`required=true`)' },
     messages: {
-      optional: 'This secret mount ({{id}}) is optional: when the secret is not passed, the step runs without it and fails later with a confusing error, or fetches from the wrong place. Add required=true.',
+      optional:
+        'This secret mount ({{id}}) is optional: when the secret is not passed, the step runs without it and fails later with a confusing error, or fetches from the wrong place. Add required=true.',
     },
   },
   create(context) {

@@ -14,9 +14,13 @@ export const targetarchBeforeDownload = defineRule({
     severity: 'warning',
     fixable: 'safe',
     fixTitles: { early: 'Move the ARG below the module download' },
-    docs: { summary: '`ARG TARGETARCH` before the module download in a cross-compiling stage', fix: 'safe (moves the ARG below the download) when nothing before uses it' },
+    docs: {
+      summary: '`ARG TARGETARCH` before the module download in a cross-compiling stage',
+      fix: 'safe (moves the ARG below the download) when nothing before uses it',
+    },
     messages: {
-      early: 'ARG {{names}} is declared before the module download (line {{line}}): every target platform gets its own copy of that step and downloads again, although modules are platform independent. Declare it after the download.',
+      early:
+        'ARG {{names}} is declared before the module download (line {{line}}): every target platform gets its own copy of that step and downloads again, although modules are platform independent. Declare it after the download.',
     },
   },
   create(context) {
@@ -32,7 +36,12 @@ export const targetarchBeforeDownload = defineRule({
             // A RUN in between may read the variable implicitly (xx-apk, xx-go do): then the layers
             // before the download are per platform anyway, and moving the ARG would break them.
             if (stage.instructions.some((i) => i.keyword === 'RUN' && i.span.start > arg.span.start && i.span.start < download.span.start)) continue;
-            context.report({ span: arg.span, messageId: 'early', data: { names: names.join(' '), line: download.line }, fix: moveAfter(context.model, arg, download, stage.instructions) });
+            context.report({
+              span: arg.span,
+              messageId: 'early',
+              data: { names: names.join(' '), line: download.line },
+              fix: moveAfter(context.model, arg, download, stage.instructions),
+            });
           }
         }
       },
@@ -44,7 +53,12 @@ export const targetarchBeforeDownload = defineRule({
  * Moves the ARG below the download when that is certainly harmless: it declares only TARGET* names
  * without defaults, and nothing from it down to the download (COPY --chown=$TARGETARCH, ...) uses them.
  */
-function moveAfter(model: DockerfileModel, arg: Instruction, download: Instruction, instructions: readonly Instruction[]): { kind: 'safe'; edits: Edit[] } | undefined {
+function moveAfter(
+  model: DockerfileModel,
+  arg: Instruction,
+  download: Instruction,
+  instructions: readonly Instruction[],
+): { kind: 'safe'; edits: Edit[] } | undefined {
   if (!arg.properties.every((p) => TARGET_ARGS.has(p.name) && p.value === null)) return undefined;
   const between = instructions.filter((i) => i.span.start > arg.span.start && i.span.start <= download.span.start);
   const uses = new RegExp(`\\$\\{?(${arg.properties.map((p) => p.name).join('|')})\\b`);

@@ -1,16 +1,19 @@
 import { InputError } from '../../errors.js';
 import { parseGoMod, requiredGoVersion } from '../../go/gomod.js';
-import { isCertainlyOlder, parseGoVersion, type GoVersion } from '../../go/version.js';
+import { type GoVersion, isCertainlyOlder, parseGoVersion } from '../../go/version.js';
 import type { Instruction } from '../../model/dockerfile.js';
-import type { RuleContext } from '../types.js';
 import { defineRule } from '../define.js';
+import type { RuleContext } from '../types.js';
 
 function requiredVersion(context: RuleContext): { version: GoVersion; text: string } | undefined {
   const files = context.facts.context?.files ?? {};
-  for (const [file, kind] of [['go.work', 'work'], ['go.mod', 'mod']] as const) {
+  for (const [file, kind] of [
+    ['go.work', 'work'],
+    ['go.mod', 'mod'],
+  ] as const) {
     const text = files[file];
     if (text === undefined) continue;
-    let required;
+    let required: ReturnType<typeof requiredGoVersion>;
     try {
       required = requiredGoVersion(parseGoMod(text, file, kind));
     } catch (error) {
@@ -39,8 +42,10 @@ export const toolchainMismatch = defineRule({
     fixable: null,
     docs: { summary: 'builder Go older than go.mod with GOTOOLCHAIN=local; toolchain downloads during the build' },
     messages: {
-      tooOld: '{{image}} is older than {{required}}, and the golang images set GOTOOLCHAIN=local: the build fails. Use a newer image (e.g. ARG GO_VERSION with go.mod\'s version).',
-      download: 'GOTOOLCHAIN={{value}} makes Go download a toolchain during the build when go.mod asks for a newer one: slow, and outside the image pin. Use a builder image that matches go.mod.',
+      tooOld:
+        "{{image}} is older than {{required}}, and the golang images set GOTOOLCHAIN=local: the build fails. Use a newer image (e.g. ARG GO_VERSION with go.mod's version).",
+      download:
+        'GOTOOLCHAIN={{value}} makes Go download a toolchain during the build when go.mod asks for a newer one: slow, and outside the image pin. Use a builder image that matches go.mod.',
     },
   },
   create(context) {
@@ -58,7 +63,8 @@ export const toolchainMismatch = defineRule({
         if (!required || !image) return;
         const toolchain = stage.instructions.find((i) => i.keyword === 'ENV' && i.properties.some((p) => p.name === 'GOTOOLCHAIN'));
         if (toolchain) return;
-        if (isCertainlyOlder(image.version, required.version)) context.report({ span: from.span, messageId: 'tooOld', data: { image: image.image, required: required.text } });
+        if (isCertainlyOlder(image.version, required.version))
+          context.report({ span: from.span, messageId: 'tooOld', data: { image: image.image, required: required.text } });
       },
       ENV(env) {
         for (const p of env.properties) if (p.name === 'GOTOOLCHAIN' && p.value) reportDownload(p.span, p.value);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkText } from '../../lint.js';
 import { testRule } from '../../../test/support/rule-tester.js';
+import { checkText } from '../../lint.js';
 import { unusedIgnore } from './index.js';
 
 // The tester runs this rule alone, so these cases cover names that are no rule at all; an ignore
