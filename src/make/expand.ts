@@ -31,6 +31,8 @@ export interface Scope {
   imageDir: string;
   /** Why something is unknown, once per reason. */
   unknown(reason: string): void;
+  /** What `$(shell COMMAND)` stands for, when the caller says; otherwise the UNKNOWN mark. */
+  shell?(command: string): string;
 }
 
 const MAX_DEPTH = 60;
@@ -268,7 +270,8 @@ const FUNCTIONS: Record<string, MakeFunction> = {
   }),
   // What a command prints is unknown; the words around it are still read.
   // `$(shell which go)` and its kin print where a program is on PATH: that program, by name.
-  shell: eager(([command = '']) => {
+  shell: eager(([command = ''], scope) => {
+    if (scope.shell) return scope.shell(command.trim());
     const lookup = /^\s*(?:which|command\s+-v|type\s+-[pP])\s+([\w.+-]+)\s*(?:2>\s*\/dev\/null)?\s*$/.exec(command);
     return lookup ? lookup[1]! : UNKNOWN;
   }),

@@ -26,6 +26,11 @@ export interface MakeRequest {
   overrides: Record<string, string>;
   /** The environment make starts with; make imports it as variables. */
   environment: Record<string, string>;
+  /**
+   * What `$(shell COMMAND)` stands for instead of the UNKNOWN mark (init keeps the command, to make
+   * it a build arg): `variable` names the variable whose whole value it is, '' inside other text.
+   */
+  shell?: (command: string, variable: string) => string;
 }
 
 export interface RecipeCommand {
@@ -47,6 +52,12 @@ export interface MakeRun {
   wanted: string[];
   /** The reader needed the context's file list and did not have it. */
   wantsList: boolean;
+  /** The targets of explicit rules, in the order read. */
+  targets: string[];
+  /** The goal a bare `make` builds. */
+  defaultGoal: string | undefined;
+  /** The line (1-based) of each variable's last assignment in the makefile read first. */
+  assignedAt: Record<string, number>;
 }
 
 interface RecipeLine {
@@ -106,6 +117,7 @@ class MakeDatabase {
   shellTargets = false;
   firstTarget: string | undefined;
   includes = 0;
+  readonly assignedAt: Record<string, number> = {};
 
   readonly imageDir: string;
 
@@ -137,6 +149,7 @@ class MakeDatabase {
       cwd: this.request.dir,
       imageDir: this.imageDir,
       unknown: (reason) => this.unknown.add(reason),
+      ...(this.request.shell ? { shell: (command: string) => this.request.shell!(command, '') } : {}),
     };
   }
 
@@ -168,11 +181,12 @@ class MakeDatabase {
     }
     if (++this.includes > MAX_INCLUDES) return false;
     this.readFiles.push(full);
-    this.readText(text);
+    this.readText(text, this.readFiles.length === 1);
     return true;
   }
 
-  setVariable(name: string, op: string, raw: string, origin: Origin): void {
+  setVariable(name: string, op: string, value: string, origin: Origin): void {
+    const raw = this.request.shell ? this.wholeShell(name, value) : value;
     const existing = this.vars.get(name);
     if (existing?.origin === 'command line' && origin !== 'override') return;
     if (existing?.origin === 'override' && origin !== 'override') return;
@@ -208,14 +222,22 @@ class MakeDatabase {
     }
   }
 
-  /** Reads makefile text line by line, as make's reading phase does. */
-  readText(text: string): void {
+  /** A value that is one `$(shell COMMAND)` as the caller's stand-in, named after the variable; the command as written. */
+  wholeShell(name: string, value: string): string {
+    const text = value.trim();
+    const shell = /^\$\(shell\s/.test(text) && matchingClose(text, 1) === text.length - 1;
+    return shell ? this.request.shell!(text.slice(8, -1).trim(), name) : value;
+  }
+
+  /** Reads makefile text line by line, as make's reading phase does; `first`: the makefile read first, whose assignment lines are kept. */
+  readText(text: string, first = false): void {
     const lines = text.split(/\r?\n/);
     const conditions: ConditionFrame[] = [];
     const active = (): boolean => conditions.every((c) => c.state !== 'false');
     let current: Array<RuleEntry | PatternRule> | undefined;
     let currentRecipe: RecipeLine[] | undefined;
     for (let i = 0; i < lines.length; i++) {
+      const start = i;
       let raw = lines[i]!;
       if (raw.startsWith('\t') && current) {
         // A recipe line: continuations stay for the shell, each next line losing one leading tab.
@@ -297,6 +319,7 @@ class MakeDatabase {
       if (assignment) {
         const name = this.expand(assignment.name).trim();
         this.setVariable(name, assignment.op, assignment.value, assignment.override ? 'override' : 'file');
+        if (first) this.assignedAt[name] = start + 1;
         if (assignment.export) this.exported.add(name);
         current = undefined;
         continue;
@@ -547,7 +570,16 @@ export function runMake(request: MakeRequest, source: MakeFiles): MakeRun {
   const commands: RecipeCommand[] = [];
   if (makefile === undefined) {
     if (request.makefiles.length === 0) db.unknown.add(`no Makefile in ${request.dir === '' ? 'the build context' : `${request.dir}/`}`);
-    return { commands, makefile, unknown: [...db.unknown], wanted: [...db.wanted], wantsList: db.wantsList };
+    return {
+      commands,
+      makefile,
+      unknown: [...db.unknown],
+      wanted: [...db.wanted],
+      wantsList: db.wantsList,
+      targets: [],
+      defaultGoal: undefined,
+      assignedAt: {},
+    };
   }
   const defaultGoal = db.expand(db.vars.get('.DEFAULT_GOAL')?.value ?? '').trim() || db.firstTarget;
   const goals = (request.goals.length > 0 ? request.goals : defaultGoal ? [defaultGoal] : []).map(targetName).flatMap((goal) => {
@@ -565,7 +597,16 @@ export function runMake(request: MakeRequest, source: MakeFiles): MakeRun {
   });
   if (goals.length === 0 && request.goals.length === 0) db.unknown.add('the Makefile has no target');
   new Runner(db, commands).run(goals);
-  return { commands, makefile, unknown: [...db.unknown], wanted: [...db.wanted], wantsList: db.wantsList };
+  return {
+    commands,
+    makefile,
+    unknown: [...db.unknown],
+    wanted: [...db.wanted],
+    wantsList: db.wantsList,
+    targets: [...db.explicit.keys()],
+    defaultGoal,
+    assignedAt: db.assignedAt,
+  };
 }
 
 interface Plan {

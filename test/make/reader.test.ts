@@ -300,3 +300,43 @@ describe.skipIf(!hasMake)('make -n prints the same recipe lines', () => {
     });
   }
 });
+
+describe('what a caller that keeps $(shell …) asks of the reader (init)', () => {
+  const text = [
+    'VERSION := $(shell git describe --tags)',
+    'ifdef CI',
+    'FLAGS := -X main.v=$(VERSION)',
+    'else',
+    'FLAGS := -X main.v=dev -X main.d=$(shell date)',
+    'endif',
+    'build: tool',
+    '\tgo build -ldflags "$(FLAGS)" ./cmd/app',
+    'tool:',
+    '\techo tool',
+  ].join('\n');
+  const run = (environment: Record<string, string>) =>
+    runMake(
+      { dir: '', makefiles: ['Makefile'], goals: [], overrides: {}, environment, shell: (command, variable) => `<${variable}:${command}>` },
+      { read: (f) => (f === 'Makefile' ? text : undefined), files: () => undefined },
+    );
+
+  it('gives $(shell …) the stand-in asked for, named after the variable it is the whole value of', () => {
+    expect(run({ CI: '1' }).commands.map((c) => c.script)).toEqual(['echo tool', 'go build -ldflags "-X main.v=<VERSION:git describe --tags>" ./cmd/app']);
+    expect(run({}).commands[1]!.script).toBe('go build -ldflags "-X main.v=dev -X main.d=<:date>" ./cmd/app');
+  });
+
+  it('says where each variable was last assigned (in the branch taken), the targets, and the default goal', () => {
+    expect(run({}).assignedAt).toEqual({ VERSION: 1, FLAGS: 5 });
+    expect(run({ CI: '1' }).assignedAt.FLAGS).toBe(3);
+    expect(run({}).targets).toEqual(['build', 'tool']);
+    expect(run({}).defaultGoal).toBe('build');
+  });
+
+  it('without the stand-in, $(shell …) stays unknown', () => {
+    const plain = runMake(
+      { dir: '', makefiles: ['Makefile'], goals: [], overrides: {}, environment: {} },
+      { read: (f) => (f === 'Makefile' ? text : undefined), files: () => undefined },
+    );
+    expect(plain.commands[1]!.script).toContain(UNKNOWN);
+  });
+});
