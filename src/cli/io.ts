@@ -1,5 +1,4 @@
-import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { InputError, UsageError } from '../errors.js';
+import { InputError } from '../errors.js';
 
 /** Where a command reads and writes: injectable so tests run commands in-process. */
 export interface IO {
@@ -27,27 +26,3 @@ export const processIO: IO = {
     }
   },
 };
-
-/** A command that parses its own arguments (cache, until it becomes a descriptor). */
-export type Command = (argv: string[], io: IO) => Promise<number>;
-
-type Options = NonNullable<ParseArgsConfig['options']>;
-
-/** node:util parseArgs with its errors turned into usage errors (exit 2). */
-export function parse<T extends Options>(
-  argv: string[],
-  options: T,
-): { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] } {
-  try {
-    const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
-    return { values: values as Record<string, string | boolean | string[] | undefined>, positionals };
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
-
-export function oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[], fallback: T): T {
-  if (value === undefined) return fallback;
-  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
-  throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, got "${String(value)}"`);
-}

@@ -6,7 +6,7 @@ import { UsageError, WarmbuildError } from '../errors.js';
 import { didYouMean } from '../suggest.js';
 import { type CommandDescriptor, type OptionSpecs, parseCommandLine, renderHelp, renderOverview, useColor } from './command.js';
 import { bench } from './commands/bench.js';
-import { cache } from './commands/cache-descriptor.js';
+import { cache } from './commands/cache.js';
 import { init } from './commands/init.js';
 import { check, fix } from './commands/lint.js';
 import { rules } from './commands/rules.js';

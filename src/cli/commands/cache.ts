@@ -5,24 +5,35 @@ import { writeAtomic } from '../../adapters/fs.js';
 import { type CacheReport, reportLines } from '../../cache/report.js';
 import { type CacheOptions, exportCaches, importCaches, parseAge, parseSize } from '../../cache/run.js';
 import { UsageError } from '../../errors.js';
-import { type Command, type IO, parse } from '../io.js';
+import { defineCommand, type ExitCode, type OptionValues } from '../command.js';
+import type { IO } from '../io.js';
 
 const OPTIONS = {
-  dockerfile: { type: 'string', short: 'f' },
-  context: { type: 'string' },
-  builder: { type: 'string' },
-  'mount-id': { type: 'string', multiple: true },
-  target: { type: 'string', multiple: true },
-  platform: { type: 'string' },
-  namespace: { type: 'string' },
-  'helper-image': { type: 'string' },
-  to: { type: 'string' },
-  from: { type: 'string' },
-  'max-size': { type: 'string' },
-  'max-age': { type: 'string' },
-  'keep-all-modules': { type: 'boolean' },
-  timeout: { type: 'string' },
-  json: { type: 'string' },
+  to: { type: 'string', valueName: 'DIR|docker-image://REF', description: 'export: where to save the caches.', example: '--to ./.warmbuild-cache' },
+  from: {
+    type: 'string',
+    valueName: 'DIR|docker-image://REF',
+    description: 'import: where to restore the caches from.',
+    example: '--from docker-image://registry.example/team/app-cache:main',
+  },
+  'max-size': {
+    type: 'string',
+    valueName: 'SIZE',
+    description: 'export: trim the Go build cache to its most recently used entries first; import: skip a store bigger than this.',
+    example: '--max-size 1GB',
+  },
+  'max-age': { type: 'string', valueName: 'AGE', description: 'export: drop Go build cache entries not used for this long.', example: '--max-age 14d' },
+  'keep-all-modules': { type: 'boolean', description: 'export: keep modules that no go.sum in the context names (default: drop them).' },
+  timeout: { type: 'string', valueName: 'SECONDS', description: 'Give up (import: build cold) after this many seconds.', example: '--timeout 300' },
+  json: { type: 'string', valueName: 'PATH|-', description: 'Write the per-mount report (entries, bytes, seconds, MB/s) as JSON.', example: '--json -' },
+  dockerfile: { type: 'string', short: 'f', valueName: 'FILE', default: 'Dockerfile', description: 'The Dockerfile whose cache mounts to move.' },
+  context: { type: 'string', valueName: 'DIR', description: 'Build context of the helper build.' },
+  builder: { type: 'string', valueName: 'NAME', description: 'buildx builder to use (docker and docker-container drivers).' },
+  'mount-id': { type: 'list', valueName: 'ID', description: 'Only the cache mounts with this id.' },
+  target: { type: 'list', valueName: 'PATH', description: 'Only the cache mounts with this target.' },
+  platform: { type: 'string', valueName: 'P[,P]', description: "Target platforms, part of the cache key (default: this machine's)." },
+  namespace: { type: 'string', valueName: 'NS', description: 'BUILDKIT_CACHE_MOUNT_NS of the builds.' },
+  'helper-image': { type: 'string', valueName: 'IMAGE', default: 'debian:trixie-slim', description: 'Image the helper build runs GNU tar in.' },
 } as const;
 
 const USAGE =
@@ -42,20 +53,22 @@ function seconds(text: string | undefined, fallback: number): number {
   return n;
 }
 
-function common(values: Record<string, unknown>, io: IO, signal: AbortSignal, timeout: number): CacheOptions {
-  const platforms = ((values.platform as string | undefined) ?? defaultPlatform())
+type CacheValues = OptionValues<typeof OPTIONS>;
+
+function common(values: CacheValues, io: IO, signal: AbortSignal, timeout: number): CacheOptions {
+  const platforms = (values.platform ?? defaultPlatform())
     .split(',')
     .map((p) => p.trim())
     .filter(Boolean);
   return {
-    dockerfile: path.resolve((values.dockerfile as string | undefined) ?? 'Dockerfile'),
-    context: values.context as string | undefined,
-    builder: (values.builder as string | undefined) ?? (process.env.BUILDX_BUILDER || undefined),
-    filter: { ids: values['mount-id'] as string[] | undefined, targets: values.target as string[] | undefined },
+    dockerfile: path.resolve(values.dockerfile),
+    context: values.context,
+    builder: values.builder ?? (process.env.BUILDX_BUILDER || undefined),
+    filter: { ids: values['mount-id'], targets: values.target },
     platforms,
-    namespace: values.namespace as string | undefined,
-    helperImage: (values['helper-image'] as string | undefined) ?? 'debian:trixie-slim',
-    timeoutSeconds: seconds(values.timeout as string | undefined, timeout),
+    namespace: values.namespace,
+    helperImage: values['helper-image'],
+    timeoutSeconds: seconds(values.timeout, timeout),
     signal,
     progress: (message) => io.stderr(`warmbuild cache: ${message}\n`),
   };
@@ -68,14 +81,30 @@ async function emit(report: CacheReport, json: string | undefined, io: IO): Prom
   else if (json) await writeAtomic(json, text);
 }
 
-export const cache: Command = async (argv, io) => {
-  const [sub, ...rest] = argv;
+export const cache = defineCommand({
+  name: 'cache',
+  summary: 'Move BuildKit cache mounts in and out of the builder, for CI runners that start empty.',
+  operands: 'export|import',
+  description: [
+    'export saves the Go cache mounts of the Dockerfile to a directory or an OCI image; import restores them before the build (and always exits 0: a missing store means a cold build). Save from trusted branches only.',
+  ],
+  options: OPTIONS,
+  examples: ['warmbuild cache import --from ./.warmbuild-cache', 'warmbuild cache export --to ./.warmbuild-cache --max-size 1GB'],
+  run({ options, positionals }, io) {
+    const [sub, ...rest] = positionals;
+    return runCache(sub, rest, options, io);
+  },
+});
+
+async function runCache(sub: string | undefined, rest: readonly string[], values: CacheValues, io: IO): Promise<ExitCode> {
   if (sub !== 'export' && sub !== 'import') throw new UsageError(USAGE);
-  const { values, positionals } = parse(rest, OPTIONS);
-  if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
-  if (sub === 'export' && !values.to) throw new UsageError('cache export needs --to DIR or --to docker-image://REF');
-  if (sub === 'import' && !values.from) throw new UsageError('cache import needs --from DIR or --from docker-image://REF');
-  const maxSize = values['max-size'] ? parseSize(values['max-size'] as string) : undefined;
+  if (rest.length > 0) throw new UsageError(`unexpected argument ${rest[0]}`);
+  const store = sub === 'export' ? values.to : values.from;
+  if (!store)
+    throw new UsageError(
+      sub === 'export' ? 'cache export needs --to DIR or --to docker-image://REF' : 'cache import needs --from DIR or --from docker-image://REF',
+    );
+  const maxSize = values['max-size'] ? parseSize(values['max-size']) : undefined;
 
   const controller = new AbortController();
   let caught: keyof typeof SIGNALS | undefined;
@@ -91,16 +120,16 @@ export const cache: Command = async (argv, io) => {
     if (sub === 'export') {
       const report = await exportCaches({
         ...common(values, io, controller.signal, 3600),
-        to: values.to as string,
+        to: store,
         maxSize,
-        maxAgeSeconds: values['max-age'] ? parseAge(values['max-age'] as string) : undefined,
-        trimModules: values['keep-all-modules'] !== true,
+        maxAgeSeconds: values['max-age'] ? parseAge(values['max-age']) : undefined,
+        trimModules: !values['keep-all-modules'],
       });
-      await emit(report, values.json as string | undefined, io);
+      await emit(report, values.json, io);
       return 0;
     }
-    const report = await importCaches({ ...common(values, io, controller.signal, 600), from: values.from as string, maxSize });
-    await emit(report, values.json as string | undefined, io);
+    const report = await importCaches({ ...common(values, io, controller.signal, 600), from: store, maxSize });
+    await emit(report, values.json, io);
     // Cache trouble never fails a build.
     return 0;
   } catch (error) {
@@ -113,4 +142,4 @@ export const cache: Command = async (argv, io) => {
   } finally {
     for (const [name, handler] of handlers) process.removeListener(name, handler);
   }
-};
+}
