@@ -568,18 +568,17 @@ export function runMake(request: MakeRequest, source: MakeFiles): MakeRun {
     }
   }
   const commands: RecipeCommand[] = [];
+  const result = (read: Pick<MakeRun, 'targets' | 'defaultGoal' | 'assignedAt'>): MakeRun => ({
+    commands,
+    makefile,
+    unknown: [...db.unknown],
+    wanted: [...db.wanted],
+    wantsList: db.wantsList,
+    ...read,
+  });
   if (makefile === undefined) {
     if (request.makefiles.length === 0) db.unknown.add(`no Makefile in ${request.dir === '' ? 'the build context' : `${request.dir}/`}`);
-    return {
-      commands,
-      makefile,
-      unknown: [...db.unknown],
-      wanted: [...db.wanted],
-      wantsList: db.wantsList,
-      targets: [],
-      defaultGoal: undefined,
-      assignedAt: {},
-    };
+    return result({ targets: [], defaultGoal: undefined, assignedAt: {} });
   }
   const defaultGoal = db.expand(db.vars.get('.DEFAULT_GOAL')?.value ?? '').trim() || db.firstTarget;
   const goals = (request.goals.length > 0 ? request.goals : defaultGoal ? [defaultGoal] : []).map(targetName).flatMap((goal) => {
@@ -597,16 +596,7 @@ export function runMake(request: MakeRequest, source: MakeFiles): MakeRun {
   });
   if (goals.length === 0 && request.goals.length === 0) db.unknown.add('the Makefile has no target');
   new Runner(db, commands).run(goals);
-  return {
-    commands,
-    makefile,
-    unknown: [...db.unknown],
-    wanted: [...db.wanted],
-    wantsList: db.wantsList,
-    targets: [...db.explicit.keys()],
-    defaultGoal,
-    assignedAt: db.assignedAt,
-  };
+  return result({ targets: [...db.explicit.keys()], defaultGoal, assignedAt: db.assignedAt });
 }
 
 interface Plan {
