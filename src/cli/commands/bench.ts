@@ -8,6 +8,7 @@ import { runBench } from '../../bench/run.js';
 import { SCENARIOS } from '../../bench/types.js';
 import { UsageError } from '../../errors.js';
 import { defineCommand } from '../command.js';
+import { watchStopSignals } from '../stop.js';
 import { generateFor } from './init.js';
 
 export const BUNDLED_EXAMPLE = fileURLToPath(new URL('../../../examples/hello-world', import.meta.url));
@@ -71,15 +72,7 @@ export const bench = defineCommand({
     const platforms = options.platform.length > 0 ? options.platform : undefined;
     const badPlatform = platforms?.find((p) => !/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(p));
     if (badPlatform !== undefined) throw new UsageError(`--platform: expected os/arch[/variant][,...], e.g. linux/amd64,linux/arm64, got "${badPlatform}"`);
-    // A CI cancel (SIGTERM) or a closed terminal (SIGHUP) cleans up like Ctrl-C; the exit code names the signal.
-    const controller = new AbortController();
-    const SIGNALS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
-    let exitCode: 129 | 130 | 143 = 130;
-    const onSignal = (signal: NodeJS.Signals): void => {
-      exitCode = SIGNALS[signal as keyof typeof SIGNALS];
-      controller.abort();
-    };
-    for (const signal of Object.keys(SIGNALS)) process.once(signal, onSignal);
+    const stop = watchStopSignals();
     let lastLength = 0;
     const progress = (message: string): void => {
       if (io.isTTY) {
@@ -106,7 +99,7 @@ export const bench = defineCommand({
         env: process.env,
         generate: async (dir) => (await generateFor(dir, { goprivate: io.env?.GOPRIVATE || undefined })).dockerfile,
         progress,
-        signal: controller.signal,
+        signal: stop.signal,
       });
       if (io.isTTY) io.stderr(`${'\r'.padEnd(lastLength + 1)}\r`);
       io.stdout(options.markdown ? renderMarkdown(report) : renderTable(report));
@@ -116,11 +109,11 @@ export const bench = defineCommand({
     } catch (error) {
       if (error instanceof AbortedError) {
         io.stderr('\nwarmbuild bench: interrupted; scratch copies, images, volumes and cache namespaces removed\n');
-        return exitCode;
+        return stop.exitCode();
       }
       throw error;
     } finally {
-      for (const signal of Object.keys(SIGNALS)) process.removeListener(signal, onSignal);
+      stop.dispose();
     }
   },
 });

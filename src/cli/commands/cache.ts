@@ -7,6 +7,7 @@ import { type CacheOptions, exportCaches, importCaches, parseAge, parseSize } fr
 import { UsageError } from '../../errors.js';
 import { defineCommand, type ExitCode, type OptionValues } from '../command.js';
 import type { IO } from '../io.js';
+import { watchStopSignals } from '../stop.js';
 
 const OPTIONS = {
   to: { type: 'string', valueName: 'DIR|docker-image://REF', description: 'export: where to save the caches.', example: '--to ./.warmbuild-cache' },
@@ -38,9 +39,6 @@ const OPTIONS = {
 
 const USAGE =
   'usage: warmbuild cache export --to DIR|docker-image://REF | import --from DIR|docker-image://REF [--dockerfile F] [--builder NAME] [--platform P[,P]] [--max-size SIZE] [--max-age AGE] [--timeout SECONDS] [--json PATH|-]';
-
-/** SIGINT, SIGTERM (a CI cancel) and SIGHUP all stop the helper build and remove what warmbuild staged. */
-const SIGNALS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
 
 function defaultPlatform(): string {
   return `linux/${arch() === 'x64' ? 'amd64' : arch()}`;
@@ -106,20 +104,12 @@ async function runCache(sub: string | undefined, rest: readonly string[], values
     );
   const maxSize = values['max-size'] ? parseSize(values['max-size']) : undefined;
 
-  const controller = new AbortController();
-  let caught: keyof typeof SIGNALS | undefined;
-  const handlers = Object.keys(SIGNALS).map((name) => {
-    const handler = (): void => {
-      caught = name as keyof typeof SIGNALS;
-      controller.abort();
-    };
-    process.once(name, handler);
-    return [name, handler] as const;
-  });
+  // The helper build is stopped and what warmbuild staged is removed.
+  const stop = watchStopSignals();
   try {
     if (sub === 'export') {
       const report = await exportCaches({
-        ...common(values, io, controller.signal, 3600),
+        ...common(values, io, stop.signal, 3600),
         to: store,
         maxSize,
         maxAgeSeconds: values['max-age'] ? parseAge(values['max-age']) : undefined,
@@ -128,18 +118,19 @@ async function runCache(sub: string | undefined, rest: readonly string[], values
       await emit(report, values.json, io);
       return 0;
     }
-    const report = await importCaches({ ...common(values, io, controller.signal, 600), from: store, maxSize });
+    const report = await importCaches({ ...common(values, io, stop.signal, 600), from: store, maxSize });
     await emit(report, values.json, io);
     // Cache trouble never fails a build.
     return 0;
   } catch (error) {
     // A signal can also land while an archive is being hashed: any error after one is the interruption.
+    const caught = stop.caught();
     if (error instanceof AbortedError || caught !== undefined) {
       io.stderr(`warmbuild cache: interrupted${caught ? ` (${caught})` : ''}; the helper build was stopped and staged files removed\n`);
-      return caught ? SIGNALS[caught] : 130;
+      return stop.exitCode();
     }
     throw error;
   } finally {
-    for (const [name, handler] of handlers) process.removeListener(name, handler);
+    stop.dispose();
   }
 }
