@@ -30,7 +30,10 @@ testRule(goBuildCache, {
     { name: 'xx-go mod download is not a compile', code: 'FROM golang:1.25\nRUN xx-go mod download\n' },
     // Since Go 1.18 `go get` only edits go.mod; before, -d (download only) kept it from building.
     { name: 'go get on Go 1.18 and later builds nothing', code: 'FROM golang:1.18\nRUN go get github.com/x/tool@v1.2.3\nFROM golang\nRUN go get ./...\n' },
-    { name: 'go get -d on an old Go downloads only', code: 'FROM golang:1.6-alpine\nRUN go get -v -d\nFROM golang:1.14\nRUN GO111MODULE=off go get -d github.com/x/tool\n' },
+    {
+      name: 'go get -d on an old Go downloads only',
+      code: 'FROM golang:1.6-alpine\nRUN go get -v -d\nFROM golang:1.14\nRUN GO111MODULE=off go get -d github.com/x/tool\n',
+    },
     { name: 'go get where the Go version is unknown', code: 'FROM debian:trixie-slim\nRUN go get github.com/x/tool\n' },
   ],
   invalid: builderStages([
