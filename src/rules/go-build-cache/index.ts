@@ -1,7 +1,6 @@
 import { addRunMount } from '../../fix/helpers.js';
-import { compiles } from '../../model/shell.js';
 import { defineRule } from '../define.js';
-import { cacheMounts, coveringMount, goCacheMountValue, goCommands, inFinalStage, looksLikeBuildCache } from '../go-facts.js';
+import { cacheMounts, compilesHere, coveringMount, goCacheMountValue, goCommands, inFinalStage, looksLikeBuildCache } from '../go-facts.js';
 
 export const goBuildCache = defineRule({
   name: 'go-build-cache',
@@ -30,7 +29,7 @@ export const goBuildCache = defineRule({
     return {
       RUN(run) {
         // The RUN's own Go command first; a build through make or a script when it has none.
-        const found = goCommands(context, run).find((g) => compiles(g.go));
+        const found = goCommands(context, run).find((g) => compilesHere(context, run, g.go));
         if (!found) return;
         const go = found.go;
         // A mount that is meant for GOCACHE but misses it is cache-target-mismatch's finding.
