@@ -9,14 +9,13 @@
 // Usage: node scripts/measure-floor.mjs <project-dir> [--dockerfile F] [--edit PATH] [--runs N] [--image REF]
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const { fixText } = await import(path.join(root, 'dist', 'lint.js'));
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: { dockerfile: { type: 'string' }, edit: { type: 'string' }, runs: { type: 'string' }, image: { type: 'string' } },
@@ -45,8 +44,12 @@ try {
   const ctx = path.join(scratch, 'ctx');
   cpSync(project, ctx, { recursive: true });
   const fixed = path.join(scratch, 'fixed.Dockerfile');
-  const original = readFileSync(path.join(ctx, dockerfileName), 'utf8');
-  writeFileSync(fixed, fixText(original, { facts: { vendor: readdirSync(ctx).includes('vendor') } }).output);
+  // The fix as `warmbuild fix` writes it with this build context: a build behind make or a script is
+  // only seen, and fixed, with the context's Makefiles and scripts.
+  cpSync(path.join(ctx, dockerfileName), fixed);
+  const fix = spawnSync(process.execPath, [path.join(root, 'dist', 'cli', 'main.js'), 'fix', fixed, '--context', ctx], { encoding: 'utf8' });
+  if (fix.status !== 0) throw new Error(`warmbuild fix failed:\n${fix.stderr}`);
+  if (!readFileSync(fixed, 'utf8').includes('type=cache')) throw new Error('warmbuild fix added no cache mount: nothing to measure');
   const floor = path.join(scratch, 'floor.Dockerfile');
   writeFileSync(floor, `FROM ${image}\nARG RUN_ID\nRUN echo "$RUN_ID" > /run-id\n`);
   const context = path.join(scratch, 'context.Dockerfile');
