@@ -47,3 +47,10 @@ export class RuleError extends Error {
     this.name = 'RuleError';
   }
 }
+
+/** The system's reason in an I/O error (`permission denied`), without Node's code and path decoration. */
+export function systemReason(error: unknown): string {
+  const e = error as NodeJS.ErrnoException;
+  const m = typeof e?.message === 'string' ? /^[A-Z0-9]+: ([^,]+)/.exec(e.message) : null;
+  return m ? m[1]! : (e?.code ?? String(error));
+}

@@ -6,7 +6,7 @@ import { type MakeRequest, runMake } from '../make/reader.js';
 import type { DockerfileModel, Instruction } from '../model/dockerfile.js';
 import { type BuildEnv, envAt, expand } from '../model/env.js';
 import { analyzeRun, analyzeScript, type GoInvocation, lexShell, type RunAnalysis, SHELLS, type ShellWord, type SimpleCommand } from '../model/shell.js';
-import type { BuildContext } from '../rules/types.js';
+import type { BuildContext } from './types.js';
 
 // Follows what a RUN runs out of sight (make, scripts, goreleaser) through the build context and the
 // files the Dockerfile itself writes, down to the Go commands. Pure: the context is data.
