@@ -340,6 +340,12 @@ export async function writeAtomic(link: string, text: string): Promise<void> {
   }
 }
 
+/** Writes a report file (`--json`, `--report`) atomically, making its directory first. */
+export async function writeOutput(file: string, text: string): Promise<void> {
+  await io(file, () => fs.mkdir(path.dirname(path.resolve(file)), { recursive: true }));
+  await writeAtomic(file, text);
+}
+
 /** The nearest file (or directory) with one of `names` in `start` or above it. */
 export async function findUpward(start: string, names: readonly string[]): Promise<string | undefined> {
   let dir = path.resolve(start);

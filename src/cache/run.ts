@@ -2,18 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { builderDriver, EngineError, helperBuild, pruneLayerRecords, TimeoutError } from '../adapters/docker.js';
 import { readText } from '../adapters/fs.js';
-import {
-  DirectoryStore,
-  IMAGE_STORE,
-  ImageStore,
-  readManifestText,
-  readOptional,
-  removeDir,
-  scratchDir,
-  summarizeArchive,
-  verifyArchive,
-  writeFiles,
-} from '../adapters/store.js';
+import { removeDir, scratchDir, writeFiles } from '../adapters/scratch.js';
+import { DirectoryStore, IMAGE_STORE, ImageStore, readManifestText, readOptional, summarizeArchive, verifyArchive } from '../adapters/store.js';
 import { InputError } from '../errors.js';
 import { parseDockerfile } from '../model/dockerfile.js';
 import { goSumModules } from './gosum.js';

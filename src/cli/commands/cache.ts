@@ -1,7 +1,7 @@
-import { arch } from 'node:os';
 import path from 'node:path';
 import { AbortedError } from '../../adapters/docker.js';
-import { writeAtomic } from '../../adapters/fs.js';
+import { writeOutput } from '../../adapters/fs.js';
+import { hostPlatform } from '../../adapters/host.js';
 import { type CacheReport, reportLines } from '../../cache/report.js';
 import { type CacheOptions, exportCaches, importCaches, parseAge, parseSize } from '../../cache/run.js';
 import { UsageError } from '../../errors.js';
@@ -40,10 +40,6 @@ const OPTIONS = {
 const USAGE =
   'usage: warmbuild cache export --to DIR|docker-image://REF | import --from DIR|docker-image://REF [--dockerfile F] [--builder NAME] [--platform P[,P]] [--max-size SIZE] [--max-age AGE] [--timeout SECONDS] [--json PATH|-]';
 
-function defaultPlatform(): string {
-  return `linux/${arch() === 'x64' ? 'amd64' : arch()}`;
-}
-
 function seconds(text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
   const n = Number(text);
@@ -54,7 +50,7 @@ function seconds(text: string | undefined, fallback: number): number {
 type CacheValues = OptionValues<typeof OPTIONS>;
 
 function common(values: CacheValues, io: IO, signal: AbortSignal, timeout: number): CacheOptions {
-  const platforms = (values.platform ?? defaultPlatform())
+  const platforms = (values.platform ?? hostPlatform())
     .split(',')
     .map((p) => p.trim())
     .filter(Boolean);
@@ -76,7 +72,7 @@ async function emit(report: CacheReport, json: string | undefined, io: IO): Prom
   for (const line of reportLines(report)) io.stderr(`warmbuild cache: ${line}\n`);
   const text = `${JSON.stringify(report, null, 2)}\n`;
   if (json === '-') io.stdout(text);
-  else if (json) await writeAtomic(json, text);
+  else if (json) await writeOutput(json, text);
 }
 
 export const cache = defineCommand({
