@@ -37,6 +37,22 @@ export class InputError extends WarmbuildError {
   }
 }
 
+/** Docker or BuildKit did not do what was asked (a failed helper build, an engine that does not answer). */
+export class EngineError extends WarmbuildError {}
+
+/** A signal stopped the engine process (Ctrl-C in bench or cache); the command removes what it made and exits as the signal asks. */
+export class AbortedError extends WarmbuildError {
+  constructor() {
+    super('interrupted');
+  }
+}
+
+/** An engine process outlived its time limit (cache's --timeout). */
+export class TimeoutError extends WarmbuildError {}
+
+/** A cache archive holds what no Go cache holds (a link, a device, an absolute path): the archive is refused, not the run. */
+export class TarRefusal extends Error {}
+
 /** A rule broke the linter's contract (a fix kind `meta.fixable` does not allow, an unfilled placeholder): a bug, never the user's input. */
 export class RuleError extends Error {
   constructor(

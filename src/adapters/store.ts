@@ -4,9 +4,9 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { type CacheManifest, MAX_MANIFEST_BYTES, parseManifest } from '../cache/manifest.js';
 import type { ExportSession, OpenedStore, Store } from '../cache/store.js';
-import { TarRefusal, TarScanner, type TarSummary } from '../cache/tar.js';
-import { InputError } from '../errors.js';
-import { EngineError, helperBuild, pruneLayerRecords, removeImage } from './docker.js';
+import { TarScanner, type TarSummary } from '../cache/tar.js';
+import { EngineError, InputError, TarRefusal } from '../errors.js';
+import { helperBuild, pruneLayerRecords, removeImage } from './docker.js';
 import { removeDir, scratchDir } from './scratch.js';
 
 // The file-system side of cache stores: the only code that reads or writes a store's files.

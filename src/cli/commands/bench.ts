@@ -1,10 +1,9 @@
 import { fileURLToPath } from 'node:url';
-import { AbortedError } from '../../adapters/docker.js';
 import { writeOutput } from '../../adapters/fs.js';
 import { renderHtml, renderMarkdown, renderTable } from '../../bench/render.js';
 import { runBench } from '../../bench/run.js';
 import { SCENARIOS } from '../../bench/types.js';
-import { UsageError } from '../../errors.js';
+import { AbortedError, UsageError } from '../../errors.js';
 import { generateFor } from '../../init/run.js';
 import { defineCommand } from '../command.js';
 import { watchStopSignals } from '../stop.js';
