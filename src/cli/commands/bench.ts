@@ -93,7 +93,7 @@ export const bench = defineCommand({
         platforms,
         platformImages: options['platform-image'].length > 0 ? options['platform-image'] : undefined,
         builder: options.builder,
-        env: process.env,
+        env: io.env ?? process.env,
         generate: async (dir) => (await generateFor(dir, { goprivate: io.env?.GOPRIVATE || undefined })).dockerfile,
         progress,
         signal: stop.signal,

@@ -71,7 +71,7 @@ function common(values: CacheValues, io: IO, signal: AbortSignal, timeout: numbe
   return {
     dockerfile: path.resolve(values.dockerfile),
     context: values.context,
-    builder: values.builder ?? (process.env.BUILDX_BUILDER || undefined),
+    builder: values.builder ?? (io.env?.BUILDX_BUILDER || undefined),
     filter: { ids: values['mount-id'], targets: values.target },
     platforms,
     namespace: values.namespace,
