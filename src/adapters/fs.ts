@@ -161,7 +161,9 @@ async function io<T>(file: string, step: () => Promise<T>): Promise<T> {
   }
 }
 
-function kindOf(stat: import('node:fs').Stats): string {
+/** What a file that is not a regular file is, for messages (`a FIFO, not a regular file`). */
+export function kindOf(stat: import('node:fs').Stats): string {
+  if (stat.isSymbolicLink()) return 'a symbolic link';
   if (stat.isDirectory()) return 'a directory';
   if (stat.isFIFO()) return 'a FIFO';
   if (stat.isCharacterDevice()) return 'a character device';

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { constants, createReadStream, promises as fs, type Stats } from 'node:fs';
+import { constants, createReadStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { type CacheManifest, MAX_MANIFEST_BYTES, parseManifest } from '../cache/manifest.js';
@@ -7,6 +7,7 @@ import type { ExportSession, OpenedStore, Store } from '../cache/store.js';
 import { TarScanner, type TarSummary } from '../cache/tar.js';
 import { EngineError, InputError, TarRefusal } from '../errors.js';
 import { helperBuild, pruneLayerRecords, removeImage } from './docker.js';
+import { kindOf } from './fs.js';
 import { removeDir, scratchDir } from './scratch.js';
 
 // The file-system side of cache stores: the only code that reads or writes a store's files.
@@ -14,15 +15,6 @@ import { removeDir, scratchDir } from './scratch.js';
 export const IMAGE_STORE = 'docker-image://';
 const MANIFEST = 'manifest.json';
 const STAGING_PREFIX = '.warmbuild-staging-';
-
-function kindOf(stat: Stats): string {
-  if (stat.isSymbolicLink()) return 'a symbolic link';
-  if (stat.isFIFO()) return 'a FIFO';
-  if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';
-  if (stat.isSocket()) return 'a socket';
-  if (stat.isDirectory()) return 'a directory';
-  return 'not a regular file';
-}
 
 /**
  * Opens a store file for reading only if it is a regular file right now: lstat first, then
