@@ -1,4 +1,4 @@
-import { dockerignored } from '../../context/collect.js';
+import { dockerignored } from '../../context/build-context.js';
 import { InputError } from '../../errors.js';
 import { insertBefore } from '../../fix/helpers.js';
 import { type GoModFile, parseGoMod } from '../../go/gomod.js';
