@@ -1,7 +1,8 @@
-import { addRunMount } from '../../fix/helpers.js';
 import { compiles } from '../../model/shell.js';
+import { addRunMount } from '../../writer/edit-builders.js';
+import { goCacheMountValue } from '../../writer/mount.js';
 import { defineRule } from '../define.js';
-import { cacheMounts, coveringMount, goCacheMountValue, goCommands, inFinalStage, looksLikeBuildCache } from '../go-facts.js';
+import { cacheMounts, coveringMount, goCommands, inFinalStage, looksLikeBuildCache } from '../go-facts.js';
 
 export const goBuildCache = defineRule({
   name: 'go-build-cache',

@@ -1,7 +1,7 @@
 import type { Edit } from '../../fix/edits.js';
-import { addFromFlag, insertAfter, insertBefore, prefixWord, replaceWord } from '../../fix/helpers.js';
 import type { DockerfileModel, Instruction, Stage } from '../../model/dockerfile.js';
 import { downloadsModules, type GoInvocation } from '../../model/shell.js';
+import { addFromFlag, insertAfter, insertBefore, prefixWord, replaceWord } from '../../writer/edit-builders.js';
 import { defineRule } from '../define.js';
 import type { FixKind, RuleContext } from '../types.js';
 
