@@ -203,6 +203,19 @@ testRule(goBuildCache, {
       output: `FROM --platform=$BUILDPLATFORM golang:1.25 AS build\nARG TARGETOS TARGETARCH\nRUN ${PER_PLATFORM_MOUNT} CGO_ENABLED=1 GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /app .\n`,
     },
     {
+      // Go turns cgo off when it cross-compiles, unless CGO_ENABLED says otherwise (the shape of cilium/tetragon's gops stage).
+      name: 'multi-platform, cross-compiled, cgo not set: one shared cache',
+      code: 'FROM --platform=$BUILDPLATFORM golang:1.25-alpine AS build\nARG TARGETARCH\nRUN GOARCH=$TARGETARCH go build -o /app .\n',
+      errors: [{ messageId: 'missing', line: 3, column: 24 }],
+      output: `FROM --platform=$BUILDPLATFORM golang:1.25-alpine AS build\nARG TARGETARCH\nRUN ${MOUNT} GOARCH=$TARGETARCH go build -o /app .\n`,
+    },
+    {
+      name: 'multi-platform, cross-compiled through xx-go, cgo not set: per platform (xx sets up a C cross-compiler)',
+      code: 'FROM --platform=$BUILDPLATFORM golang:1.25 AS build\nARG TARGETPLATFORM\nRUN xx-go build -o /app .\n',
+      errors: [{ messageId: 'missing', line: 3, column: 5 }],
+      output: `FROM --platform=$BUILDPLATFORM golang:1.25 AS build\nARG TARGETPLATFORM\nARG TARGETOS TARGETARCH\nRUN ${PER_PLATFORM_MOUNT} xx-go build -o /app .\n`,
+    },
+    {
       name: 'multi-platform, a build-platform tool in a cross-compiling stage: one shared cache',
       code: 'FROM --platform=$BUILDPLATFORM golang:1.25 AS build\nRUN go build -o /usr/local/bin/gen ./tools/gen\nARG TARGETOS TARGETARCH\n',
       errors: [{ messageId: 'missing', line: 2, column: 5 }],

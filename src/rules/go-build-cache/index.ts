@@ -82,17 +82,21 @@ function ownCachePerPlatform(context: RuleContext, run: Instruction, go: GoInvoc
   if (!stage?.instructions.includes(run)) return false;
   if (!meantForSeveralPlatforms(context.model, context.facts.multiPlatform)) return false;
   if (compilesOnTargetPlatform(context, stage)) return true;
-  return cgoEnabledFor(context, run, go) !== '0' && targetsTargetPlatform(context, run, go);
+  return crossCompilesWithCgo(context, run, go);
 }
 
 /**
- * A Go command of a cross-compiling stage that builds for the target platform (GOOS/GOARCH from
- * $TARGET…, or xx-go); one without them builds a tool for the build platform, the same on every leg.
+ * A Go command of a cross-compiling stage that may build for the target platform with cgo: xx-go (it
+ * sets up the target's C compiler) unless CGO_ENABLED=0, or GOOS/GOARCH from $TARGET… with CGO_ENABLED
+ * set on. Go turns cgo off by default when it cross-compiles, and a command without GOOS/GOARCH builds
+ * a tool for the build platform, the same on every leg.
  */
-function targetsTargetPlatform(context: RuleContext, run: Instruction, go: GoInvocation): boolean {
-  if (/(^|\/)xx-go$/.test(go.command.argv[0]?.value ?? '')) return true;
+function crossCompilesWithCgo(context: RuleContext, run: Instruction, go: GoInvocation): boolean {
+  const cgo = cgoEnabledFor(context, run, go);
+  if (/(^|\/)xx-go$/.test(go.command.argv[0]?.value ?? '')) return cgo !== '0';
   const vars = context.env(run).vars;
-  return ['GOOS', 'GOARCH'].some((name) => /\$\{?TARGET/.test(go.command.env[name] ?? vars.get(name)?.value ?? ''));
+  const forTarget = ['GOOS', 'GOARCH'].some((name) => /\$\{?TARGET/.test(go.command.env[name] ?? vars.get(name)?.value ?? ''));
+  return forTarget && cgo !== undefined && cgo !== '0';
 }
 
 /** `ARG TARGETOS TARGETARCH` (those the stage lacks) right before the RUN, so the per-platform id does not expand empty. */

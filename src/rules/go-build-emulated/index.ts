@@ -1,5 +1,6 @@
 import type { Edit } from '../../fix/edits.js';
 import type { DockerfileModel, Instruction, Stage } from '../../model/dockerfile.js';
+import { expand } from '../../model/env.js';
 import { downloadsModules, type GoInvocation } from '../../model/shell.js';
 import { addFromFlag, insertAfter, insertBefore, prefixWord, replaceWord } from '../../writer/edit-builders.js';
 import { defineRule } from '../define.js';
@@ -64,10 +65,12 @@ export function compilesOnTargetPlatform(context: RuleContext, stage: Stage): bo
   return !('kind' in plan && plan.kind === 'safe');
 }
 
-/** CGO_ENABLED as a Go command sees it (its own prefix, ENV or ARG); undefined where nothing sets it. */
+/** CGO_ENABLED as a Go command sees it (its own prefix, expanded, else ENV or ARG); undefined where nothing sets it. */
 export function cgoEnabledFor(context: RuleContext, run: Instruction, go: GoInvocation | undefined): string | undefined {
   const own = go ? go.command.env.CGO_ENABLED : /\bCGO_ENABLED=(\S+)\s+xx-go\b/.exec(context.model.text.slice(run.span.start, run.span.end))?.[1];
-  return own ?? context.env(run).vars.get('CGO_ENABLED')?.value;
+  const vars = context.env(run).vars;
+  // `CGO_ENABLED=${CGO_ENABLED} go build` reads the stage's value.
+  return own !== undefined ? expand(own, vars).value : vars.get('CGO_ENABLED')?.value;
 }
 
 /** The stage whose FROM decides a stage's platform: the nearest one with --platform, else the first of its FROM chain. */
