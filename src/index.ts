@@ -5,7 +5,6 @@ export { parseConfig } from './config.js';
 export { ConfigError, InputError, RuleError, UsageError, WarmbuildError } from './errors.js';
 export type { Edit } from './fix/edits.js';
 export { applyEdits } from './fix/edits.js';
-export { addRunMount, formatMount, insertBefore, removeMountOption, setMountOptions } from './fix/helpers.js';
 export type { CheckOptions, Finding, FixOptions, FixResult, RuleSetting, Suggestion } from './lint.js';
 export { checkText as check, fixText as fix, lintModel } from './lint.js';
 export type { Directive, DockerfileModel, Flag, Heredoc, Instruction, Stage } from './model/dockerfile.js';
@@ -38,3 +37,5 @@ export type {
 } from './rules/types.js';
 export type { FixRunOptions, RunOptions } from './runner.js';
 export { checkFiles, exitCodeFor, fixFiles } from './runner.js';
+export { addRunMount, insertBefore, removeMountOption, setMountOptions } from './writer/edit-builders.js';
+export { formatMount } from './writer/mount.js';

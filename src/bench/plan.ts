@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { applyEdits } from '../fix/edits.js';
-import { insertAfter } from '../fix/helpers.js';
 import type { MainPackage } from '../go/project.js';
 import { parseDockerfile } from '../model/dockerfile.js';
 import { isGolangImage } from '../model/env.js';
+import { insertAfter } from '../writer/edit-builders.js';
 
 // Pure planning for bench: what each build gets, which file to edit, what native runs.
 

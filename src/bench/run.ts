@@ -8,6 +8,7 @@ import { copyIfPresent, copyTree, removeDir, rewriteFile, scratchDir, writeFiles
 import { InputError, UsageError, WarmbuildError } from '../errors.js';
 import { analyzeGoProject, type GoProject, readsText } from '../go/project.js';
 import { fixFiles } from '../runner.js';
+import { GOLANG_IMAGE_DEFAULTS } from '../writer/mount.js';
 import { builderImage, chooseEditFile, editedSource, forwardedEnv, needsHostNetwork, type PlatformImage, platformContexts, withStageArgs } from './plan.js';
 import { compiledPackages, failureTail, parseRawJson, type Step } from './rawjson.js';
 import { round, summarize } from './stats.js';
@@ -257,9 +258,9 @@ export async function runBench(options: BenchOptions): Promise<{ report: BenchRe
           '-w',
           '/src',
           '-v',
-          `${cacheVolume}:/root/.cache/go-build`,
+          `${cacheVolume}:${GOLANG_IMAGE_DEFAULTS.gocache}`,
           '-v',
-          `${modVolume}:/go/pkg/mod`,
+          `${modVolume}:${GOLANG_IMAGE_DEFAULTS.gomodcache}`,
           ...envArgs,
           image!,
           'sh',

@@ -1,4 +1,6 @@
-import { type CacheUse, mountFlag } from './identity.js';
+import { shellQuote } from '../writer/lines.js';
+import { bindMount, type MountFields, mountFlag } from '../writer/mount.js';
+import type { CacheIdentity, CacheUse } from './identity.js';
 
 // The helper builds that move cache contents through BuildKit itself: they mount the very same cache
 // and tar it to a build output, or untar a verified store file into it. Everything large stays inside
@@ -9,6 +11,10 @@ import { type CacheUse, mountFlag } from './identity.js';
 /** Where the helper builds find their scripts and inputs. */
 const SCRIPTS = '/warmbuild/scripts';
 const CACHE = '/warmbuild-cache';
+/** Where the export build finds its script and keep-lists (the helper context). */
+const CONTEXT = '/warmbuild/context';
+/** Where the import build finds the store file it restores. */
+const IMPORTED = '/warmbuild/in.tar';
 
 /**
  * export.sh FILE MAX_BYTES CUTOFF_EPOCH EXPECTED_FINGERPRINT KEEP_FILE
@@ -63,7 +69,7 @@ echo "warmbuild-exported $f dropped=$(cat /tmp/dropped 2>/dev/null || echo 0)"
  * Always exits 0: one bad archive must not stop the others.
  */
 export const IMPORT_SCRIPT = `set -u
-f=$1; sha=$2; in=/warmbuild/in.tar
+f=$1; sha=$2; in=${IMPORTED}
 cd ${CACHE} || exit 0
 if ! echo "$sha  $in" | sha256sum --check --status; then
   echo "warmbuild-refused $f: its checksum inside BuildKit differs from the manifest"
@@ -96,18 +102,30 @@ function marker(nonce: string, file: string): string {
   return `: warmbuild-${nonce} ${file};`;
 }
 
+/** The mount flag a helper build uses to reach the very same cache: its identity, written literally. */
+export function cacheMountFlag(identity: CacheIdentity, target: string): string {
+  const fields: Array<MountFields[number]> = [
+    ['type', 'cache'],
+    ['id', identity.id],
+    ['target', target],
+    ['sharing', 'locked'],
+  ];
+  if (identity.uid !== undefined) fields.push(['uid', String(identity.uid)]);
+  if (identity.gid !== undefined) fields.push(['gid', String(identity.gid)]);
+  if (identity.mode !== undefined) fields.push(['mode', `0${identity.mode.toString(8)}`]);
+  return mountFlag(fields, { literal: true });
+}
+
 /** Where the archives are in the export build's local output. */
 export const EXPORT_OUTPUT_DIR = 'out';
 
 export function exportDockerfile(helperImage: string, nonce: string, jobs: readonly ExportJob[]): string {
   const lines = [`FROM --platform=$BUILDPLATFORM ${helperImage} AS export`];
   for (const j of jobs) {
-    const args = [j.file, String(j.maxBytes ?? 0), String(j.cutoff ?? 0), j.expected ?? '', j.keepFile ? `/warmbuild/context/${j.keepFile}` : '']
+    const args = [j.file, String(j.maxBytes ?? 0), String(j.cutoff ?? 0), j.expected ?? '', j.keepFile ? `${CONTEXT}/${j.keepFile}` : '']
       .map(shellQuote)
       .join(' ');
-    lines.push(
-      `RUN --mount=type=bind,target=/warmbuild/context ${mountFlag(j.use.identity, CACHE)} ${marker(nonce, j.file)} sh /warmbuild/context/export.sh ${args}`,
-    );
+    lines.push(`RUN ${bindMount(CONTEXT)} ${cacheMountFlag(j.use.identity, CACHE)} ${marker(nonce, j.file)} sh ${CONTEXT}/export.sh ${args}`);
   }
   // The output is this stage itself, emptied of the helper image by one rm (loaded before it deletes
   // anything): a COPY to a scratch stage would write every archive once more inside BuildKit.
@@ -126,14 +144,10 @@ export function importDockerfile(helperImage: string, nonce: string, jobs: reado
   const lines = [`FROM --platform=$BUILDPLATFORM ${helperImage}`];
   for (const j of jobs) {
     lines.push(
-      `RUN --mount=type=bind,target=${SCRIPTS} --mount=type=bind,from=store,source=${j.file},target=/warmbuild/in.tar ${mountFlag(j.use.identity, CACHE)} ${marker(nonce, j.file)} sh ${SCRIPTS}/import.sh ${shellQuote(j.file)} ${shellQuote(j.sha256)}`,
+      `RUN ${bindMount(SCRIPTS)} ${bindMount(IMPORTED, { from: 'store', source: j.file })} ${cacheMountFlag(j.use.identity, CACHE)} ${marker(nonce, j.file)} sh ${SCRIPTS}/import.sh ${shellQuote(j.file)} ${shellQuote(j.sha256)}`,
     );
   }
   return `${lines.join('\n')}\n`;
-}
-
-function shellQuote(s: string): string {
-  return /^[\w./:=@-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 /** What the helper RUNs reported, per archive file. */

@@ -179,14 +179,3 @@ function fnv(text: string): string {
   for (const byte of Buffer.from(text)) hash = BigInt.asUintN(64, (hash ^ BigInt(byte)) * 0x100000001b3n);
   return hash.toString(16).padStart(16, '0');
 }
-
-/** The mount flag a helper build uses to reach the very same cache. */
-export function mountFlag(identity: CacheIdentity, target: string): string {
-  const fields = ['type=cache', `id=${identity.id}`, `target=${target}`, 'sharing=locked'];
-  if (identity.uid !== undefined) fields.push(`uid=${identity.uid}`);
-  if (identity.gid !== undefined) fields.push(`gid=${identity.gid}`);
-  if (identity.mode !== undefined) fields.push(`mode=0${identity.mode.toString(8)}`);
-  // BuildKit expands $ and backslashes in every mount value: escape them so the id stays literal.
-  const literal = (f: string): string => f.replace(/[\\$]/g, (c) => `\\${c}`);
-  return `--mount=${fields.map((f) => literal(/[",\s]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f)).join(',')}`;
-}

@@ -2,6 +2,8 @@ import path from 'node:path/posix';
 import { InputError, UsageError } from '../errors.js';
 import { quoted } from '../go/gomod.js';
 import { type GoProject, type MainPackage, PLAIN_PATH } from '../go/project.js';
+import { continued } from '../writer/lines.js';
+import { bindMount, GOLANG_IMAGE_DEFAULTS, goCacheMountFields, mountFlag, perPlatformCacheId, secretMount } from '../writer/mount.js';
 import type { ExistingBuild } from './existing.js';
 import { planProgram } from './program.js';
 
@@ -129,7 +131,6 @@ export function generate(analysis: GoProject, options: InitOptions, rootLabel: s
   const cgo = plan.cgo;
   const lines: string[] = [];
   const add = (...l: string[]): void => void lines.push(...l);
-  const continued = (parts: string[]): string => parts.join(' \\\n    ');
 
   const syntax = options.syntax ?? 'docker/dockerfile:1';
   if (syntax !== 'none') add(`# syntax=${syntax}`);
@@ -156,12 +157,13 @@ export function generate(analysis: GoProject, options: InitOptions, rootLabel: s
   }
   // Project-scoped cache ids: a builder shared with other projects shares nothing with them.
   const project = (analysis.module?.module ?? binaries[0]!.name).replace(/[^\w.-]+/g, '-');
-  const modCache = `--mount=type=cache,id=${project}-gomodcache,target=/go/pkg/mod`;
+  const go = GOLANG_IMAGE_DEFAULTS;
+  const modCache = mountFlag(goCacheMountFields(go.gomodcache, { id: `${project}-gomodcache` }));
   // A cross-compiled build cache is shared by all platforms (Go keys entries on GOOS/GOARCH); a natively
   // built cgo stage runs each platform's own toolchain and C headers, which Go's key does not cover.
-  const buildCacheId = cgo ? `${project}-gocache-\${TARGETOS}-\${TARGETARCH}` : `${project}-gocache`;
-  const buildCache = `--mount=type=cache,id=${buildCacheId},target=/root/.cache/go-build`;
-  const secret = options.goprivate ? ['--mount=type=secret,id=netrc,target=/root/.netrc,required=true'] : [];
+  const buildCacheId = cgo ? perPlatformCacheId(`${project}-gocache`) : `${project}-gocache`;
+  const buildCache = mountFlag(goCacheMountFields(go.gocache, { id: buildCacheId }));
+  const secret = options.goprivate ? [secretMount('netrc', `${go.home}/.netrc`)] : [];
   if (options.goprivate) {
     add(
       '# Private modules skip the public proxy and checksum database; credentials come from a build secret',
@@ -170,11 +172,14 @@ export function generate(analysis: GoProject, options: InitOptions, rootLabel: s
     );
   }
   if (!analysis.vendored && analysis.hasRequirements) {
-    const binds = ['--mount=type=bind,source=go.mod,target=go.mod'].filter(() => analysis.module !== undefined);
-    if (analysis.hasGoSum) binds.push('--mount=type=bind,source=go.sum,target=go.sum');
-    if (analysis.work) binds.push('--mount=type=bind,source=go.work,target=go.work');
-    if (analysis.hasWorkSum) binds.push('--mount=type=bind,source=go.work.sum,target=go.work.sum');
-    for (const dir of analysis.localModuleDirs) binds.push(`--mount=type=bind,source=${dir},target=${dir}`);
+    const manifests = [
+      ...(analysis.module !== undefined ? ['go.mod'] : []),
+      ...(analysis.hasGoSum ? ['go.sum'] : []),
+      ...(analysis.work ? ['go.work'] : []),
+      ...(analysis.hasWorkSum ? ['go.work.sum'] : []),
+      ...analysis.localModuleDirs,
+    ];
+    const binds = manifests.map((file) => bindMount(file, { source: file }));
     add(
       '',
       '# Modules download once per change of the manifests, into a cache that outlives every build;',
@@ -224,9 +229,16 @@ export function generate(analysis: GoProject, options: InitOptions, rootLabel: s
     ...(origins.length > 0 ? [`# Tags and linker flags as the project's own build sets them: ${origins.join('; ')}.`] : []),
     continued([
       ...(analysis.vendored ? [`RUN ${buildCache}`] : [`RUN ${modCache}`, buildCache]),
-      '--mount=type=bind,target=.',
+      bindMount('.'),
       ...secret,
-      ...(commands.length === 1 ? [commands[0]!.env, commands[0]!.command] : [commands.map((c) => `${c.env} ${c.command}`).join(' && \\\n    ')]),
+      ...(commands.length === 1
+        ? [commands[0]!.env, commands[0]!.command]
+        : [
+            continued(
+              commands.map((c) => `${c.env} ${c.command}`),
+              '&&',
+            ),
+          ]),
     ]),
   );
   const runtime = options.runtimeImage ?? (cgo ? `debian:${distro}-slim` : STATIC_RUNTIME);
@@ -255,7 +267,7 @@ export function generate(analysis: GoProject, options: InitOptions, rootLabel: s
       add(
         '# The libraries cgo links, installed only when the image lacks them (the build stage listed their packages).',
         continued([
-          `RUN --mount=type=bind,from=build,source=${RUNTIME_PACKAGES},target=${RUNTIME_PACKAGES}`,
+          `RUN ${bindMount(RUNTIME_PACKAGES, { from: 'build', source: RUNTIME_PACKAGES })}`,
           `missing=$(for p in $(cat ${RUNTIME_PACKAGES}); do dpkg -s "$p" >/dev/null 2>&1 || echo "$p"; done); if [ -n "$missing" ]; then apt-get update && apt-get install -y --no-install-recommends $missing && rm -rf /var/lib/apt/lists/*; fi`,
         ]),
       );

@@ -1,7 +1,6 @@
-import { formatMount } from '../fix/helpers.js';
 import { golangImageVersion, isCertainlyOlder } from '../go/version.js';
 import type { Instruction } from '../model/dockerfile.js';
-import { type BuildEnv, isRootUser, isWithin, numericUser, resolveTarget } from '../model/env.js';
+import { isWithin, resolveTarget } from '../model/env.js';
 import { type CacheMount, isCacheMount } from '../model/mounts.js';
 import { compiles, downloadsModules, type GoInvocation, goFlags } from '../model/shell.js';
 import type { Span } from '../model/text.js';
@@ -74,24 +73,6 @@ export function fetchesModules(context: RuleContext, run: Instruction, go: GoInv
   if (downloadsModules(go)) return true;
   if (!usesModules(go) || vendorMode(context, run, go)) return false;
   return !layerHasModules;
-}
-
-/**
- * The mount value for a Go cache at `dir`, owned by the RUN's user when that user is not root; none
- * for a named non-root user, whose uid the Dockerfile does not tell: BuildKit would create the cache
- * owned by root and Go could not write it (cache-mount-nonroot's error).
- */
-export function goCacheMountValue(dir: string, env: BuildEnv): string | undefined {
-  const fields: Array<[string, string]> = [
-    ['type', 'cache'],
-    ['target', dir],
-  ];
-  if (!isRootUser(env)) {
-    const owner = numericUser(env.user);
-    if (!owner) return undefined;
-    fields.push(['uid', owner.uid], ['gid', owner.gid]);
-  }
-  return formatMount(fields);
 }
 
 /** Both cache locations an instruction's Go commands use, deduplicated. */

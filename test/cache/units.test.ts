@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { goSumModules } from '../../src/cache/gosum.js';
-import { exportDockerfile, importDockerfile, parseHelperProgress } from '../../src/cache/helper.js';
-import { archiveName, type CacheUse, cacheUsesOf, goPathClean, identityKey, mountFlag } from '../../src/cache/identity.js';
+import { cacheMountFlag, exportDockerfile, importDockerfile, parseHelperProgress } from '../../src/cache/helper.js';
+import { archiveName, type CacheUse, cacheUsesOf, goPathClean, identityKey } from '../../src/cache/identity.js';
 import { type CacheManifest, decideImport, type ManifestEntry, mergeManifest, parseManifest, staleFiles } from '../../src/cache/manifest.js';
 import { summaryLine } from '../../src/cache/report.js';
 import { TarScanner } from '../../src/cache/tar.js';
@@ -86,8 +86,8 @@ describe('cache identity, as BuildKit derives it (moby/buildkit frontend/dockerf
   });
 
   it('the helper mount names the same cache, with $ and quotes kept literal', () => {
-    expect(mountFlag({ id: 'gobuild', uid: 1000, mode: 0o700 }, '/x')).toBe('--mount=type=cache,id=gobuild,target=/x,sharing=locked,uid=1000,mode=0700');
-    expect(mountFlag({ id: 'a$b,c' }, '/x')).toBe('--mount=type=cache,"id=a\\$b,c",target=/x,sharing=locked');
+    expect(cacheMountFlag({ id: 'gobuild', uid: 1000, mode: 0o700 }, '/x')).toBe('--mount=type=cache,id=gobuild,target=/x,sharing=locked,uid=1000,mode=0700');
+    expect(cacheMountFlag({ id: 'a$b,c' }, '/x')).toBe('--mount=type=cache,"id=a\\$b,c",target=/x,sharing=locked');
   });
 });
 

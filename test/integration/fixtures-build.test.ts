@@ -16,6 +16,8 @@ interface BuildCase {
   dockerfile: string;
   /** Files to drop from the fixture project for this case. */
   without?: string[];
+  /** Text the fixed Dockerfile must hold. */
+  fixedContains?: string;
 }
 
 const fixture = (name: string): BuildCase => ({ name, dockerfile: readFileSync(path.join(FIXTURES, `${name}.Dockerfile`), 'utf8') });
@@ -46,6 +48,13 @@ const cases: BuildCase[] = [
     dockerfile:
       'FROM golang:1.25 AS build\nRUN useradd -m app\nUSER app\nENV HOME=/home/app\nWORKDIR /home/app/src\nCOPY --chown=app . .\nRUN go mod download\nRUN go build -o /tmp/app .\nFROM busybox\nCOPY --from=build /tmp/app /app\n',
   },
+  {
+    // BuildKit expands the id's build args in the mount: the ARGs the fix declares must be in scope.
+    name: 'multi-platform, emulated on purpose: a per-platform Go build cache id',
+    dockerfile:
+      'FROM --platform=$TARGETPLATFORM golang:1.25 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /out/app .\nFROM busybox\nCOPY --from=build /out/app /app\n',
+    fixedContains: 'id=/root/.cache/go-build-${TARGETOS}-${TARGETARCH},target=/root/.cache/go-build',
+  },
 ];
 
 describe.skipIf(!hasDocker)('fix --unsafe output builds on real BuildKit', () => {
@@ -67,6 +76,7 @@ describe.skipIf(!hasDocker)('fix --unsafe output builds on real BuildKit', () =>
       const [result] = await fixFiles([dockerfile], { unsafe: true });
       expect(result!.error).toBeUndefined();
       const fixed = readFileSync(dockerfile, 'utf8');
+      if (c.fixedContains) expect(fixed).toContain(c.fixedContains);
       // The fixed file has no error-level finding its input lacked.
       const errors = (text: string): string[] =>
         checkText(text)

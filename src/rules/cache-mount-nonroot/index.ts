@@ -1,5 +1,5 @@
-import { setMountOptions } from '../../fix/helpers.js';
 import { isRootUser, numericUser } from '../../model/env.js';
+import { setMountOptions } from '../../writer/edit-builders.js';
 import { defineRule } from '../define.js';
 import { cacheMounts } from '../go-facts.js';
 

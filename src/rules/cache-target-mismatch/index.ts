@@ -1,4 +1,4 @@
-import { setMountOptions } from '../../fix/helpers.js';
+import { setMountOptions } from '../../writer/edit-builders.js';
 import { defineRule } from '../define.js';
 import { goCacheDirs, goCacheMounts } from '../go-facts.js';
 

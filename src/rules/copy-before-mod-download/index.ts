@@ -1,9 +1,9 @@
 import { dockerignored } from '../../context/build-context.js';
 import { InputError } from '../../errors.js';
-import { insertBefore } from '../../fix/helpers.js';
 import { type GoModFile, parseGoMod } from '../../go/gomod.js';
 import type { Instruction, Stage } from '../../model/dockerfile.js';
 import { downloadsModules } from '../../model/shell.js';
+import { insertBefore } from '../../writer/edit-builders.js';
 import { defineRule } from '../define.js';
 import { coveringMount, fetchesModules } from '../go-facts.js';
 import type { RuleContext } from '../types.js';

@@ -1,7 +1,12 @@
+import { describe, expect, it } from 'vitest';
 import { type InvalidCase, testRule } from '../../../test/support/rule-tester.js';
+import { cacheUsesOf } from '../../cache/identity.js';
+import { fixText } from '../../lint.js';
+import { parseDockerfile } from '../../model/dockerfile.js';
 import { goBuildCache } from './index.js';
 
 const MOUNT = '--mount=type=cache,target=/root/.cache/go-build';
+const PER_PLATFORM_MOUNT = '--mount=type=cache,id=/root/.cache/go-build-${TARGETOS}-${TARGETARCH},target=/root/.cache/go-build';
 
 /** Each case's RUN sits in a builder stage: a runtime stage follows, as in real multi-stage files. */
 const RUNTIME = 'FROM busybox\nCOPY --from=0 /app /app\n';
@@ -47,6 +52,8 @@ testRule(goBuildCache, {
     {
       // tonistiigi/xx, as in the corpus' cross-compiling Dockerfiles (e.g. aceberg/AnyAppStart).
       name: 'xx-go build, after xx-go --wrap too',
+      // Single-platform by the config: xx alone would make the file multi-platform (see the per-platform cases).
+      facts: { multiPlatform: false },
       code: 'FROM golang:1.25\nRUN xx-go --wrap && xx-go build -o /app . && xx-verify /app\n',
       errors: [{ messageId: 'missing', line: 2, column: 21 }],
       output: `FROM golang:1.25\nRUN ${MOUNT} xx-go --wrap && xx-go build -o /app . && xx-verify /app\n`,
@@ -181,6 +188,85 @@ testRule(goBuildCache, {
       code: 'FROM golang:1.25\nARG CACHE\nENV GOCACHE=$CACHE\nRUN go build .\n',
       errors: [{ messageId: 'unknown', line: 4, column: 5 }],
     },
+    // Per-platform build caches (go-build-emulated's README, "Per-platform cache identity").
+    {
+      name: 'multi-platform, emulated, cgo maybe on: a per-platform id, and the ARG it names',
+      code: 'FROM golang:1.25 AS build\nARG TARGETARCH\nRUN GOARCH=$TARGETARCH go build -o /app .\n',
+      errors: [{ messageId: 'missing', line: 3, column: 24 }],
+      output: `FROM golang:1.25 AS build\nARG TARGETARCH\nARG TARGETOS\nRUN ${PER_PLATFORM_MOUNT} GOARCH=$TARGETARCH go build -o /app .\n`,
+    },
+    {
+      name: 'multi-platform, emulated on purpose (--platform=$TARGETPLATFORM), cgo off: still per platform',
+      code: 'FROM --platform=$TARGETPLATFORM golang:1.25 AS build\nRUN CGO_ENABLED=0 go build -o /app .\n',
+      errors: [{ messageId: 'missing', line: 2, column: 19 }],
+      output: `FROM --platform=$TARGETPLATFORM golang:1.25 AS build\nARG TARGETOS TARGETARCH\nRUN ${PER_PLATFORM_MOUNT} CGO_ENABLED=0 go build -o /app .\n`,
+    },
+    {
+      name: 'the config says multi-platform: per platform although the file does not tell',
+      facts: { multiPlatform: true },
+      code: 'FROM golang:1.25 AS build\nRUN go build -o /app .\n',
+      errors: [{ messageId: 'missing', line: 2, column: 5 }],
+      output: `FROM golang:1.25 AS build\nARG TARGETOS TARGETARCH\nRUN ${PER_PLATFORM_MOUNT} go build -o /app .\n`,
+    },
+    {
+      name: 'the config says single-platform: one shared cache although the file names TARGETARCH',
+      facts: { multiPlatform: false },
+      code: 'FROM golang:1.25 AS build\nARG TARGETARCH\nRUN GOARCH=$TARGETARCH go build -o /app .\n',
+      errors: [{ messageId: 'missing', line: 3, column: 24 }],
+      output: `FROM golang:1.25 AS build\nARG TARGETARCH\nRUN ${MOUNT} GOARCH=$TARGETARCH go build -o /app .\n`,
+    },
+    {
+      name: 'multi-platform, cross-compiled, cgo off: one shared cache (Go keys entries on GOOS/GOARCH)',
+      code: 'FROM --platform=$BUILDPLATFORM golang:1.25 AS build\nARG TARGETOS TARGETARCH\nRUN CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /app .\n',
+      errors: [{ messageId: 'missing', line: 3, column: 53 }],
+      output: `FROM --platform=$BUILDPLATFORM golang:1.25 AS build\nARG TARGETOS TARGETARCH\nRUN ${MOUNT} CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /app .\n`,
+    },
+    {
+      name: 'multi-platform, cross-compiled with cgo on: per platform, the ARGs already declared',
+      code: 'FROM --platform=$BUILDPLATFORM golang:1.25 AS build\nARG TARGETOS TARGETARCH\nRUN CGO_ENABLED=1 GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /app .\n',
+      errors: [{ messageId: 'missing', line: 3, column: 53 }],
+      output: `FROM --platform=$BUILDPLATFORM golang:1.25 AS build\nARG TARGETOS TARGETARCH\nRUN ${PER_PLATFORM_MOUNT} CGO_ENABLED=1 GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /app .\n`,
+    },
+    {
+      // Go turns cgo off when it cross-compiles, unless CGO_ENABLED says otherwise (the shape of cilium/tetragon's gops stage).
+      name: 'multi-platform, cross-compiled, cgo not set: one shared cache',
+      code: 'FROM --platform=$BUILDPLATFORM golang:1.25-alpine AS build\nARG TARGETARCH\nRUN GOARCH=$TARGETARCH go build -o /app .\n',
+      errors: [{ messageId: 'missing', line: 3, column: 24 }],
+      output: `FROM --platform=$BUILDPLATFORM golang:1.25-alpine AS build\nARG TARGETARCH\nRUN ${MOUNT} GOARCH=$TARGETARCH go build -o /app .\n`,
+    },
+    {
+      name: 'multi-platform, cross-compiled through xx-go, cgo not set: per platform (xx sets up a C cross-compiler)',
+      code: 'FROM --platform=$BUILDPLATFORM golang:1.25 AS build\nARG TARGETPLATFORM\nRUN xx-go build -o /app .\n',
+      errors: [{ messageId: 'missing', line: 3, column: 5 }],
+      output: `FROM --platform=$BUILDPLATFORM golang:1.25 AS build\nARG TARGETPLATFORM\nARG TARGETOS TARGETARCH\nRUN ${PER_PLATFORM_MOUNT} xx-go build -o /app .\n`,
+    },
+    {
+      name: 'multi-platform, a build-platform tool in a cross-compiling stage: one shared cache',
+      code: 'FROM --platform=$BUILDPLATFORM golang:1.25 AS build\nRUN go build -o /usr/local/bin/gen ./tools/gen\nARG TARGETOS TARGETARCH\n',
+      errors: [{ messageId: 'missing', line: 2, column: 5 }],
+      output: `FROM --platform=$BUILDPLATFORM golang:1.25 AS build\nRUN ${MOUNT} go build -o /usr/local/bin/gen ./tools/gen\nARG TARGETOS TARGETARCH\n`,
+    },
+    {
+      // go-build-emulated's safe fix moves this stage to $BUILDPLATFORM in the same fix: it ends up cross-compiled and cgo-free.
+      name: 'multi-platform, emulated, cgo off for certain: shared, as go-build-emulated cross-compiles it',
+      code: 'FROM golang:1.25 AS build\nARG TARGETARCH\nRUN CGO_ENABLED=0 GOARCH=$TARGETARCH go build -o /app .\n',
+      errors: [{ messageId: 'missing', line: 3, column: 38 }],
+      output: `FROM golang:1.25 AS build\nARG TARGETARCH\nRUN ${MOUNT} CGO_ENABLED=0 GOARCH=$TARGETARCH go build -o /app .\n`,
+    },
+    {
+      name: 'multi-platform, emulated, a numeric USER: the per-platform mount is owned by it',
+      code: 'FROM golang:1.25 AS build\nUSER 1000\nENV HOME=/home/app\nARG TARGETOS TARGETARCH\nRUN go build -o /tmp/app .\n',
+      errors: [{ messageId: 'missing', line: 5, column: 5 }],
+      output:
+        'FROM golang:1.25 AS build\nUSER 1000\nENV HOME=/home/app\nARG TARGETOS TARGETARCH\nRUN --mount=type=cache,id=/home/app/.cache/go-build-${TARGETOS}-${TARGETARCH},target=/home/app/.cache/go-build,uid=1000,gid=1000 go build -o /tmp/app .\n',
+    },
+    {
+      // tonistiigi/xx in an emulated stage: xx-go targets $TARGETPLATFORM and may turn cgo on.
+      name: 'multi-platform by xx, emulated: per platform',
+      code: 'FROM golang:1.25\nRUN xx-go build -o /app .\n',
+      errors: [{ messageId: 'missing', line: 2, column: 5 }],
+      output: `FROM golang:1.25\nARG TARGETOS TARGETARCH\nRUN ${PER_PLATFORM_MOUNT} xx-go build -o /app .\n`,
+    },
   ]).concat([
     {
       name: 'in the final stage the mount changes the image: a suggestion',
@@ -189,4 +275,36 @@ testRule(goBuildCache, {
       unsafeOutput: `FROM golang:1.25\nCOPY . .\nRUN ${MOUNT} go build -o /app .\nCMD ["/app"]\n`,
     },
   ]),
+});
+
+describe('per-platform build caches through `fix` with every rule', () => {
+  // The shape of emulated multi-platform builders in the corpus: no --platform, cgo left to the image.
+  const emulated =
+    'FROM golang:1.25 AS build\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN go mod download\nCOPY . .\nARG TARGETARCH\nRUN GOARCH=$TARGETARCH go build -o /app .\n' +
+    RUNTIME;
+
+  it('gives each target platform its own Go build cache, with the ARGs the id names declared', () => {
+    const { output } = fixText(emulated);
+    expect(output).toContain(
+      `ARG TARGETARCH\nARG TARGETOS\nRUN --mount=type=cache,target=/go/pkg/mod ${PER_PLATFORM_MOUNT} GOARCH=$TARGETARCH go build -o /app .\n`,
+    );
+    const ids = (platform: string): string[] =>
+      cacheUsesOf(parseDockerfile(output), [platform])
+        .uses.filter((u) => u.kind === 'gocache')
+        .map((u) => u.identity.id);
+    expect(ids('linux/amd64')).toEqual(['/root/.cache/go-build-linux-amd64']);
+    expect(ids('linux/arm64')).toEqual(['/root/.cache/go-build-linux-arm64']);
+  });
+
+  it('is idempotent', () => {
+    const once = fixText(emulated).output;
+    expect(fixText(once).output).toBe(once);
+    expect(fixText(once).changed).toBe(false);
+  });
+
+  it('leaves a single-platform Dockerfile with the shared default id', () => {
+    const single = 'FROM golang:1.25 AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\n' + RUNTIME;
+    const { output } = fixText(single);
+    expect(output).toBe(`FROM golang:1.25 AS build\nWORKDIR /src\nCOPY . .\nRUN ${MOUNT} --mount=type=cache,target=/go/pkg/mod go build -o /app .\n${RUNTIME}`);
+  });
 });

@@ -1,7 +1,8 @@
 import type { Edit } from '../../fix/edits.js';
-import { addFromFlag, insertAfter, insertBefore, prefixWord, replaceWord } from '../../fix/helpers.js';
 import type { DockerfileModel, Instruction, Stage } from '../../model/dockerfile.js';
+import { expand } from '../../model/env.js';
 import { downloadsModules, type GoInvocation } from '../../model/shell.js';
+import { addFromFlag, insertAfter, insertBefore, prefixWord, replaceWord } from '../../writer/edit-builders.js';
 import { defineRule } from '../define.js';
 import type { FixKind, RuleContext } from '../types.js';
 
@@ -30,6 +31,46 @@ export function meantForSeveralPlatforms(model: DockerfileModel, configured: boo
     const text = model.text.slice(i.span.start, i.span.end);
     return TARGET_NAMES.test(text) || USES_XX.test(text);
   });
+}
+
+/**
+ * The builder stages that compile Go on the target platform, each with its compiles, keyed by the stage
+ * whose FROM decides the platform. Not a stage with an explicit --platform, one picked by a variable, or
+ * a final stage that compiles (a Go environment for the target platform, not a builder).
+ */
+function emulatedBuilders(context: RuleContext): Map<Stage, Compile[]> {
+  const groups = new Map<Stage, Compile[]>();
+  for (const stage of context.model.stages) {
+    const compiles = stage.instructions.filter((i) => i.keyword === 'RUN').flatMap((run) => compilesFor(context, run));
+    if (compiles.length === 0) continue;
+    const decider = platformStage(stage);
+    if (decider.platform !== undefined || picksAStage(context.model, decider)) continue;
+    groups.set(decider, [...(groups.get(decider) ?? []), ...compiles]);
+  }
+  const final = context.model.stages[context.model.stages.length - 1];
+  for (const root of groups.keys()) if (stagesOf(context.model, root).includes(final!)) groups.delete(root);
+  return groups;
+}
+
+/**
+ * Whether `stage` still runs Go on the target platform (emulated on every other one) once `fix` has run:
+ * its FROM does not build on $BUILDPLATFORM/$BUILDOS/$BUILDARCH, and this rule's safe fix does not move it there.
+ */
+export function compilesOnTargetPlatform(context: RuleContext, stage: Stage): boolean {
+  const root = platformStage(stage);
+  if (BUILD_PLATFORM.test(root.platform ?? '')) return false;
+  const compiles = emulatedBuilders(context).get(root);
+  if (!compiles) return true;
+  const plan = planFix(context, root, compiles);
+  return !('kind' in plan && plan.kind === 'safe');
+}
+
+/** CGO_ENABLED as a Go command sees it (its own prefix, expanded, else ENV or ARG); undefined where nothing sets it. */
+export function cgoEnabledFor(context: RuleContext, run: Instruction, go: GoInvocation | undefined): string | undefined {
+  const own = go ? go.command.env.CGO_ENABLED : /\bCGO_ENABLED=(\S+)\s+xx-go\b/.exec(context.model.text.slice(run.span.start, run.span.end))?.[1];
+  const vars = context.env(run).vars;
+  // `CGO_ENABLED=${CGO_ENABLED} go build` reads the stage's value.
+  return own !== undefined ? expand(own, vars).value : vars.get('CGO_ENABLED')?.value;
 }
 
 /** The stage whose FROM decides a stage's platform: the nearest one with --platform, else the first of its FROM chain. */
@@ -86,18 +127,7 @@ export const goBuildEmulated = defineRule({
     return {
       'Dockerfile:exit'() {
         if (!meantForSeveralPlatforms(context.model, context.facts.multiPlatform)) return;
-        const groups = new Map<Stage, Compile[]>();
-        for (const stage of context.model.stages) {
-          const compiles = stage.instructions.filter((i) => i.keyword === 'RUN').flatMap((run) => compilesFor(context, run));
-          if (compiles.length === 0) continue;
-          const decider = platformStage(stage);
-          if (decider.platform !== undefined || picksAStage(context.model, decider)) continue;
-          groups.set(decider, [...(groups.get(decider) ?? []), ...compiles]);
-        }
-        const final = context.model.stages[context.model.stages.length - 1];
-        for (const [root, compiles] of groups) {
-          // A final stage that compiles is a Go environment for the target platform (a dev or CI image), not a builder.
-          if (stagesOf(context.model, root).includes(final!)) continue;
+        for (const [root, compiles] of emulatedBuilders(context)) {
           const first = compiles[0]!.run;
           const data = { stage: root.name ?? String(root.index), line: first.line };
           const span = root.from.args[0]?.span ?? root.from.span;
@@ -214,10 +244,7 @@ const ORDER = ['TARGETPLATFORM', 'TARGETOS', 'TARGETARCH'];
 
 /** CGO_ENABLED as each compile sees it (its command, ENV or ARG); undefined where nothing sets it. */
 function cgoSetting(context: RuleContext, compiles: readonly Compile[]): Array<string | undefined> {
-  return compiles.map((c) => {
-    const own = c.go ? c.go.command.env.CGO_ENABLED : /\bCGO_ENABLED=(\S+)\s+xx-go\b/.exec(context.model.text.slice(c.run.span.start, c.run.span.end))?.[1];
-    return own ?? context.env(c.run).vars.get('CGO_ENABLED')?.value;
-  });
+  return compiles.map((c) => cgoEnabledFor(context, c.run, c.go));
 }
 
 /** golang:*-alpine has no C compiler unless a RUN installs one, and Go turns cgo off when it finds none; xx-go sets one up. */

@@ -1,5 +1,5 @@
-import { removeWord } from '../../fix/helpers.js';
 import type { GoInvocation, ShellWord } from '../../model/shell.js';
+import { removeWord } from '../../writer/edit-builders.js';
 import { defineRule } from '../define.js';
 
 const FORCE_CAPABLE = new Set(['build', 'install', 'test', 'run', 'list', 'vet', 'generate']);

@@ -1,4 +1,4 @@
-import { removeMountOption } from '../../fix/helpers.js';
+import { removeMountOption } from '../../writer/edit-builders.js';
 import { defineRule } from '../define.js';
 import { goCacheMounts } from '../go-facts.js';
 

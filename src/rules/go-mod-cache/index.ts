@@ -1,20 +1,11 @@
 import type { Edit } from '../../fix/edits.js';
-import { addRunMount } from '../../fix/helpers.js';
 import { type DockerfileModel, type Instruction, type Stage, stageDependents } from '../../model/dockerfile.js';
 import { isWithin, type Resolved } from '../../model/env.js';
 import type { CacheMount } from '../../model/mounts.js';
+import { addRunMount } from '../../writer/edit-builders.js';
+import { goCacheMountValue } from '../../writer/mount.js';
 import { defineRule } from '../define.js';
-import {
-  cacheMounts,
-  coveringMount,
-  fetchesModules,
-  type GoCommand,
-  goCacheMountValue,
-  goCommands,
-  looksLikeModCache,
-  usesModules,
-  vendorMode,
-} from '../go-facts.js';
+import { cacheMounts, coveringMount, fetchesModules, type GoCommand, goCommands, looksLikeModCache, usesModules, vendorMode } from '../go-facts.js';
 import type { FixKind, RuleContext } from '../types.js';
 
 interface ModuleRun {

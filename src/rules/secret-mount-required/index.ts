@@ -1,4 +1,4 @@
-import { setMountOptions } from '../../fix/helpers.js';
+import { setMountOptions } from '../../writer/edit-builders.js';
 import { defineRule } from '../define.js';
 
 export const secretMountRequired = defineRule({

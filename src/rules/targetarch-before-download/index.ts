@@ -1,7 +1,7 @@
 import type { Edit } from '../../fix/edits.js';
-import { insertAfter, removeInstruction } from '../../fix/helpers.js';
 import type { DockerfileModel, Instruction } from '../../model/dockerfile.js';
 import { downloadsModules } from '../../model/shell.js';
+import { insertAfter, removeInstruction } from '../../writer/edit-builders.js';
 import { defineRule } from '../define.js';
 
 const TARGET_ARGS = new Set(['TARGETOS', 'TARGETARCH', 'TARGETPLATFORM', 'TARGETVARIANT']);

@@ -1,27 +1,20 @@
+import type { Edit } from '../fix/edits.js';
 import type { DockerfileModel, Instruction } from '../model/dockerfile.js';
 import type { Mount } from '../model/mounts.js';
 import type { ShellWord } from '../model/shell.js';
-import type { Edit } from './edits.js';
+import { lineContinuation } from './lines.js';
+import { formatMountField, type MountFields, mountFlagOf, needsQuotes } from './mount.js';
 
-// Dockerfile-aware edit builders: every fix goes through these, so style rules live in one place.
-
-/** Formats `key=value` mount fields, quoting a field as BuildKit's CSV reader expects when needed. */
-export function formatMount(fields: ReadonlyArray<readonly [string, string]>): string {
-  return fields.map(([k, v]) => formatField(k, v)).join(',');
-}
-
-function formatField(key: string, value: string): string {
-  const field = `${key}=${value}`;
-  return /[",\s]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
-}
+// Format-preserving edits of a user's Dockerfile: every fix goes through these, so the file's escape
+// character, line endings, continuation style, indentation and keyword case are kept in one place.
 
 /**
  * Adds `--mount=<value>` to a RUN, joining its existing flags in their own style: on the same line,
  * or on a continuation line of its own with the same indentation.
  */
 export function addRunMount(model: DockerfileModel, run: Instruction, value: string): Edit {
-  const flag = `--mount=${value}`;
-  const continuation = `${model.escapeChar}${model.eol}`;
+  const flag = mountFlagOf(value);
+  const continuation = lineContinuation(model);
   const lastFlag = run.flags[run.flags.length - 1];
   if (lastFlag) {
     const line = model.lines.lineOf(lastFlag.span.start);
@@ -46,18 +39,18 @@ export function addRunMount(model: DockerfileModel, run: Instruction, value: str
  * Sets mount options: an existing option's value is replaced in place, new options are appended as
  * one `,key=value...` edit, so the options already there keep their order.
  */
-export function setMountOptions(model: DockerfileModel, mount: Mount, fields: ReadonlyArray<readonly [string, string]>): Edit[] {
+export function setMountOptions(model: DockerfileModel, mount: Mount, fields: MountFields): Edit[] {
   const edits: Edit[] = [];
   const appended: string[] = [];
   for (const [name, value] of fields) {
     const existing = mount.options.find((o) => o.name === name);
     if (!existing) {
-      appended.push(formatField(name, value));
+      appended.push(formatMountField(name, value));
       continue;
     }
     const quotedField = model.text[existing.span.start] === '"';
-    if (existing.valueSpan && !quotedField && !/[",\s]/.test(value)) edits.push({ span: existing.valueSpan, text: value });
-    else edits.push({ span: existing.span, text: formatField(existing.key, value) });
+    if (existing.valueSpan && !quotedField && !needsQuotes(value)) edits.push({ span: existing.valueSpan, text: value });
+    else edits.push({ span: existing.span, text: formatMountField(existing.key, value) });
   }
   if (appended.length > 0) {
     const last = mount.options[mount.options.length - 1];
