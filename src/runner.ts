@@ -3,8 +3,9 @@ import { defaultBuildContext, exists, findUpward, readText, removeStaleTemps, wr
 import { CONFIG_FILES, type Config, type FailLevel, parseConfig } from './config.js';
 import { collectContext } from './context/collect.js';
 import { WarmbuildError } from './errors.js';
-import { fixText, lintModel, type RuleSetting } from './lint.js';
-import { type DockerfileModel, parseDockerfile } from './model/dockerfile.js';
+import { fixModel, lintModel, type RuleSetting } from './lint.js';
+import { parseDockerfile } from './model/dockerfile.js';
+import { analyzeDockerfile, type SemanticModel } from './model/semantic.js';
 import { findSyntaxProblem } from './model/validate.js';
 import type { FileResult } from './results.js';
 import type { BuildContextFacts, Severity } from './rules/types.js';
@@ -47,7 +48,7 @@ class ConfigCache {
 
 async function factsFor(
   file: string,
-  model: DockerfileModel,
+  model: SemanticModel,
   contextOption: string | false | undefined,
 ): Promise<{ facts: BuildContextFacts; contextDir?: string }> {
   if (contextOption === false) return { facts: {} };
@@ -61,7 +62,7 @@ async function factsFor(
 
 interface Loaded {
   text: string;
-  model: DockerfileModel;
+  model: SemanticModel;
   options: { rules: Record<string, RuleSetting>; facts: BuildContextFacts };
   failLevel: FailLevel;
   contextDir?: string;
@@ -77,9 +78,11 @@ async function load(file: string, configs: ConfigCache, options: RunOptions): Pr
     if (error instanceof WarmbuildError) return { error: error.message, failLevel };
     throw error;
   }
-  const model = parseDockerfile(text);
-  const problem = findSyntaxProblem(model);
+  const parsed = parseDockerfile(text);
+  const problem = findSyntaxProblem(parsed);
   if (problem) return { error: `${file}:${problem.line}: ${problem.message}`, failLevel };
+  // The one model of this file: the context reader, the rules and fix's first pass all read it.
+  const model = analyzeDockerfile(parsed);
   const { facts, contextDir } = await factsFor(file, model, options.context);
   if (config.multiPlatform !== undefined) facts.multiPlatform = config.multiPlatform;
   return {
@@ -115,7 +118,7 @@ export async function checkFiles(files: readonly string[], options: RunOptions =
 /** Fixes files in place (atomically), or only computes the result with `dryRun`. Unchanged files are never written. */
 export async function fixFiles(files: readonly string[], options: FixRunOptions = {}): Promise<FileResult[]> {
   return eachFile(files, options, async (file, loaded) => {
-    const fixed = fixText(loaded.text, { ...loaded.options, unsafe: options.unsafe });
+    const fixed = fixModel(loaded.model, { ...loaded.options, unsafe: options.unsafe });
     if (!options.dryRun && !options.texts?.has(file)) {
       await removeStaleTemps(file);
       if (fixed.changed) {

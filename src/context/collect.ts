@@ -2,8 +2,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { readContextFile } from '../adapters/fs.js';
 import { globRegExp } from '../make/glob.js';
-import type { DockerfileModel, Instruction } from '../model/dockerfile.js';
-import { analyzeRun } from '../model/shell.js';
+import type { Instruction } from '../model/dockerfile.js';
+import type { SemanticModel } from '../model/semantic.js';
 import type { BuildContext } from '../rules/types.js';
 import { followRun } from './follow.js';
 
@@ -18,7 +18,7 @@ const MAX_ROUNDS = 12;
  * new (a Makefile names an include, whose recipe calls a script, which sources another). A missing or
  * unreadable context gives undefined: the context-based checks are then off, and nothing fails.
  */
-export async function collectContext(model: DockerfileModel, contextDir: string, dockerfilePath?: string): Promise<BuildContext | undefined> {
+export async function collectContext(model: SemanticModel, contextDir: string, dockerfilePath?: string): Promise<BuildContext | undefined> {
   const stat = await fs.stat(contextDir).catch(() => undefined);
   if (!stat?.isDirectory()) return undefined;
   const files: Record<string, string> = {};
@@ -35,7 +35,7 @@ export async function collectContext(model: DockerfileModel, contextDir: string,
   const context: { files: Record<string, string>; hasGit: boolean; list?: string[] } = { files, hasGit: false };
   const runs = model.instructions
     .flatMap((i): Instruction[] => (i.keyword === 'RUN' ? [i] : i.trigger?.keyword === 'RUN' ? [i.trigger] : []))
-    .map((run) => ({ run, analysis: analyzeRun(model, run) }))
+    .map((run) => ({ run, analysis: model.run(run) }))
     .filter((r) => r.analysis.opaque.length > 0);
   for (let round = 0; round < MAX_ROUNDS && runs.length > 0; round++) {
     const wanted = new Set<string>();
