@@ -1,7 +1,6 @@
 import path from 'node:path/posix';
 import { parse as parseYaml } from 'yaml';
 import { UNKNOWN } from '../make/expand.js';
-import { fileIndex } from '../make/glob.js';
 import { type MakeRequest, runMake } from '../make/reader.js';
 import type { Instruction } from '../model/dockerfile.js';
 import { type BuildEnv, expand } from '../model/env.js';
@@ -415,7 +414,7 @@ class ImagePlaces {
     const present = candidates.find((c) =>
       isFile
         ? context.files[c] !== undefined
-        : c === '' || Object.keys(context.files).some((f) => f.startsWith(`${c}/`)) || (context.list !== undefined && fileIndex(context.list).dirs.has(c)),
+        : c === '' || Object.keys(context.files).some((f) => f.startsWith(`${c}/`)) || (context.list?.some((f) => f.startsWith(`${c}/`)) ?? false),
     );
     return present ?? candidates[0];
   }
