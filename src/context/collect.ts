@@ -18,7 +18,12 @@ const MAX_ROUNDS = 12;
  * new (a Makefile names an include, whose recipe calls a script, which sources another). A missing or
  * unreadable context gives undefined: the context-based checks are then off, and nothing fails.
  */
-export async function collectContext(model: SemanticModel, contextDir: string, dockerfilePath?: string): Promise<BuildContext | undefined> {
+export async function collectContext(
+  model: SemanticModel,
+  contextDir: string,
+  dockerfilePath?: string,
+  readFile: (contextDir: string, rel: string) => Promise<string | undefined> = readContextFile,
+): Promise<BuildContext | undefined> {
   const stat = await fs.stat(contextDir).catch(() => undefined);
   if (!stat?.isDirectory()) return undefined;
   const files: Record<string, string> = {};
@@ -27,7 +32,7 @@ export async function collectContext(model: SemanticModel, contextDir: string, d
     const clean = path.posix.normalize(rel.replace(/^\.?\/+/, ''));
     if (tried.has(clean) || clean.startsWith('..') || clean === '.' || path.posix.isAbsolute(clean)) return;
     tried.add(clean);
-    const text = await readContextFile(contextDir, clean);
+    const text = await readFile(contextDir, clean);
     if (text !== undefined) files[clean] = text;
   };
   await read('go.mod');
