@@ -211,7 +211,8 @@ export async function readRegularFile(file: string, maxBytes = MAX_READ_BYTES): 
       const chunks: Buffer[] = [];
       let total = 0;
       for (;;) {
-        const chunk = Buffer.alloc(Math.min(1024 * 1024, maxBytes + 1 - total));
+        // Sized by stat for the first read (one more byte sees a file that grew): most files are a few KiB.
+        const chunk = Buffer.allocUnsafe(Math.min(total === 0 ? stat.size + 1 : 1024 * 1024, maxBytes + 1 - total));
         const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
         if (bytesRead === 0) break;
         chunks.push(chunk.subarray(0, bytesRead));
