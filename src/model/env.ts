@@ -314,6 +314,18 @@ export function resolveTarget(target: string, env: BuildEnv): string | undefined
 
 /** True when `dir` is `root` or lies inside it. */
 export function isWithin(dir: string, root: string): boolean {
+  // Clean absolute paths (what the environment model produces) compare as strings; path.relative is
+  // for the rest, and is the hot spot of the Go cache rules otherwise.
+  if (isCleanAbsolute(dir) && isCleanAbsolute(root)) {
+    if (dir === root) return true;
+    const prefix = root === '/' ? '/' : `${root}/`;
+    // As path.relative's answer is read below: a first element starting with `..` counts as outside.
+    return dir.startsWith(prefix) && !dir.startsWith('..', prefix.length);
+  }
   const rel = path.relative(root, dir);
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+function isCleanAbsolute(p: string): boolean {
+  return p.startsWith('/') && (p.length === 1 || !p.endsWith('/')) && !/\/\.{0,2}(\/|$)/.test(p);
 }
