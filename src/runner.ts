@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { defaultBuildContext, exists, findUpward, readContextFile, readText, removeStaleTemps, writeAtomic } from './adapters/fs.js';
+import { defaultBuildContext, exists, findUpward, listDirectory, readText, removeStaleTemps, writeAtomic } from './adapters/fs.js';
 import { CONFIG_FILES, type Config, type FailLevel, parseConfig } from './config.js';
-import { collectContext } from './context/collect.js';
+import { type ContextReader, collectContext, fileSystemReader } from './context/collect.js';
 import { WarmbuildError } from './errors.js';
 import { fixModel, lintModel, type RuleSetting } from './lint.js';
 import { parseDockerfile } from './model/dockerfile.js';
@@ -42,6 +42,9 @@ class RunLookups {
   private readonly contexts = new Map<string, Promise<string>>();
   private readonly vendored = new Map<string, Promise<boolean>>();
   private readonly contextFiles = new Map<string, Promise<string | undefined>>();
+  private readonly texts = new Map<string, Promise<string | undefined>>();
+  private readonly kinds = new Map<string, Promise<'file' | 'directory' | 'other' | undefined>>();
+  private readonly listings = new Map<string, Promise<ReadonlySet<string> | undefined>>();
 
   async config(file: string, explicit: string | undefined): Promise<Config> {
     const configFile = explicit ?? (await once(this.configFiles, path.dirname(file), (dir) => findUpward(dir, CONFIG_FILES)));
@@ -57,8 +60,16 @@ class RunLookups {
     return once(this.vendored, contextDir, () => exists(path.join(contextDir, 'vendor', 'modules.txt')));
   }
 
-  readonly readContextFile = (contextDir: string, rel: string): Promise<string | undefined> =>
-    once(this.contextFiles, `${contextDir}\0${rel}`, () => readContextFile(contextDir, rel));
+  /** The context reader: each file and stat once; a name its directory does not list is not opened (`<name>.dockerignore`). */
+  readonly contextReader: ContextReader = {
+    contextFile: (contextDir, rel) => once(this.contextFiles, `${contextDir}\0${rel}`, () => fileSystemReader.contextFile(contextDir, rel)),
+    text: (file) =>
+      once(this.texts, file, async () => {
+        const listed = await once(this.listings, path.dirname(file), (dir) => listDirectory(dir));
+        return listed && !listed.has(path.basename(file)) ? undefined : fileSystemReader.text(file);
+      }),
+    kind: (file) => once(this.kinds, file, () => fileSystemReader.kind(file)),
+  };
 }
 
 function once<T>(memo: Map<string, Promise<T>>, key: string, compute: (key: string) => Promise<T>): Promise<T> {
@@ -78,7 +89,7 @@ async function factsFor(
 ): Promise<{ facts: BuildContextFacts; contextDir?: string }> {
   if (contextOption === false) return { facts: {} };
   const contextDir = contextOption ?? (await lookups.defaultContext(file));
-  const context = await collectContext(model, contextDir, file, lookups.readContextFile);
+  const context = await collectContext(model, contextDir, file, lookups.contextReader);
   const facts = { vendor: await lookups.vendor(contextDir), ...(context ? { context } : {}) };
   if (path.resolve(contextDir) === path.resolve(path.dirname(file))) return { facts };
   // Shown as the Dockerfile's path is: relative when that is.

@@ -365,6 +365,14 @@ export async function writeAtomic(link: string, text: string): Promise<void> {
   }
 }
 
+/** The names in a directory, undefined when it cannot be listed. */
+export async function listDirectory(dir: string): Promise<ReadonlySet<string> | undefined> {
+  return fs.readdir(dir).then(
+    (names) => new Set(names),
+    () => undefined,
+  );
+}
+
 /** The nearest file (or directory) with one of `names` in `start` or above it. */
 export async function findUpward(start: string, names: readonly string[]): Promise<string | undefined> {
   let dir = path.resolve(start);

@@ -12,6 +12,26 @@ const MAX_LISTED_FILES = 50_000;
 const UNLISTED_DIRS = new Set(['.git', 'node_modules', 'vendor']);
 const MAX_ROUNDS = 12;
 
+/** How the collector reaches the file system; the runner passes one that asks each question once per run. */
+export interface ContextReader {
+  /** A file of the context by context-relative path, as `readContextFile` reads it; undefined when it cannot be read. */
+  contextFile(contextDir: string, rel: string): Promise<string | undefined>;
+  /** Any file's text, undefined when it cannot be read. */
+  text(file: string): Promise<string | undefined>;
+  /** What is at `file` (symlinks followed), undefined when nothing. */
+  kind(file: string): Promise<'file' | 'directory' | 'other' | undefined>;
+}
+
+export const fileSystemReader: ContextReader = {
+  contextFile: readContextFile,
+  text: (file) => fs.readFile(file, 'utf8').catch(() => undefined),
+  kind: (file) =>
+    fs.stat(file).then(
+      (stat) => (stat.isFile() ? 'file' : stat.isDirectory() ? 'directory' : 'other'),
+      () => undefined,
+    ),
+};
+
 /**
  * Reads, never executes, what the context-aware rules need from a build context: go.mod, go.work and
  * every file the follower of make and scripts asks for, round after round until it asks for nothing
@@ -22,17 +42,16 @@ export async function collectContext(
   model: SemanticModel,
   contextDir: string,
   dockerfilePath?: string,
-  readFile: (contextDir: string, rel: string) => Promise<string | undefined> = readContextFile,
+  reader: ContextReader = fileSystemReader,
 ): Promise<BuildContext | undefined> {
-  const stat = await fs.stat(contextDir).catch(() => undefined);
-  if (!stat?.isDirectory()) return undefined;
+  if ((await reader.kind(contextDir)) !== 'directory') return undefined;
   const files: Record<string, string> = {};
   const tried = new Set<string>();
   const read = async (rel: string): Promise<void> => {
     const clean = path.posix.normalize(rel.replace(/^\.?\/+/, ''));
     if (tried.has(clean) || clean.startsWith('..') || clean === '.' || path.posix.isAbsolute(clean)) return;
     tried.add(clean);
-    const text = await readFile(contextDir, clean);
+    const text = await reader.contextFile(contextDir, clean);
     if (text !== undefined) files[clean] = text;
   };
   await read('go.mod');
@@ -62,19 +81,11 @@ export async function collectContext(
   const ignoreCandidates = [dockerfilePath ? `${path.basename(dockerfilePath)}.dockerignore` : undefined, '.dockerignore'].filter((x): x is string => !!x);
   let dockerignore: string | undefined;
   for (const candidate of ignoreCandidates) {
-    dockerignore = await fs
-      .readFile(path.join(dockerfilePath && candidate !== '.dockerignore' ? path.dirname(dockerfilePath) : contextDir, candidate), 'utf8')
-      .catch(() => undefined);
+    dockerignore = await reader.text(path.join(dockerfilePath && candidate !== '.dockerignore' ? path.dirname(dockerfilePath) : contextDir, candidate));
     if (dockerignore !== undefined) break;
   }
-  const hasGit = await fs
-    .stat(path.join(contextDir, '.git'))
-    .then(() => true)
-    .catch(() => false);
-  const hasGoSum = await fs
-    .stat(path.join(contextDir, 'go.sum'))
-    .then((s) => s.isFile())
-    .catch(() => false);
+  const hasGit = (await reader.kind(path.join(contextDir, '.git'))) !== undefined;
+  const hasGoSum = (await reader.kind(path.join(contextDir, 'go.sum'))) === 'file';
   return { files, hasGit, hasGoSum, ...(dockerignore !== undefined ? { dockerignore } : {}), ...(context.list ? { list: context.list } : {}) };
 }
 
