@@ -1,12 +1,11 @@
 import { type Followed, followRun } from './context/follow.js';
 import { RuleError } from './errors.js';
 import { applyEdits, type Edit, selectNonOverlapping } from './fix/edits.js';
-import { type DockerfileModel, type Instruction, parseDockerfile } from './model/dockerfile.js';
-import { envAt, goPathsAt } from './model/env.js';
-import { analyzeRun, type RunAnalysis } from './model/shell.js';
+import { type DockerfileModel, type Instruction, type Keyword, parseDockerfile } from './model/dockerfile.js';
+import { analyzeDockerfile, type SemanticModel } from './model/semantic.js';
 import type { Span } from './model/text.js';
 import { rules as allRules } from './rules/index.js';
-import type { BuildContextFacts, FixKind, Keyword, ReportDescriptor, Rule, RuleContext, Severity } from './rules/types.js';
+import type { BuildContextFacts, FixKind, ReportDescriptor, Rule, RuleContext, Severity } from './rules/types.js';
 import { unusedIgnore } from './rules/unused-ignore/index.js';
 
 export type RuleSetting = Severity | 'off';
@@ -187,12 +186,11 @@ function unusedIgnores(ignores: Ignores, ruleList: readonly Rule[], ran: Readonl
   });
 }
 
-/** Runs the rules over a parsed Dockerfile. Pure: same model and options, same findings. */
-export function lintModel(model: DockerfileModel, options: CheckOptions = {}, ruleList: readonly Rule[] = allRules): Finding[] {
+/** Runs the rules over an analysed Dockerfile. Pure: same model and options, same findings. */
+export function lintModel(model: SemanticModel, options: CheckOptions = {}, ruleList: readonly Rule[] = allRules): Finding[] {
   const findings: Finding[] = [];
   const ignores = collectIgnores(model);
   const followed = new Map<Instruction, Followed>();
-  const analyze = (instruction: Instruction): RunAnalysis => analyzeRun(model, instruction);
   const buildContext = options.facts?.context;
   const ran = new Set<Rule>();
   for (const rule of ruleList) {
@@ -202,13 +200,13 @@ export function lintModel(model: DockerfileModel, options: CheckOptions = {}, ru
     const context: RuleContext = {
       model,
       facts: options.facts ?? {},
-      env: (instruction) => envAt(model, instruction),
-      goPaths: (instruction, overrides) => goPathsAt(envAt(model, instruction), overrides),
-      run: analyze,
+      env: model.env,
+      goPaths: model.goPaths,
+      run: model.run,
       follow: (instruction) => {
         let result = followed.get(instruction);
         if (!result) {
-          result = buildContext ? followRun(model, instruction, buildContext, analyze(instruction)) : { go: [], unknown: [], wanted: [], wantsList: false };
+          result = buildContext ? followRun(model, instruction, buildContext) : { go: [], unknown: [], wanted: [], wantsList: false };
           followed.set(instruction, result);
         }
         return result;
@@ -240,7 +238,7 @@ export function lintModel(model: DockerfileModel, options: CheckOptions = {}, ru
 }
 
 export function checkText(text: string, options: CheckOptions = {}, ruleList: readonly Rule[] = allRules): Finding[] {
-  return lintModel(parseDockerfile(text), options, ruleList);
+  return lintModel(analyzeDockerfile(parseDockerfile(text)), options, ruleList);
 }
 
 /** One fixer pass: every offered fix whose edits overlap no earlier pick, applied at once. */
@@ -259,17 +257,24 @@ export function fixPass(text: string, findings: readonly Finding[], unsafe: bool
   };
 }
 
-/**
- * Applies fixes in up to ten passes: each pass re-parses and applies what `fixPass` picks; the
- * fixer stops when nothing changes or a text repeats (a cycle).
- */
+/** `fixModel` over a text. */
 export function fixText(text: string, options: FixOptions = {}, ruleList: readonly Rule[] = allRules): FixResult {
+  return fixModel(analyzeDockerfile(parseDockerfile(text)), options, ruleList);
+}
+
+/**
+ * Applies fixes in up to ten passes: the first from `model` (the one `check` lints), each later one
+ * re-parses the fixed text and applies what `fixPass` picks; the fixer stops when nothing changes or
+ * a text repeats (a cycle).
+ */
+export function fixModel(model: SemanticModel, options: FixOptions = {}, ruleList: readonly Rule[] = allRules): FixResult {
+  const text = model.text;
   let current = text;
   const seen = new Set([text]);
   let applied = 0;
   let passes = 0;
   let cycle = false;
-  let findings = checkText(current, options, ruleList);
+  let findings = lintModel(model, options, ruleList);
   while (passes < MAX_PASSES) {
     const pass = fixPass(current, findings, options.unsafe === true);
     if (pass.applied.length === 0 || pass.output === current) break;

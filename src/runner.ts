@@ -1,10 +1,11 @@
 import path from 'node:path';
-import { collectContext } from './adapters/context.js';
-import { defaultBuildContext, exists, findUpward, readText, removeStaleTemps, writeAtomic } from './adapters/fs.js';
+import { type ContextReader, collectContext, fileSystemReader } from './adapters/context.js';
+import { defaultBuildContext, exists, findUpward, listDirectory, readText, removeStaleTemps, writeAtomic } from './adapters/fs.js';
 import { CONFIG_FILES, type Config, type FailLevel, parseConfig } from './config.js';
 import { WarmbuildError } from './errors.js';
-import { fixText, lintModel, type RuleSetting } from './lint.js';
-import { type DockerfileModel, parseDockerfile } from './model/dockerfile.js';
+import { fixModel, lintModel, type RuleSetting } from './lint.js';
+import { parseDockerfile } from './model/dockerfile.js';
+import { analyzeDockerfile, type SemanticModel } from './model/semantic.js';
 import { findSyntaxProblem } from './model/validate.js';
 import type { FileResult } from './results.js';
 import type { BuildContextFacts, Severity } from './rules/types.js';
@@ -30,30 +31,66 @@ export interface FixRunOptions extends RunOptions {
   dryRun?: boolean;
 }
 
-class ConfigCache {
-  private readonly byFile = new Map<string, Promise<Config>>();
+/**
+ * What one run looks up on the file system for many Dockerfiles at once, asked once: the config and
+ * the default build context of each directory, the files of each build context. A run reads a
+ * snapshot: nothing it looks up changes while it runs (fix writes only Dockerfiles).
+ */
+class RunLookups {
+  private readonly configFiles = new Map<string, Promise<string | undefined>>();
+  private readonly configs = new Map<string, Promise<Config>>();
+  private readonly contexts = new Map<string, Promise<string>>();
+  private readonly vendored = new Map<string, Promise<boolean>>();
+  private readonly contextFiles = new Map<string, Promise<string | undefined>>();
+  private readonly texts = new Map<string, Promise<string | undefined>>();
+  private readonly kinds = new Map<string, Promise<'file' | 'directory' | 'other' | undefined>>();
+  private readonly listings = new Map<string, Promise<ReadonlySet<string> | undefined>>();
 
-  async forDockerfile(file: string, explicit: string | undefined): Promise<Config> {
-    const configFile = explicit ?? (await findUpward(path.dirname(file), CONFIG_FILES));
+  async config(file: string, explicit: string | undefined): Promise<Config> {
+    const configFile = explicit ?? (await once(this.configFiles, path.dirname(file), (dir) => findUpward(dir, CONFIG_FILES)));
     if (!configFile) return { rules: {} };
-    let config = this.byFile.get(configFile);
-    if (!config) {
-      config = readText(configFile).then((text) => parseConfig(text, configFile));
-      this.byFile.set(configFile, config);
-    }
-    return config;
+    return once(this.configs, configFile, () => readText(configFile).then((text) => parseConfig(text, configFile)));
   }
+
+  defaultContext(file: string): Promise<string> {
+    return once(this.contexts, path.dirname(file), () => defaultBuildContext(file));
+  }
+
+  vendor(contextDir: string): Promise<boolean> {
+    return once(this.vendored, contextDir, () => exists(path.join(contextDir, 'vendor', 'modules.txt')));
+  }
+
+  /** The context reader: each file and stat once; a name its directory does not list is not opened (`<name>.dockerignore`). */
+  readonly contextReader: ContextReader = {
+    contextFile: (contextDir, rel) => once(this.contextFiles, `${contextDir}\0${rel}`, () => fileSystemReader.contextFile(contextDir, rel)),
+    text: (file) =>
+      once(this.texts, file, async () => {
+        const listed = await once(this.listings, path.dirname(file), (dir) => listDirectory(dir));
+        return listed && !listed.has(path.basename(file)) ? undefined : fileSystemReader.text(file);
+      }),
+    kind: (file) => once(this.kinds, file, () => fileSystemReader.kind(file)),
+  };
+}
+
+function once<T>(memo: Map<string, Promise<T>>, key: string, compute: (key: string) => Promise<T>): Promise<T> {
+  let value = memo.get(key);
+  if (!value) {
+    value = compute(key);
+    memo.set(key, value);
+  }
+  return value;
 }
 
 async function factsFor(
   file: string,
-  model: DockerfileModel,
+  model: SemanticModel,
   contextOption: string | false | undefined,
+  lookups: RunLookups,
 ): Promise<{ facts: BuildContextFacts; contextDir?: string }> {
   if (contextOption === false) return { facts: {} };
-  const contextDir = contextOption ?? (await defaultBuildContext(file));
-  const context = await collectContext(model, contextDir, file);
-  const facts = { vendor: await exists(path.join(contextDir, 'vendor', 'modules.txt')), ...(context ? { context } : {}) };
+  const contextDir = contextOption ?? (await lookups.defaultContext(file));
+  const context = await collectContext(model, contextDir, file, lookups.contextReader);
+  const facts = { vendor: await lookups.vendor(contextDir), ...(context ? { context } : {}) };
   if (path.resolve(contextDir) === path.resolve(path.dirname(file))) return { facts };
   // Shown as the Dockerfile's path is: relative when that is.
   return { facts, contextDir: path.isAbsolute(file) ? path.resolve(contextDir) : path.relative(process.cwd(), path.resolve(contextDir)) || '.' };
@@ -61,14 +98,14 @@ async function factsFor(
 
 interface Loaded {
   text: string;
-  model: DockerfileModel;
+  model: SemanticModel;
   options: { rules: Record<string, RuleSetting>; facts: BuildContextFacts };
   failLevel: FailLevel;
   contextDir?: string;
 }
 
-async function load(file: string, configs: ConfigCache, options: RunOptions): Promise<Loaded | { error: string; failLevel: FailLevel }> {
-  const config = await configs.forDockerfile(file, options.configPath);
+async function load(file: string, lookups: RunLookups, options: RunOptions): Promise<Loaded | { error: string; failLevel: FailLevel }> {
+  const config = await lookups.config(file, options.configPath);
   const failLevel = options.failLevel ?? config.failLevel ?? 'warning';
   let text: string;
   try {
@@ -77,10 +114,12 @@ async function load(file: string, configs: ConfigCache, options: RunOptions): Pr
     if (error instanceof WarmbuildError) return { error: error.message, failLevel };
     throw error;
   }
-  const model = parseDockerfile(text);
-  const problem = findSyntaxProblem(model);
+  const parsed = parseDockerfile(text);
+  const problem = findSyntaxProblem(parsed);
   if (problem) return { error: `${file}:${problem.line}: ${problem.message}`, failLevel };
-  const { facts, contextDir } = await factsFor(file, model, options.context);
+  // The one model of this file: the context reader, the rules and fix's first pass all read it.
+  const model = analyzeDockerfile(parsed);
+  const { facts, contextDir } = await factsFor(file, model, options.context, lookups);
   if (config.multiPlatform !== undefined) facts.multiPlatform = config.multiPlatform;
   return {
     text,
@@ -93,10 +132,10 @@ async function load(file: string, configs: ConfigCache, options: RunOptions): Pr
 
 /** Loads each file (config, syntax check, context) and hands the readable ones to `handle`. */
 async function eachFile(files: readonly string[], options: RunOptions, handle: (file: string, loaded: Loaded) => Promise<FileResult>): Promise<FileResult[]> {
-  const configs = new ConfigCache();
+  const lookups = new RunLookups();
   const results: FileResult[] = [];
   for (const file of files) {
-    const loaded = await load(file, configs, options);
+    const loaded = await load(file, lookups, options);
     results.push('error' in loaded ? { path: file, findings: [], error: loaded.error, failLevel: loaded.failLevel } : await handle(file, loaded));
   }
   return results;
@@ -115,7 +154,7 @@ export async function checkFiles(files: readonly string[], options: RunOptions =
 /** Fixes files in place (atomically), or only computes the result with `dryRun`. Unchanged files are never written. */
 export async function fixFiles(files: readonly string[], options: FixRunOptions = {}): Promise<FileResult[]> {
   return eachFile(files, options, async (file, loaded) => {
-    const fixed = fixText(loaded.text, { ...loaded.options, unsafe: options.unsafe });
+    const fixed = fixModel(loaded.model, { ...loaded.options, unsafe: options.unsafe });
     if (!options.dryRun && !options.texts?.has(file)) {
       await removeStaleTemps(file);
       if (fixed.changed) {

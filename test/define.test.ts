@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { check as checkText, defineRule, fix as fixText, lintModel, parseDockerfile, RuleError } from '../src/index.js';
+import { analyzeDockerfile, check as checkText, defineRule, fix as fixText, lintModel, parseDockerfile, RuleError } from '../src/index.js';
 import { ruleDocsUrl } from '../src/rules/define.js';
 import { rules } from '../src/rules/index.js';
 import type { FixKind, Rule } from '../src/rules/types.js';
@@ -83,7 +83,7 @@ describe('defineRule', () => {
 
 describe('lintModel with a custom rule list', () => {
   it('runs only the given rules, with the fix title from meta and extra suggestions', () => {
-    const findings = lintModel(parseDockerfile(CODE), {}, [userRule('safe', { kind: 'safe', suggest: true })]);
+    const findings = lintModel(analyzeDockerfile(parseDockerfile(CODE)), {}, [userRule('safe', { kind: 'safe', suggest: true })]);
     expect(findings.map((f) => [f.rule, f.messageId, f.message, f.fix, f.fixTitle, f.suggestions.map((s) => s.title)])).toEqual([
       ['no-user', 'user', 'USER 1000 found', 'safe', 'Remove the USER', ['drop it']],
     ]);

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { collectContext } from '../src/adapters/context.js';
 import { type CheckOptions, checkText, fixText } from '../src/lint.js';
 import { parseDockerfile } from '../src/model/dockerfile.js';
+import { analyzeDockerfile } from '../src/model/semantic.js';
 
 /**
  * Multi-rule fixtures: real .Dockerfile files whose `# expect: CODE, ...` comments name the findings of
@@ -15,7 +16,7 @@ const DIR = path.join(import.meta.dirname, 'fixtures');
 const FIXTURE_PROJECT = path.join(DIR, 'project');
 
 async function optionsFor(text: string): Promise<CheckOptions> {
-  const context = await collectContext(parseDockerfile(text), FIXTURE_PROJECT);
+  const context = await collectContext(analyzeDockerfile(parseDockerfile(text)), FIXTURE_PROJECT);
   return { facts: { vendor: false, context } };
 }
 const inputs = readdirSync(DIR).filter((f) => f.endsWith('.Dockerfile') && !/\.(fixed|unsafe)\.Dockerfile$/.test(f));

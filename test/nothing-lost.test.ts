@@ -7,6 +7,7 @@ import { collectContext } from '../src/adapters/context.js';
 import type { IO } from '../src/cli/io.js';
 import { main } from '../src/cli/main.js';
 import { parseDockerfile } from '../src/model/dockerfile.js';
+import { analyzeDockerfile } from '../src/model/semantic.js';
 import { checkstyle } from '../src/reporters/machine.js';
 import { checkFiles, fixFiles } from '../src/runner.js';
 
@@ -106,7 +107,7 @@ describe('special files and limits: only regular files are read', () => {
     symlinkSync('/dev/zero', path.join(dir, 'go.mod'));
     execFileSync('mkfifo', [path.join(dir, 'Makefile')]);
     writeFileSync(path.join(dir, 'go.work'), 'go 1.25\n');
-    const context = await collectContext(parseDockerfile(SLOW), dir);
+    const context = await collectContext(analyzeDockerfile(parseDockerfile(SLOW)), dir);
     expect(Object.keys(context!.files)).toEqual(['go.work']);
   });
 
@@ -119,7 +120,7 @@ describe('special files and limits: only regular files are read', () => {
     writeFileSync(path.join(context, 'sub', 'go.work'), 'go 1.25\n');
     symlinkSync(path.join(outside, 'go.mod'), path.join(context, 'go.mod'));
     symlinkSync('sub/go.work', path.join(context, 'go.work'));
-    const collected = await collectContext(parseDockerfile(SLOW), context);
+    const collected = await collectContext(analyzeDockerfile(parseDockerfile(SLOW)), context);
     expect(collected!.files).toEqual({ 'go.work': 'go 1.25\n' });
   });
 });

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { contextPath, contextRequests, dockerignoreCandidates, SEED_FILES } from '../context/build-context.js';
 import type { BuildContext } from '../context/types.js';
-import type { DockerfileModel } from '../model/dockerfile.js';
+import type { SemanticModel } from '../model/semantic.js';
 import { readContextFile } from './fs.js';
 import { under, walkTree } from './walk.js';
 
@@ -12,6 +12,26 @@ const MAX_LISTED_FILES = 50_000;
 const UNLISTED_DIRS: ReadonlySet<string> = new Set(['vendor']);
 const MAX_ROUNDS = 12;
 
+/** How the collector reaches the file system; the runner passes one that asks each question once per run. */
+export interface ContextReader {
+  /** A file of the context by context-relative path, as `readContextFile` reads it; undefined when it cannot be read. */
+  contextFile(contextDir: string, rel: string): Promise<string | undefined>;
+  /** Any file's text, undefined when it cannot be read. */
+  text(file: string): Promise<string | undefined>;
+  /** What is at `file` (symlinks followed), undefined when nothing. */
+  kind(file: string): Promise<'file' | 'directory' | 'other' | undefined>;
+}
+
+export const fileSystemReader: ContextReader = {
+  contextFile: readContextFile,
+  text: (file) => fs.readFile(file, 'utf8').catch(() => undefined),
+  kind: (file) =>
+    fs.stat(file).then(
+      (stat) => (stat.isFile() ? 'file' : stat.isDirectory() ? 'directory' : 'other'),
+      () => undefined,
+    ),
+};
+
 /**
  * Reads, never executes, what the context-aware rules need from a build context: go.mod, go.work and
  * every file the follower of make and scripts asks for (src/context/build-context.ts decides), round
@@ -19,14 +39,18 @@ const MAX_ROUNDS = 12;
  * which sources another). A missing or unreadable context gives undefined: the context-based checks
  * are then off, and nothing fails.
  */
-export async function collectContext(model: DockerfileModel, contextDir: string, dockerfilePath?: string): Promise<BuildContext | undefined> {
-  const stat = await fs.stat(contextDir).catch(() => undefined);
-  if (!stat?.isDirectory()) return undefined;
+export async function collectContext(
+  model: SemanticModel,
+  contextDir: string,
+  dockerfilePath?: string,
+  reader: ContextReader = fileSystemReader,
+): Promise<BuildContext | undefined> {
+  if ((await reader.kind(contextDir)) !== 'directory') return undefined;
   const files: Record<string, string> = {};
   const tried = new Set<string>();
   const read = async (file: string): Promise<void> => {
     tried.add(file);
-    const text = await readContextFile(contextDir, file);
+    const text = await reader.contextFile(contextDir, file);
     if (text !== undefined) files[file] = text;
   };
   for (const file of SEED_FILES) await read(file);
@@ -45,17 +69,11 @@ export async function collectContext(model: DockerfileModel, contextDir: string,
   let dockerignore: string | undefined;
   for (const candidate of dockerignoreCandidates(dockerfilePath && path.basename(dockerfilePath))) {
     const dir = candidate.besideDockerfile && dockerfilePath ? path.dirname(dockerfilePath) : contextDir;
-    dockerignore = await fs.readFile(path.join(dir, candidate.file), 'utf8').catch(() => undefined);
+    dockerignore = await reader.text(path.join(dir, candidate.file));
     if (dockerignore !== undefined) break;
   }
-  const hasGit = await fs
-    .stat(path.join(contextDir, '.git'))
-    .then(() => true)
-    .catch(() => false);
-  const hasGoSum = await fs
-    .stat(path.join(contextDir, 'go.sum'))
-    .then((s) => s.isFile())
-    .catch(() => false);
+  const hasGit = (await reader.kind(path.join(contextDir, '.git'))) !== undefined;
+  const hasGoSum = (await reader.kind(path.join(contextDir, 'go.sum'))) === 'file';
   return { files, hasGit, hasGoSum, ...(dockerignore !== undefined ? { dockerignore } : {}), ...(context.list ? { list: context.list } : {}) };
 }
 

@@ -189,7 +189,8 @@ export async function readRegularFile(file: string, maxBytes = MAX_READ_BYTES): 
       const chunks: Buffer[] = [];
       let total = 0;
       for (;;) {
-        const chunk = Buffer.alloc(Math.min(1024 * 1024, maxBytes + 1 - total));
+        // Sized by stat for the first read (one more byte sees a file that grew): most files are a few KiB.
+        const chunk = Buffer.allocUnsafe(Math.min(total === 0 ? stat.size + 1 : 1024 * 1024, maxBytes + 1 - total));
         const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
         if (bytesRead === 0) break;
         chunks.push(chunk.subarray(0, bytesRead));
@@ -346,6 +347,14 @@ export async function writeAtomic(link: string, text: string): Promise<void> {
 export async function writeOutput(file: string, text: string): Promise<void> {
   await io(file, () => fs.mkdir(path.dirname(path.resolve(file)), { recursive: true }));
   await writeAtomic(file, text);
+}
+
+/** The names in a directory, undefined when it cannot be listed. */
+export async function listDirectory(dir: string): Promise<ReadonlySet<string> | undefined> {
+  return fs.readdir(dir).then(
+    (names) => new Set(names),
+    () => undefined,
+  );
 }
 
 /** The nearest file (or directory) with one of `names` in `start` or above it. */

@@ -1,7 +1,8 @@
 import path from 'node:path/posix';
 import type { DockerfileModel, Instruction } from '../model/dockerfile.js';
-import { envAt, expand, goPathsAt, type Resolved, resolveTarget } from '../model/env.js';
+import { expand, type Resolved, resolveTarget } from '../model/env.js';
 import { type CacheMount, isCacheMount } from '../model/mounts.js';
+import { analyzeDockerfile, type SemanticModel } from '../model/semantic.js';
 
 /**
  * Which BuildKit cache a `--mount=type=cache` reaches, derived as BuildKit derives it (moby/buildkit
@@ -72,11 +73,11 @@ function platformVars(platform: string): Record<(typeof PLATFORM_ARGS)[number], 
 }
 
 /** The stage's variables, with BuildKit's automatic platform ARGs filled in where the stage declares them. */
-function varsFor(model: DockerfileModel, instruction: Instruction, platform: string): Map<string, Resolved> {
-  const vars = new Map(envAt(model, instruction).vars);
+function varsFor(model: SemanticModel, instruction: Instruction, platform: string): Map<string, Resolved> {
+  const vars = new Map(model.env(instruction).vars);
   for (const [name, value] of Object.entries(platformVars(platform))) {
     const declared = vars.get(name);
-    if (declared && declared.value === undefined) vars.set(name, { value, certain: true });
+    if (declared && declared.value === undefined) vars.set(name, { value, certain: true, origin: 'arg' });
   }
   return vars;
 }
@@ -92,14 +93,14 @@ function goVersionOf(image: string | undefined): string | undefined {
   return m ? m[1] : undefined;
 }
 
-function kindOf(target: string, instruction: Instruction, model: DockerfileModel): CacheKind {
-  const paths = goPathsAt(envAt(model, instruction));
+function kindOf(target: string, instruction: Instruction, model: SemanticModel): CacheKind {
+  const paths = model.goPaths(instruction);
   if (paths.gocache.value === target) return 'gocache';
   if (paths.gomodcache.value === target) return 'gomodcache';
   return 'other';
 }
 
-function useOf(model: DockerfileModel, instruction: Instruction, mount: CacheMount, platform: string): CacheUse | string {
+function useOf(model: SemanticModel, instruction: Instruction, mount: CacheMount, platform: string): CacheUse | string {
   if (mount.from !== undefined || mount.source !== undefined)
     return 'a cache mount with from= or source= starts from another stage, which a helper build cannot reproduce';
   const vars = varsFor(model, instruction, platform);
@@ -113,7 +114,7 @@ function useOf(model: DockerfileModel, instruction: Instruction, mount: CacheMou
   const gid = parseNumber(value(mount.gid), 10);
   const mode = parseNumber(value(mount.mode), 8);
   if (uid === null || gid === null || mode === null) return 'BuildKit rejects its uid, gid or mode';
-  const target = goPathClean(resolveTarget(rawTarget, envAt(model, instruction)) ?? rawTarget);
+  const target = goPathClean(resolveTarget(rawTarget, model.env(instruction)) ?? rawTarget);
   const sharing = (value(mount.sharing) ?? 'shared').toLowerCase();
   const otherPlatform = platform === 'linux/amd64' ? 'linux/arm64' : 'linux/amd64';
   const varsElsewhere = varsFor(model, instruction, otherPlatform);
@@ -139,7 +140,8 @@ export function identityKey(identity: CacheIdentity): string {
  * Every distinct cache the Dockerfile's RUNs reach on the given target platforms, in order of first
  * use; a cache every platform shares is listed once.
  */
-export function cacheUsesOf(model: DockerfileModel, platforms: readonly string[], filter: CacheFilter = {}): { uses: CacheUse[]; skipped: SkippedMount[] } {
+export function cacheUsesOf(parsed: DockerfileModel, platforms: readonly string[], filter: CacheFilter = {}): { uses: CacheUse[]; skipped: SkippedMount[] } {
+  const model = analyzeDockerfile(parsed);
   const uses = new Map<string, CacheUse>();
   const skipped: SkippedMount[] = [];
   for (const platform of platforms) {

@@ -1,7 +1,7 @@
 import path from 'node:path/posix';
 import { globRegExp } from '../make/glob.js';
-import type { DockerfileModel, Instruction } from '../model/dockerfile.js';
-import { analyzeRun } from '../model/shell.js';
+import type { Instruction } from '../model/dockerfile.js';
+import type { SemanticModel } from '../model/semantic.js';
 import { followRun } from './follow.js';
 import type { BuildContext } from './types.js';
 
@@ -23,10 +23,10 @@ export interface ContextRequest {
  * runs something out of sight (make, a script) is followed through what has been read. The RUNs are
  * analysed once, not once per round of reading.
  */
-export function contextRequests(model: DockerfileModel): (context: BuildContext) => ContextRequest {
+export function contextRequests(model: SemanticModel): (context: BuildContext) => ContextRequest {
   const runs = model.instructions
     .flatMap((i): Instruction[] => (i.keyword === 'RUN' ? [i] : i.trigger?.keyword === 'RUN' ? [i.trigger] : []))
-    .map((run) => ({ run, analysis: analyzeRun(model, run) }))
+    .map((run) => ({ run, analysis: model.run(run) }))
     .filter((r) => r.analysis.opaque.length > 0);
   return (context) => {
     const files = new Set<string>();

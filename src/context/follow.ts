@@ -1,11 +1,11 @@
 import path from 'node:path/posix';
 import { GORELEASER_CONFIGS, parseGoreleaser } from '../go/goreleaser.js';
 import { UNKNOWN } from '../make/expand.js';
-import { fileIndex } from '../make/glob.js';
 import { type MakeRequest, runMake } from '../make/reader.js';
-import type { DockerfileModel, Instruction } from '../model/dockerfile.js';
-import { type BuildEnv, envAt, expand } from '../model/env.js';
-import { analyzeRun, analyzeScript, type GoInvocation, lexShell, type RunAnalysis, SHELLS, type ShellWord, type SimpleCommand } from '../model/shell.js';
+import type { Instruction } from '../model/dockerfile.js';
+import { type BuildEnv, expand } from '../model/env.js';
+import type { SemanticModel } from '../model/semantic.js';
+import { analyzeScript, type GoInvocation, lexShell, type RunAnalysis, SHELLS, type ShellWord, type SimpleCommand } from '../model/shell.js';
 import type { BuildContext } from './types.js';
 
 // Follows what a RUN runs out of sight (make, scripts, goreleaser) through the build context and the
@@ -39,10 +39,10 @@ const MAKES = new Set(['make', 'gmake']);
 const MAX_DEPTH = 12;
 
 /** What a RUN's opaque commands run, as far as the build context shows. */
-export function followRun(model: DockerfileModel, run: Instruction, context: BuildContext, analysis: RunAnalysis = analyzeRun(model, run)): Followed {
+export function followRun(model: SemanticModel, run: Instruction, context: BuildContext, analysis: RunAnalysis = model.run(run)): Followed {
   const out: Followed = { go: [], unknown: [], wanted: [], wantsList: false };
   if (analysis.opaque.length === 0) return out;
-  const env = envAt(model, run);
+  const env = model.env(run);
   const places = new ImagePlaces(model, run, env);
   const environment: Record<string, string> = {};
   for (const [name, v] of env.vars) if (v.value !== undefined) environment[name] = v.value;
@@ -322,7 +322,7 @@ class ImagePlaces {
   private readonly copies: Array<{ sources: string[]; dest: string }> = [];
   private readonly written = new Map<string, string>();
 
-  constructor(model: DockerfileModel, run: Instruction, env: BuildEnv) {
+  constructor(model: SemanticModel, run: Instruction, env: BuildEnv) {
     this.workdir = env.workdir.value;
     const stages = [];
     for (let stage = run.stage; stage; stage = stage.base) stages.unshift(stage);
@@ -335,8 +335,8 @@ class ImagePlaces {
     this.learn(model, run, true);
   }
 
-  private learn(model: DockerfileModel, instruction: Instruction, isRun: boolean): void {
-    const here = envAt(model, instruction);
+  private learn(model: SemanticModel, instruction: Instruction, isRun: boolean): void {
+    const here = model.env(instruction);
     const at = here.workdir.value ?? '/';
     const resolve = (written: string): string => {
       const p = expand(written, here.vars).value ?? written;
@@ -396,7 +396,7 @@ class ImagePlaces {
     const present = candidates.find((c) =>
       isFile
         ? context.files[c] !== undefined
-        : c === '' || Object.keys(context.files).some((f) => f.startsWith(`${c}/`)) || (context.list !== undefined && fileIndex(context.list).dirs.has(c)),
+        : c === '' || Object.keys(context.files).some((f) => f.startsWith(`${c}/`)) || (context.list?.some((f) => f.startsWith(`${c}/`)) ?? false),
     );
     return present ?? candidates[0];
   }

@@ -3,8 +3,7 @@ import { parseGoBuildArgs } from '../go/buildflags.js';
 import { GORELEASER_CONFIGS, parseGoreleaser } from '../go/goreleaser.js';
 import { MAKEFILE_NAMES } from '../make/reader.js';
 import { type DockerfileModel, execArgv, type Instruction, parseDockerfile } from '../model/dockerfile.js';
-import { envAt } from '../model/env.js';
-import { analyzeRun } from '../model/shell.js';
+import { analyzeDockerfile, type SemanticModel } from '../model/semantic.js';
 import { LineIndex } from '../model/text.js';
 import { goBuildsOfMakefile, type MakeBuilds, shellValue } from './make.js';
 
@@ -57,16 +56,16 @@ export function readExistingBuild(texts: Readonly<Record<string, string>>): Exis
   const makeText = makefile ? texts[makefile]! : undefined;
 
   for (const file of DOCKERFILES.filter((f) => texts[f] !== undefined)) {
-    let model: DockerfileModel;
+    let model: SemanticModel;
     try {
-      model = parseDockerfile(texts[file]!);
+      model = analyzeDockerfile(parseDockerfile(texts[file]!));
     } catch {
       continue;
     }
     // A Dockerfile init wrote is read like any other: it keeps what init carried over from the one it replaced.
     for (const run of model.instructions.filter((i) => i.keyword === 'RUN')) {
-      const stageEnv = Object.fromEntries([...envAt(model, run).vars].flatMap(([k, v]) => (v.value !== undefined ? [[k, v.value]] : [])));
-      const analysis = analyzeRun(model, run);
+      const stageEnv = Object.fromEntries([...model.env(run).vars].flatMap(([k, v]) => (v.value !== undefined ? [[k, v.value]] : [])));
+      const analysis = model.run(run);
       for (const go of analysis.go.filter((g) => g.subcommand === 'build' || g.subcommand === 'install')) {
         builds.push({
           ...fromArgs(

@@ -1,5 +1,5 @@
 import path from 'node:path/posix';
-import { globRegExp, inList } from './glob.js';
+import { globRegExp } from './glob.js';
 
 /**
  * GNU make's expansion of variable references and functions, over values the reader knows. Text that
@@ -343,7 +343,7 @@ export function globFiles(pattern: string, cwd: string, files: readonly string[]
     const rel = cwd === '' ? match : path.relative(cwd, match);
     return (pattern.startsWith('/') ? path.join(imageDir, rel) : pattern.startsWith('./') ? `./${rel}` : rel) + trailing;
   };
-  if (!/[*?[]/.test(pattern)) return inList(files, full) ? [pattern] : [];
+  if (!/[*?[]/.test(pattern)) return files.some((f) => f === full || f.startsWith(`${full}/`)) ? [pattern] : [];
   const re = globRegExp(full);
   const matches = new Set<string>();
   const depth = full.split('/').length;

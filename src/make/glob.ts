@@ -26,22 +26,14 @@ export interface FileIndex {
   dirs: ReadonlySet<string>;
 }
 
-const indexes = new WeakMap<readonly string[], FileIndex>();
-
-/** The context's file list as sets, built once per list: make asks whether a target exists many times. */
+/** The context's file list as sets: make asks whether a target exists many times, so each reader builds it once. */
 export function fileIndex(list: readonly string[]): FileIndex {
-  let index = indexes.get(list);
-  if (!index) {
-    const dirs = new Set<string>();
-    for (const file of list) for (let i = file.indexOf('/'); i > 0; i = file.indexOf('/', i + 1)) dirs.add(file.slice(0, i));
-    index = { files: new Set(list), dirs };
-    indexes.set(list, index);
-  }
-  return index;
+  const dirs = new Set<string>();
+  for (const file of list) for (let i = file.indexOf('/'); i > 0; i = file.indexOf('/', i + 1)) dirs.add(file.slice(0, i));
+  return { files: new Set(list), dirs };
 }
 
-/** Whether a context path is a file or a directory of the list. */
-export function inList(list: readonly string[], contextPath: string): boolean {
-  const index = fileIndex(list);
+/** Whether a context path is a file or a directory of the index. */
+export function inList(index: FileIndex, contextPath: string): boolean {
   return index.files.has(contextPath) || index.dirs.has(contextPath);
 }

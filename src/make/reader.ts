@@ -1,6 +1,6 @@
 import path from 'node:path/posix';
 import { contextPathOf, expand, globFiles, matchingClose, matchPattern, type Origin, type Scope, UNKNOWN, type Variable, words } from './expand.js';
-import { inList } from './glob.js';
+import { type FileIndex, fileIndex, inList } from './glob.js';
 
 // Reads Makefiles as GNU make reads them, and tells what `make GOALS` would run in a fresh build
 // context: the recipes in the order make runs them, with the variables make exports. Pure: the
@@ -611,6 +611,7 @@ interface Plan {
 
 class Runner {
   private readonly built = new Set<string>();
+  private listed: { files: readonly string[]; index: FileIndex } | undefined;
 
   constructor(
     private readonly db: MakeDatabase,
@@ -624,7 +625,8 @@ class Runner {
   private exists(target: string): boolean | undefined {
     const files = this.db.scope().files();
     if (!files) return undefined;
-    return inList(files, this.db.contextPath(target));
+    if (this.listed?.files !== files) this.listed = { files, index: fileIndex(files) };
+    return inList(this.listed.index, this.db.contextPath(target));
   }
 
   /** The rules make would use for `target`: its explicit rules, or the first pattern rule that applies. */

@@ -1,7 +1,6 @@
 import type { Dockerfile as AstDockerfile, Instruction as AstInstruction } from 'dockerfile-ast';
 import astModule from 'dockerfile-ast';
 import type { Range } from 'vscode-languageserver-types';
-import { expand, type Resolved } from './env.js';
 import { type Mount, parseMount } from './mounts.js';
 import { detectEol, LineIndex, type Span } from './text.js';
 
@@ -10,19 +9,40 @@ const { DockerfileParser } = astModule;
 
 // dockerfile-ast recomputes an instruction's arguments on every call, about seven times per RUN while
 // parsing and converting, each time a position lookup per word: a 10 MB RUN took over a minute. They
-// never change after parsing, so each instruction keeps its first result (callers get a copy: some
-// shift the flags off it).
-const astInstruction = astModule.Instruction.prototype as unknown as { getRawArguments(this: object): unknown[] };
+// never change after parsing, so each instruction object keeps its first result under a private key
+// (callers get a copy: some shift the flags off it); the memo lives and dies with the parse's AST.
+const RAW_ARGUMENTS = Symbol('warmbuild.rawArguments');
+type AstInstructionObject = { [RAW_ARGUMENTS]?: unknown[] };
+const astInstruction = astModule.Instruction.prototype as unknown as { getRawArguments(this: AstInstructionObject): unknown[] };
 const computeRawArguments = astInstruction.getRawArguments;
-const rawArguments = new WeakMap<object, unknown[]>();
-astInstruction.getRawArguments = function (this: object): unknown[] {
-  let args = rawArguments.get(this);
-  if (!args) {
-    args = computeRawArguments.call(this);
-    rawArguments.set(this, args);
-  }
-  return args.slice();
+astInstruction.getRawArguments = function (this: AstInstructionObject): unknown[] {
+  this[RAW_ARGUMENTS] ??= computeRawArguments.call(this);
+  return this[RAW_ARGUMENTS].slice();
 };
+
+/** The instructions BuildKit knows. */
+export const KEYWORDS = [
+  'ADD',
+  'ARG',
+  'CMD',
+  'COPY',
+  'ENTRYPOINT',
+  'ENV',
+  'EXPOSE',
+  'FROM',
+  'HEALTHCHECK',
+  'LABEL',
+  'MAINTAINER',
+  'ONBUILD',
+  'RUN',
+  'SHELL',
+  'STOPSIGNAL',
+  'USER',
+  'VOLUME',
+  'WORKDIR',
+] as const;
+
+export type Keyword = (typeof KEYWORDS)[number];
 
 export interface Directive {
   name: string;
@@ -60,7 +80,7 @@ export interface Heredoc {
 export interface Instruction {
   /** Position in `DockerfileModel.instructions`; ONBUILD triggers share their parent's. */
   index: number;
-  /** Upper-case keyword. */
+  /** Upper-case keyword: a `Keyword` in a file BuildKit accepts (`findSyntaxProblem` rejects others). */
   keyword: string;
   span: Span;
   keywordSpan: Span;
@@ -117,6 +137,80 @@ export interface DockerfileModel {
   comments: Comment[];
   /** Whether the file writes its keywords in lower case: inserted instructions follow suit. */
   lowercaseKeywords: boolean;
+  /** The ARGs before the first FROM, resolved once: stage images and stage `ARG NAME` lines read them. */
+  globalArgs: GlobalArgs;
+}
+
+/**
+ * Where a value comes from: a build arg (`ARG`, which `--build-arg` can change), the Dockerfile's own
+ * settings (`ENV`, `USER`, `WORKDIR`, a RUN's `go env -w`, a command's `NAME=value` prefix), a base
+ * image whose defaults we know (the golang images), or the default Docker and Go assume when nothing
+ * sets it (root, HOME=/root, GOCACHE under HOME).
+ */
+export type Origin = 'arg' | 'env' | 'image' | 'default';
+
+/** A value's text as far as its variables are known; `certain` is false when a build arg or the base image could change it. */
+export interface Expansion {
+  value: string | undefined;
+  certain: boolean;
+}
+
+/** A value as far as the Dockerfile alone determines it, and where it comes from. */
+export interface Resolved extends Expansion {
+  origin: Origin;
+}
+
+/** The global ARGs (declared before the first FROM), resolved once for the whole file. */
+export interface GlobalArgs {
+  /** Each global ARG's default, after all of them: what FROM lines and stage `ARG NAME` see. */
+  values: ReadonlyMap<string, Resolved>;
+  /** The global ARGs declared before each instruction of the prelude. */
+  before: ReadonlyMap<Instruction, ReadonlyMap<string, Resolved>>;
+}
+
+/** The prelude's ARGs in order, each default expanded with the ARGs before it. */
+export function resolveGlobalArgs(prelude: readonly Instruction[]): GlobalArgs {
+  let values = new Map<string, Resolved>();
+  const before = new Map<Instruction, ReadonlyMap<string, Resolved>>();
+  for (const instruction of prelude) {
+    before.set(instruction, values);
+    if (instruction.keyword !== 'ARG') continue;
+    values = new Map(values);
+    for (const p of instruction.properties)
+      values.set(p.name, { value: p.value === null ? undefined : expand(p.value, values).value, certain: false, origin: 'arg' });
+  }
+  return { values, before };
+}
+
+/** Expands `$VAR`, `${VAR}`, `${VAR:-default}` and `${VAR:+alt}` as Dockerfile ENV/ARG do. */
+export function expand(value: string, vars: ReadonlyMap<string, Expansion>): Expansion {
+  let certain = true;
+  let unknown = false;
+  const lookup = (name: string): string | undefined => {
+    const v = vars.get(name);
+    if (!v || v.value === undefined) {
+      unknown = true;
+      return undefined;
+    }
+    certain = certain && v.certain;
+    return v.value;
+  };
+  const out = value.replace(
+    /\\\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (match, braced?: string, op?: string, word?: string, bare?: string) => {
+      if (match === '\\$') return '$';
+      const name = (braced ?? bare)!;
+      if (op) {
+        const v = vars.get(name);
+        const isSet = v !== undefined && v.value !== undefined && (op.startsWith(':') ? v.value !== '' : true);
+        if (v && !v.certain) certain = false;
+        if (op.endsWith('-')) return isSet ? v!.value! : (word ?? '');
+        return isSet ? (word ?? '') : '';
+      }
+      return lookup(name) ?? '';
+    },
+  );
+  return unknown ? { value: undefined, certain: false } : { value: out, certain };
 }
 
 export function parseDockerfile(text: string): DockerfileModel {
@@ -159,6 +253,7 @@ export function parseDockerfile(text: string): DockerfileModel {
     stages: [],
     comments,
     lowercaseKeywords: false,
+    globalArgs: { values: new Map(), before: new Map() },
   };
 
   const convert = (node: AstInstruction, index: number, stage: Stage | undefined): Instruction => {
@@ -223,44 +318,42 @@ export function parseDockerfile(text: string): DockerfileModel {
   };
 
   let current: Stage | undefined;
-  const globalArgs = new Map<string, Resolved>();
-  const astInstructions = ast.getInstructions();
-  astInstructions.forEach((node, index) => {
-    const isFrom = node.getKeyword().toUpperCase() === 'FROM';
-    if (isFrom) {
-      const stage: Stage = {
-        index: model.stages.length,
-        name: undefined,
-        from: undefined as unknown as Instruction,
-        image: '',
-        resolvedImage: undefined,
-        platform: undefined,
-        base: undefined,
-        instructions: [],
-      };
-      const instruction = convert(node, index, stage);
-      stage.from = instruction;
-      stage.image = instruction.args[0]?.value ?? '';
-      const as = instruction.args[1]?.value.toUpperCase() === 'AS' ? instruction.args[2]?.value : undefined;
-      stage.name = as?.toLowerCase();
-      stage.platform = instruction.flags.find((f) => f.name === 'platform')?.value ?? undefined;
-      stage.resolvedImage = expand(stage.image, globalArgs).value;
-      const image = (stage.resolvedImage ?? stage.image).toLowerCase();
-      stage.base = model.stages.find((s) => s.name !== undefined && s.name === image);
-      stage.instructions.push(instruction);
-      model.stages.push(stage);
+  ast.getInstructions().forEach((node, index) => {
+    if (node.getKeyword().toUpperCase() !== 'FROM') {
+      const instruction = convert(node, index, current);
+      current?.instructions.push(instruction);
       model.instructions.push(instruction);
-      current = stage;
       return;
     }
-    const instruction = convert(node, index, current);
-    if (!current && instruction.keyword === 'ARG') {
-      for (const p of instruction.properties)
-        globalArgs.set(p.name, { value: p.value === null ? undefined : expand(p.value, globalArgs).value, certain: false });
-    }
-    current?.instructions.push(instruction);
+    const stage: Stage = {
+      index: model.stages.length,
+      name: undefined,
+      from: undefined as unknown as Instruction,
+      image: '',
+      resolvedImage: undefined,
+      platform: undefined,
+      base: undefined,
+      instructions: [],
+    };
+    const instruction = convert(node, index, stage);
+    stage.from = instruction;
+    stage.image = instruction.args[0]?.value ?? '';
+    const as = instruction.args[1]?.value.toUpperCase() === 'AS' ? instruction.args[2]?.value : undefined;
+    stage.name = as?.toLowerCase();
+    stage.platform = instruction.flags.find((f) => f.name === 'platform')?.value ?? undefined;
+    stage.instructions.push(instruction);
+    model.stages.push(stage);
     model.instructions.push(instruction);
+    current = stage;
   });
+
+  // Every global ARG comes before the first FROM, so all of them are known before any stage is read.
+  model.globalArgs = resolveGlobalArgs(model.instructions.filter((i) => i.stage === undefined));
+  for (const stage of model.stages) {
+    stage.resolvedImage = expand(stage.image, model.globalArgs.values).value;
+    const image = (stage.resolvedImage ?? stage.image).toLowerCase();
+    stage.base = model.stages.find((s) => s.index < stage.index && s.name !== undefined && s.name === image);
+  }
 
   const first = model.instructions[0];
   model.lowercaseKeywords = first !== undefined && text.slice(first.keywordSpan.start, first.keywordSpan.end) === first.keyword.toLowerCase();

@@ -1,18 +1,24 @@
 import path from 'node:path/posix';
-import type { DockerfileModel, Instruction, Stage } from './dockerfile.js';
-import { analyzeRun } from './shell.js';
+import { type Expansion, expand, type GlobalArgs, type Instruction, type Origin, type Resolved, type Stage } from './dockerfile.js';
+import type { RunAnalysis } from './shell.js';
 
-/** A value as far as the Dockerfile alone determines it; `certain` is false when a build arg or the base image could change it. */
-export interface Resolved {
-  value: string | undefined;
-  certain: boolean;
-}
+// Values and their expansion belong to the parse (FROM lines read the global ARGs); re-exported here
+// for the environment's users.
+export type { Expansion, GlobalArgs, Origin, Resolved } from './dockerfile.js';
+export { expand, resolveGlobalArgs } from './dockerfile.js';
+
+// The environment each instruction runs in: ARG scopes, ENV, USER, HOME, WORKDIR and `go env -w`, as
+// far as the Dockerfile alone determines them. Computed once per file by the semantic model.
 
 /** The environment an instruction runs in. */
 export interface BuildEnv {
   vars: ReadonlyMap<string, Resolved>;
   /** The USER in effect, undefined when none was set (root in the images we know). */
   user: string | undefined;
+  /** `env` when a USER instruction set `user` (here or in a base stage), `default` for the image's root. */
+  userOrigin: Origin;
+  /** HOME: set by ENV, or the default for the user (/root for root; unknown for another user). */
+  home: Resolved;
   workdir: Resolved;
   /** True when the stage descends from an official golang image, whose defaults we know. */
   golangImage: boolean;
@@ -27,24 +33,6 @@ export interface GoPaths {
   goflags: Resolved;
 }
 
-const cache = new WeakMap<DockerfileModel, Map<Instruction, BuildEnv>>();
-
-/** The environment in effect when `instruction` runs (before its own effect). */
-export function envAt(model: DockerfileModel, instruction: Instruction): BuildEnv {
-  let table = cache.get(model);
-  if (!table) {
-    table = computeEnvironments(model);
-    cache.set(model, table);
-  }
-  return table.get(instruction) ?? emptyEnv();
-}
-
-const endOfStage = new WeakMap<Stage, BuildEnv>();
-
-function emptyEnv(): BuildEnv {
-  return { vars: new Map(), user: undefined, workdir: { value: '/', certain: false }, golangImage: false, goEnv: new Map() };
-}
-
 export function isGolangImage(image: string): boolean {
   const withoutDigest = image.split('@')[0]!;
   const lastSlash = withoutDigest.lastIndexOf('/');
@@ -53,129 +41,148 @@ export function isGolangImage(image: string): boolean {
   return repo === 'golang' || repo.endsWith('/library/golang') || repo === 'library/golang';
 }
 
-function computeEnvironments(model: DockerfileModel): Map<Instruction, BuildEnv> {
-  const table = new Map<Instruction, BuildEnv>();
-  const globalArgs = new Map<string, Resolved>();
-  for (const instruction of model.instructions) {
-    if (instruction.stage) break;
-    table.set(instruction, { ...emptyEnv(), vars: new Map(globalArgs) });
-    if (instruction.keyword === 'ARG') {
-      for (const p of instruction.properties) {
-        globalArgs.set(p.name, { value: p.value === null ? undefined : expand(p.value, globalArgs).value, certain: false });
-      }
-    }
-  }
+/** What a stage's instructions change as they run; maps are replaced, never changed, so snapshots share them. */
+interface StageState {
+  vars: ReadonlyMap<string, Resolved>;
+  user: string | undefined;
+  userOrigin: Origin;
+  workdir: Resolved;
+  golangImage: boolean;
+  goEnv: ReadonlyMap<string, Resolved>;
+}
 
-  for (const stage of model.stages) {
+const NO_VARS: ReadonlyMap<string, Resolved> = new Map();
+
+function emptyState(): StageState {
+  return {
+    vars: NO_VARS,
+    user: undefined,
+    userOrigin: 'default',
+    workdir: { value: '/', certain: false, origin: 'default' },
+    golangImage: false,
+    goEnv: NO_VARS,
+  };
+}
+
+function snapshot(state: StageState): BuildEnv {
+  const home =
+    state.vars.get('HOME') ??
+    state.goEnv.get('HOME') ??
+    (isRoot(state.user) ? { value: '/root', certain: state.golangImage, origin: 'default' } : { value: undefined, certain: false, origin: 'default' });
+  return { ...state, home };
+}
+
+/** The environment of an instruction the file does not place (none: every instruction has one). */
+export function emptyEnv(): BuildEnv {
+  return snapshot(emptyState());
+}
+
+/**
+ * The environment in effect when each instruction runs (before its own effect); an ONBUILD trigger
+ * runs in the environment its stage ends with. `runs` gives each RUN's commands (for `go env -w`).
+ */
+export function environments(
+  stages: readonly Stage[],
+  prelude: readonly Instruction[],
+  globalArgs: GlobalArgs,
+  runs: (run: Instruction) => RunAnalysis,
+): Map<Instruction, BuildEnv> {
+  const table = new Map<Instruction, BuildEnv>();
+  for (const instruction of prelude) table.set(instruction, snapshot({ ...emptyState(), vars: globalArgs.before.get(instruction) ?? NO_VARS }));
+  const endOfStage = new Map<Stage, StageState>();
+  for (const stage of stages) {
     const image = stage.resolvedImage ?? stage.image;
-    let env: { vars: Map<string, Resolved>; user: string | undefined; workdir: Resolved; golangImage: boolean; goEnv: Map<string, Resolved> };
+    let env: StageState;
     if (stage.base) {
-      const inherited = endOfStage.get(stage.base) ?? emptyEnv();
-      env = { ...inherited, vars: new Map([...inherited.vars].filter(([, v]) => !argNames.has(v))), goEnv: new Map(inherited.goEnv) };
+      const inherited = endOfStage.get(stage.base) ?? emptyState();
+      // ARG values are scoped to their stage: a child stage does not see them.
+      env = { ...inherited, vars: new Map([...inherited.vars].filter(([, v]) => v.origin !== 'arg')) };
     } else if (isGolangImage(image)) {
       env = {
         vars: new Map([
-          ['GOPATH', { value: '/go', certain: true }],
-          ['GOTOOLCHAIN', { value: 'local', certain: true }],
+          ['GOPATH', { value: '/go', certain: true, origin: 'image' }],
+          ['GOTOOLCHAIN', { value: 'local', certain: true, origin: 'image' }],
         ]),
         user: undefined,
-        workdir: { value: '/go', certain: true },
+        userOrigin: 'default',
+        workdir: { value: '/go', certain: true, origin: 'image' },
         golangImage: true,
-        goEnv: new Map(),
+        goEnv: NO_VARS,
       };
     } else {
-      env = { vars: new Map(), user: undefined, workdir: { value: '/', certain: false }, golangImage: false, goEnv: new Map() };
+      env = emptyState();
     }
     const triggers: Instruction[] = [];
     for (const instruction of stage.instructions) {
-      table.set(instruction, { ...env, vars: new Map(env.vars), goEnv: new Map(env.goEnv) });
-      switch (instruction.keyword) {
-        case 'ONBUILD':
-          if (instruction.trigger) triggers.push(instruction.trigger);
-          break;
-        case 'RUN':
-          for (const go of analyzeRun(model, instruction).go) {
-            if (go.subcommand !== 'env' || !go.args.some((a) => a.value === '-w')) continue;
-            for (const a of go.args) {
-              const eq = a.value.indexOf('=');
-              if (eq > 0 && !a.value.startsWith('-')) env.goEnv.set(a.value.slice(0, eq), expand(a.value.slice(eq + 1), env.vars));
-            }
-          }
-          break;
-        case 'ENV':
-          for (const p of instruction.properties) {
-            const value = expand(p.value ?? '', env.vars);
-            env.vars.set(p.name, value);
-          }
-          break;
-        case 'ARG':
-          for (const p of instruction.properties) {
-            if (env.vars.has(p.name) && !argNames.has(env.vars.get(p.name)!)) continue;
-            const fromGlobal = globalArgs.get(p.name);
-            const value: Resolved =
-              p.value !== null ? { value: expand(p.value, env.vars).value, certain: false } : { value: fromGlobal?.value, certain: false };
-            argNames.add(value);
-            env.vars.set(p.name, value);
-          }
-          break;
-        case 'USER': {
-          const raw = instruction.args[0]?.value;
-          env.user = raw === undefined ? undefined : (expand(raw, env.vars).value ?? raw);
-          break;
-        }
-        case 'WORKDIR': {
-          const raw = instruction.args.map((a) => a.value).join(' ');
-          const dir = expand(raw, env.vars);
-          if (dir.value === undefined) env.workdir = { value: undefined, certain: false };
-          else if (dir.value.startsWith('/')) env.workdir = { value: path.normalize(dir.value), certain: dir.certain && env.workdir.certain };
-          else
-            env.workdir = {
-              value: env.workdir.value === undefined ? undefined : path.join(env.workdir.value, dir.value),
-              certain: dir.certain && env.workdir.certain,
-            };
-          break;
-        }
-      }
+      table.set(instruction, snapshot(env));
+      env = { ...env, ...effect(instruction, env, globalArgs, runs, triggers) };
     }
-    endOfStage.set(stage, { ...env, vars: new Map(env.vars) });
-    // A trigger runs right after the FROM of a build on this image, in the environment this stage ends with.
-    for (const trigger of triggers) table.set(trigger, { ...env, vars: new Map(env.vars), goEnv: new Map(env.goEnv) });
+    endOfStage.set(stage, env);
+    for (const trigger of triggers) table.set(trigger, snapshot(env));
   }
   return table;
 }
 
-/** ARG values are scoped to their stage; this marks them so that child stages drop them. */
-const argNames = new WeakSet<Resolved>();
-
-/** Expands `$VAR`, `${VAR}`, `${VAR:-default}` and `${VAR:+alt}` as Dockerfile ENV/ARG do. */
-export function expand(value: string, vars: ReadonlyMap<string, Resolved>): Resolved {
-  let certain = true;
-  let unknown = false;
-  const lookup = (name: string): string | undefined => {
-    const v = vars.get(name);
-    if (!v || v.value === undefined) {
-      unknown = true;
-      return undefined;
-    }
-    certain = certain && v.certain;
-    return v.value;
-  };
-  const out = value.replace(
-    /\\\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
-    (match, braced?: string, op?: string, word?: string, bare?: string) => {
-      if (match === '\\$') return '$';
-      const name = (braced ?? bare)!;
-      if (op) {
-        const v = vars.get(name);
-        const isSet = v !== undefined && v.value !== undefined && (op.startsWith(':') ? v.value !== '' : true);
-        if (v && !v.certain) certain = false;
-        if (op.endsWith('-')) return isSet ? v!.value! : (word ?? '');
-        return isSet ? (word ?? '') : '';
+/** What `instruction` changes in the stage's environment. */
+function effect(
+  instruction: Instruction,
+  env: StageState,
+  globalArgs: GlobalArgs,
+  runs: (run: Instruction) => RunAnalysis,
+  triggers: Instruction[],
+): Partial<StageState> {
+  switch (instruction.keyword) {
+    case 'ONBUILD':
+      if (instruction.trigger) triggers.push(instruction.trigger);
+      return {};
+    case 'RUN': {
+      let goEnv: Map<string, Resolved> | undefined;
+      for (const go of runs(instruction).go) {
+        if (go.subcommand !== 'env' || !go.args.some((a) => a.value === '-w')) continue;
+        for (const a of go.args) {
+          const eq = a.value.indexOf('=');
+          if (eq > 0 && !a.value.startsWith('-')) {
+            goEnv ??= new Map(env.goEnv);
+            goEnv.set(a.value.slice(0, eq), { ...expand(a.value.slice(eq + 1), env.vars), origin: 'env' });
+          }
+        }
       }
-      return lookup(name) ?? '';
-    },
-  );
-  return unknown ? { value: undefined, certain: false } : { value: out, certain };
+      return goEnv ? { goEnv } : {};
+    }
+    case 'ENV': {
+      const vars = new Map(env.vars);
+      for (const p of instruction.properties) vars.set(p.name, { ...expand(p.value ?? '', vars), origin: 'env' });
+      return { vars };
+    }
+    case 'ARG': {
+      const vars = new Map(env.vars);
+      for (const p of instruction.properties) {
+        // An ENV of the same name wins over the ARG.
+        if (vars.has(p.name) && vars.get(p.name)!.origin !== 'arg') continue;
+        vars.set(p.name, { value: p.value !== null ? expand(p.value, vars).value : globalArgs.values.get(p.name)?.value, certain: false, origin: 'arg' });
+      }
+      return { vars };
+    }
+    case 'USER': {
+      const raw = instruction.args[0]?.value;
+      return { user: raw === undefined ? undefined : (expand(raw, env.vars).value ?? raw), userOrigin: 'env' };
+    }
+    case 'WORKDIR': {
+      const raw = instruction.args.map((a) => a.value).join(' ');
+      const dir = expand(raw, env.vars);
+      if (dir.value === undefined) return { workdir: { value: undefined, certain: false, origin: 'env' } };
+      if (dir.value.startsWith('/')) return { workdir: { value: path.normalize(dir.value), certain: dir.certain && env.workdir.certain, origin: 'env' } };
+      return {
+        workdir: {
+          value: env.workdir.value === undefined ? undefined : path.join(env.workdir.value, dir.value),
+          certain: dir.certain && env.workdir.certain,
+          origin: 'env',
+        },
+      };
+    }
+    default:
+      return {};
+  }
 }
 
 function isRoot(user: string | undefined): boolean {
@@ -203,23 +210,32 @@ export function isRootUser(env: BuildEnv): boolean {
 export function goPathsAt(env: BuildEnv, overrides: Record<string, string> = {}): GoPaths {
   const lookup = (name: string): Resolved | undefined => {
     const own = overrides[name];
-    if (own !== undefined) return expand(own, env.vars);
+    if (own !== undefined) return { ...expand(own, env.vars), origin: 'env' };
     return env.vars.get(name) ?? env.goEnv.get(name);
   };
-  const home: Resolved = lookup('HOME') ?? (isRoot(env.user) ? { value: '/root', certain: env.golangImage } : { value: undefined, certain: false });
-  const under = (base: Resolved, rel: string): Resolved =>
-    base.value === undefined ? { value: undefined, certain: false } : { value: path.join(base.value, rel), certain: base.certain };
+  const home = overrides.HOME !== undefined ? lookup('HOME')! : env.home;
+  // A location Go derives from another one is Go's default, however that other one was set.
+  const under = (base: Expansion, rel: string): Resolved =>
+    base.value === undefined
+      ? { value: undefined, certain: false, origin: 'default' }
+      : { value: path.join(base.value, rel), certain: base.certain, origin: 'default' };
   const xdg = lookup('XDG_CACHE_HOME');
   const gocache = lookup('GOCACHE') ?? (xdg ? under(xdg, 'go-build') : under(home, '.cache/go-build'));
   const gopathRaw = lookup('GOPATH') ?? under(home, 'go');
-  const gopath = normalize({ value: gopathRaw.value?.split(':')[0], certain: gopathRaw.certain });
+  const gopath = normalize({ value: gopathRaw.value?.split(':')[0], certain: gopathRaw.certain, origin: gopathRaw.origin });
   const gomodcache = lookup('GOMODCACHE') ?? under(gopath, 'pkg/mod');
-  return { home, gocache: normalize(gocache), gomodcache: normalize(gomodcache), goflags: lookup('GOFLAGS') ?? { value: undefined, certain: true } };
+  return {
+    home,
+    gocache: normalize(gocache),
+    gomodcache: normalize(gomodcache),
+    goflags: lookup('GOFLAGS') ?? { value: undefined, certain: true, origin: 'default' },
+  };
 }
 
 /** Go needs absolute cache paths; anything else (a Windows `C:\\go`, an empty value) is unknown here. */
 function normalize(r: Resolved): Resolved {
-  return r.value === undefined || !r.value.startsWith('/') ? { value: undefined, certain: false } : { value: path.normalize(r.value), certain: r.certain };
+  if (r.value === undefined || !r.value.startsWith('/')) return { value: undefined, certain: false, origin: r.origin };
+  return { value: path.normalize(r.value), certain: r.certain, origin: r.origin };
 }
 
 /** A mount target as BuildKit resolves it: relative targets are under the WORKDIR. */
@@ -231,6 +247,18 @@ export function resolveTarget(target: string, env: BuildEnv): string | undefined
 
 /** True when `dir` is `root` or lies inside it. */
 export function isWithin(dir: string, root: string): boolean {
+  // Clean absolute paths (what the environment model produces) compare as strings; path.relative is
+  // for the rest, and is the hot spot of the Go cache rules otherwise.
+  if (isCleanAbsolute(dir) && isCleanAbsolute(root)) {
+    if (dir === root) return true;
+    const prefix = root === '/' ? '/' : `${root}/`;
+    // As path.relative's answer is read below: a first element starting with `..` counts as outside.
+    return dir.startsWith(prefix) && !dir.startsWith('..', prefix.length);
+  }
   const rel = path.relative(root, dir);
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+function isCleanAbsolute(p: string): boolean {
+  return p.startsWith('/') && (p.length === 1 || !p.endsWith('/')) && !/\/\.{0,2}(\/|$)/.test(p);
 }

@@ -560,25 +560,11 @@ function basename(word: string): string {
   return slash >= 0 ? word.slice(slash + 1) : word;
 }
 
-/** The shell commands a RUN executes: shell form (continuations joined), exec form, or a heredoc script. */
+/**
+ * The shell commands a RUN executes: shell form (continuations joined), exec form, or a heredoc script.
+ * Read once per RUN by the semantic model (`model/semantic.ts`), which everything else asks.
+ */
 export function analyzeRun(model: DockerfileModel, run: Instruction): RunAnalysis {
-  // The environment model, the context collector and the rules all ask: read each RUN once.
-  let byRun = analyses.get(model);
-  if (!byRun) {
-    byRun = new WeakMap();
-    analyses.set(model, byRun);
-  }
-  let analysis = byRun.get(run);
-  if (!analysis) {
-    analysis = readRun(model, run);
-    byRun.set(run, analysis);
-  }
-  return analysis;
-}
-
-const analyses = new WeakMap<DockerfileModel, WeakMap<Instruction, RunAnalysis>>();
-
-function readRun(model: DockerfileModel, run: Instruction): RunAnalysis {
   const out: RunAnalysis = { go: [], opaque: [] };
   if (!run.argsSpan) return out;
   const argv = execArgv(model, run);

@@ -1,30 +1,11 @@
-import type { DockerfileModel } from './dockerfile.js';
+import { type DockerfileModel, KEYWORDS } from './dockerfile.js';
 
 export interface SyntaxProblem {
   line: number;
   message: string;
 }
 
-const KEYWORDS = new Set([
-  'ADD',
-  'ARG',
-  'CMD',
-  'COPY',
-  'ENTRYPOINT',
-  'ENV',
-  'EXPOSE',
-  'FROM',
-  'HEALTHCHECK',
-  'LABEL',
-  'MAINTAINER',
-  'ONBUILD',
-  'RUN',
-  'SHELL',
-  'STOPSIGNAL',
-  'USER',
-  'VOLUME',
-  'WORKDIR',
-]);
+const KNOWN_KEYWORDS: ReadonlySet<string> = new Set(KEYWORDS);
 
 /**
  * The errors BuildKit's parser would stop at, which dockerfile-ast tolerates: a file that fails here
@@ -34,7 +15,7 @@ export function findSyntaxProblem(model: DockerfileModel): SyntaxProblem | undef
   if (model.text.includes('\u0000'))
     return { line: model.lines.positionAt(model.text.indexOf('\u0000')).line, message: 'not a text file (contains NUL bytes)' };
   for (const instruction of model.instructions) {
-    if (!KEYWORDS.has(instruction.keyword)) return { line: instruction.line, message: `unknown instruction: ${instruction.keyword}` };
+    if (!KNOWN_KEYWORDS.has(instruction.keyword)) return { line: instruction.line, message: `unknown instruction: ${instruction.keyword}` };
     if (instruction.keyword === 'FROM' && instruction.args.length === 0) return { line: instruction.line, message: 'FROM requires an image' };
     if (instruction.keyword === 'FROM' && instruction.args.length !== 1 && instruction.args.length !== 3)
       return { line: instruction.line, message: 'FROM requires either one or three arguments' };

@@ -1,8 +1,9 @@
 import type { Followed } from '../context/follow.js';
 import type { BuildContext } from '../context/types.js';
 import type { Edit } from '../fix/edits.js';
-import type { DockerfileModel, Instruction } from '../model/dockerfile.js';
+import type { Instruction, Keyword } from '../model/dockerfile.js';
 import type { BuildEnv, GoPaths } from '../model/env.js';
+import type { SemanticModel } from '../model/semantic.js';
 import type { RunAnalysis } from '../model/shell.js';
 import type { Span } from '../model/text.js';
 
@@ -10,26 +11,6 @@ export type { BuildContext };
 
 export type Severity = 'error' | 'warning' | 'info';
 export type FixKind = 'safe' | 'suggestion';
-
-export type Keyword =
-  | 'ADD'
-  | 'ARG'
-  | 'CMD'
-  | 'COPY'
-  | 'ENTRYPOINT'
-  | 'ENV'
-  | 'EXPOSE'
-  | 'FROM'
-  | 'HEALTHCHECK'
-  | 'LABEL'
-  | 'MAINTAINER'
-  | 'ONBUILD'
-  | 'RUN'
-  | 'SHELL'
-  | 'STOPSIGNAL'
-  | 'USER'
-  | 'VOLUME'
-  | 'WORKDIR';
 
 /** What the Dockerfile's surroundings tell the rules; all optional, since `check` works on text alone. */
 export interface BuildContextFacts {
@@ -95,12 +76,13 @@ export interface ReportDescriptor<M extends string = string> {
 }
 
 export interface RuleContext<M extends string = string> {
-  readonly model: DockerfileModel;
+  /** The file and what it means; `env`, `goPaths` and `run` below are its answers. */
+  readonly model: SemanticModel;
   readonly facts: BuildContextFacts;
   env(instruction: Instruction): BuildEnv;
   /** Go's cache locations for `instruction`, with a command's own `NAME=value` prefixes. */
   goPaths(instruction: Instruction, overrides?: Record<string, string>): GoPaths;
-  /** The commands a RUN executes (memoised). */
+  /** The commands a RUN executes (read once, when the model was built). */
   run(instruction: Instruction): RunAnalysis;
   /** What the RUN's make, scripts and wrappers run, as far as the build context shows (memoised; empty without a context). */
   follow(instruction: Instruction): Followed;

@@ -1,6 +1,7 @@
 import { parseDockerfile } from '../model/dockerfile.js';
 import type { BuildEnv } from '../model/env.js';
-import { envAt, goPathsAt, isRootUser, numericUser } from '../model/env.js';
+import { isRootUser, numericUser } from '../model/env.js';
+import { analyzeDockerfile } from '../model/semantic.js';
 
 // How warmbuild writes `--mount` values, for every writer: fix edits, init's Dockerfile, the cache
 // helper builds. One place knows BuildKit's CSV quoting and the Go cache mounts' fields. Pure.
@@ -101,7 +102,7 @@ export function perPlatformCacheId(base: string): string {
 
 /** Where the official golang image keeps HOME and Go's caches for root, as the model derives them (GOPATH=/go, HOME=/root). */
 export const GOLANG_IMAGE_DEFAULTS: { readonly home: string; readonly gocache: string; readonly gomodcache: string } = (() => {
-  const model = parseDockerfile('FROM golang\n');
-  const paths = goPathsAt(envAt(model, model.stages[0]!.from));
+  const model = analyzeDockerfile(parseDockerfile('FROM golang\n'));
+  const paths = model.goPaths(model.stages[0]!.from);
   return { home: paths.home.value!, gocache: paths.gocache.value!, gomodcache: paths.gomodcache.value! };
 })();

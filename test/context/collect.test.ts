@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { collectContext } from '../../src/adapters/context.js';
 import { parseDockerfile } from '../../src/model/dockerfile.js';
+import { analyzeDockerfile } from '../../src/model/semantic.js';
 
 describe('collecting the build context', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'warmbuild-collect-'));
@@ -24,7 +25,7 @@ describe('collecting the build context', () => {
   write('cmd/app/main.go', 'package main\n');
 
   it('reads, round after round, every file the follower asks for, and lists the context for the glob', async () => {
-    const model = parseDockerfile('FROM golang:1.25 AS build\nWORKDIR /src\nCOPY . .\nRUN make build\n');
+    const model = analyzeDockerfile(parseDockerfile('FROM golang:1.25 AS build\nWORKDIR /src\nCOPY . .\nRUN make build\n'));
     const context = await collectContext(model, dir);
     expect(Object.keys(context!.files).sort()).toEqual(['Makefile', 'mk/tools.mk', 'scripts/build.sh', 'scripts/lib.sh', 'tools/Makefile']);
     // Listed for `include mk/*.mk`, without node_modules and vendor.
@@ -33,12 +34,12 @@ describe('collecting the build context', () => {
   });
 
   it('a Dockerfile that runs nothing out of sight reads nothing more and lists nothing', async () => {
-    const context = await collectContext(parseDockerfile('FROM golang:1.25\nCOPY . .\nRUN go build ./...\n'), dir);
+    const context = await collectContext(analyzeDockerfile(parseDockerfile('FROM golang:1.25\nCOPY . .\nRUN go build ./...\n')), dir);
     expect(Object.keys(context!.files)).toEqual([]);
     expect(context!.list).toBeUndefined();
   });
 
   it('a missing context is no context', async () => {
-    expect(await collectContext(parseDockerfile('FROM golang:1.25\nRUN make\n'), path.join(dir, 'missing'))).toBeUndefined();
+    expect(await collectContext(analyzeDockerfile(parseDockerfile('FROM golang:1.25\nRUN make\n')), path.join(dir, 'missing'))).toBeUndefined();
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { followRun } from '../../src/context/follow.js';
 import { checkText, fixText } from '../../src/lint.js';
 import { parseDockerfile } from '../../src/model/dockerfile.js';
+import { analyzeDockerfile } from '../../src/model/semantic.js';
 import type { BuildContext } from '../../src/rules/types.js';
 
 /** Following RUNs through make, scripts and wrappers: what is found, the chain, and why not when not. */
@@ -15,7 +16,7 @@ function context(files: Record<string, string>): BuildContext {
 
 /** The chains to the Go commands of the Dockerfile's last builder RUN, and why the rest was not followed. */
 function follow(dockerfile: string, files: Record<string, string>): { chains: string[]; unknown: string[] } {
-  const model = parseDockerfile(dockerfile);
+  const model = analyzeDockerfile(parseDockerfile(dockerfile));
   const run = model.instructions.filter((i) => i.keyword === 'RUN').at(-1)!;
   const result = followRun(model, run, context(files));
   return { chains: result.go.map((g) => g.chain.join(' → ')), unknown: result.unknown.map((u) => u.reason) };

@@ -1,0 +1,46 @@
+import type { DockerfileModel, Instruction } from './dockerfile.js';
+import { type BuildEnv, emptyEnv, environments, type GoPaths, goPathsAt } from './env.js';
+import { analyzeRun, type RunAnalysis } from './shell.js';
+
+/**
+ * A parsed Dockerfile with what its instructions mean: the commands of every RUN, the environment
+ * every instruction runs in (ARG scopes, ENV, USER, HOME, WORKDIR, each value with its origin) and
+ * Go's cache locations there. Built once per parse (`analyzeDockerfile`); the runner hands the same
+ * model to the context reader, the rules and the first pass of `fix`.
+ */
+export interface SemanticModel extends DockerfileModel {
+  /** The environment in effect when `instruction` runs (before its own effect). */
+  env(instruction: Instruction): BuildEnv;
+  /** Go's cache locations for `instruction`, with a command's own `NAME=value` prefixes. */
+  goPaths(instruction: Instruction, overrides?: Record<string, string>): GoPaths;
+  /** The commands a RUN executes. */
+  run(instruction: Instruction): RunAnalysis;
+}
+
+/** Every RUN (ONBUILD triggers included) read once, and the environments computed from them. */
+export function analyzeDockerfile(model: DockerfileModel): SemanticModel {
+  const runs = new Map<Instruction, RunAnalysis>();
+  for (const instruction of model.instructions) {
+    const run = instruction.keyword === 'ONBUILD' ? instruction.trigger : instruction;
+    if (run?.keyword === 'RUN') runs.set(run, analyzeRun(model, run));
+  }
+  const run = (instruction: Instruction): RunAnalysis => runs.get(instruction) ?? analyzeRun(model, instruction);
+  const prelude = model.instructions.filter((i) => i.stage === undefined);
+  const envs = environments(model.stages, prelude, model.globalArgs, run);
+  const defaultPaths = new Map<Instruction, GoPaths>();
+  const env = (instruction: Instruction): BuildEnv => envs.get(instruction) ?? emptyEnv();
+  return {
+    ...model,
+    env,
+    run,
+    goPaths(instruction, overrides) {
+      if (overrides !== undefined && Object.keys(overrides).length > 0) return goPathsAt(env(instruction), overrides);
+      let paths = defaultPaths.get(instruction);
+      if (!paths) {
+        paths = goPathsAt(env(instruction));
+        defaultPaths.set(instruction, paths);
+      }
+      return paths;
+    },
+  };
+}
