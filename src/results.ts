@@ -3,6 +3,8 @@ import type { Finding, FixResult } from './lint.js';
 
 // What check and fix report for each file: the runner fills it in, the reporters format it.
 
+export type { Finding };
+
 export interface FileResult {
   /** The path as given or discovered. */
   path: string;

@@ -1,7 +1,7 @@
 import path from 'node:path';
+import { collectContext } from './adapters/context.js';
 import { defaultBuildContext, exists, findUpward, readText, removeStaleTemps, writeAtomic } from './adapters/fs.js';
 import { CONFIG_FILES, type Config, type FailLevel, parseConfig } from './config.js';
-import { collectContext } from './context/collect.js';
 import { WarmbuildError } from './errors.js';
 import { fixText, lintModel, type RuleSetting } from './lint.js';
 import { type DockerfileModel, parseDockerfile } from './model/dockerfile.js';

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { collectContext } from '../src/context/collect.js';
+import { collectContext } from '../src/adapters/context.js';
 import { type CheckOptions, checkText, fixText } from '../src/lint.js';
 import { parseDockerfile } from '../src/model/dockerfile.js';
 

@@ -3,9 +3,9 @@ import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { collectContext } from '../src/adapters/context.js';
 import type { IO } from '../src/cli/io.js';
 import { main } from '../src/cli/main.js';
-import { collectContext } from '../src/context/collect.js';
 import { parseDockerfile } from '../src/model/dockerfile.js';
 import { checkstyle } from '../src/reporters/machine.js';
 import { checkFiles, fixFiles } from '../src/runner.js';

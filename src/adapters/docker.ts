@@ -1,16 +1,8 @@
 import { spawn } from 'node:child_process';
-import { WarmbuildError } from '../errors.js';
+import { AbortedError, EngineError, TimeoutError } from '../errors.js';
 
 // The Docker edge: every process warmbuild starts against the engine goes through here. Every buildx
 // call names its builder: `--builder`, else BUILDX_BUILDER, else buildx's current builder.
-
-export class EngineError extends WarmbuildError {}
-
-export class AbortedError extends WarmbuildError {
-  constructor() {
-    super('interrupted');
-  }
-}
 
 export interface ProcessResult {
   code: number;
@@ -18,8 +10,6 @@ export interface ProcessResult {
   stderr: string;
   seconds: number;
 }
-
-export class TimeoutError extends WarmbuildError {}
 
 export interface ExecOptions {
   signal?: AbortSignal;

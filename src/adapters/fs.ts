@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs, constants as fsConstants, rmSync } from 'node:fs';
 import path from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError, systemReason } from '../errors.js';
+import { under, walkTree } from './walk.js';
 
 // File-system edges of the CLI: discovery, reading (regular files only, capped), atomic writes.
 
-/** Version-control metadata and build outputs: what they hold is a copy or a dependency, never the project's own Dockerfile. */
-const SKIP_DIRS = new Set(['.git', '.hg', '.svn', 'node_modules', 'vendor', 'dist']);
+/** Vendored code and build outputs: what they hold is a copy or a dependency, never the project's own Dockerfile. */
+const COPY_DIRS: ReadonlySet<string> = new Set(['vendor', 'dist']);
 
 /**
  * Extensions that make `Dockerfile.<ext>` a source file, template or backup about Dockerfiles rather than
@@ -112,8 +113,9 @@ export async function discoverDockerfiles(paths: readonly string[]): Promise<Dis
       discovery.files.push(given);
       continue;
     }
-    const candidates: string[] = [];
-    await walk(given, candidates, discovery.unreadable);
+    const listing = await walkTree(given);
+    discovery.unreadable.push(...listing.unreadable);
+    const candidates = listing.files.filter((rel) => isDockerfileName(path.basename(rel)) && !under(rel, COPY_DIRS)).map((rel) => path.join(given, rel));
     for (const file of candidates) {
       const text = await readText(file).catch(() => undefined);
       // Unreadable files stay in, so that the run reports them.
@@ -127,25 +129,6 @@ export interface Discovery {
   files: string[];
   /** Directories that could not be listed, with the system's reason: reported, while the rest is checked. */
   unreadable: { path: string; reason: string }[];
-}
-
-async function walk(dir: string, out: string[], unreadable: Discovery['unreadable']): Promise<void> {
-  let entries: import('node:fs').Dirent[];
-  try {
-    entries = await fs.readdir(dir, { withFileTypes: true });
-  } catch (error) {
-    unreadable.push({ path: dir, reason: systemReason(error) });
-    return;
-  }
-  entries.sort((a, b) => a.name.localeCompare(b.name));
-  for (const entry of entries) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (!SKIP_DIRS.has(entry.name)) await walk(full, out, unreadable);
-    } else if (entry.isFile() && isDockerfileName(entry.name)) {
-      out.push(full);
-    }
-  }
 }
 
 /** What marks the root of a Go repository, where `docker build -f deploy/Dockerfile .` runs. */
@@ -164,13 +147,6 @@ export async function defaultBuildContext(dockerfile: string): Promise<string> {
 /** Files larger than this are refused rather than read: no Dockerfile or manifest is that big. */
 export const MAX_READ_BYTES = 64 * 1024 * 1024;
 
-/** The system's reason in an I/O error (`permission denied`), without Node's code and path decoration. */
-export function systemReason(error: unknown): string {
-  const e = error as NodeJS.ErrnoException;
-  const m = typeof e?.message === 'string' ? /^[A-Z0-9]+: ([^,]+)/.exec(e.message) : null;
-  return m ? m[1]! : (e?.code ?? String(error));
-}
-
 function isIoError(error: unknown): error is NodeJS.ErrnoException {
   return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string' && (error as NodeJS.ErrnoException).syscall !== undefined;
 }
@@ -185,7 +161,9 @@ async function io<T>(file: string, step: () => Promise<T>): Promise<T> {
   }
 }
 
-function kindOf(stat: import('node:fs').Stats): string {
+/** What a file that is not a regular file is, for messages (`a FIFO, not a regular file`). */
+export function kindOf(stat: import('node:fs').Stats): string {
+  if (stat.isSymbolicLink()) return 'a symbolic link';
   if (stat.isDirectory()) return 'a directory';
   if (stat.isFIFO()) return 'a FIFO';
   if (stat.isCharacterDevice()) return 'a character device';
@@ -362,6 +340,12 @@ export async function writeAtomic(link: string, text: string): Promise<void> {
     pendingTemps.delete(temp);
     if (pendingTemps.size === 0) untrackSignals();
   }
+}
+
+/** Writes a report file (`--json`, `--report`) atomically, making its directory first. */
+export async function writeOutput(file: string, text: string): Promise<void> {
+  await io(file, () => fs.mkdir(path.dirname(path.resolve(file)), { recursive: true }));
+  await writeAtomic(file, text);
 }
 
 /** The nearest file (or directory) with one of `names` in `start` or above it. */

@@ -1,28 +1,20 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { constants, createReadStream, promises as fs, type Stats } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { constants, createReadStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { type CacheManifest, MAX_MANIFEST_BYTES, parseManifest } from '../cache/manifest.js';
 import type { ExportSession, OpenedStore, Store } from '../cache/store.js';
-import { TarRefusal, TarScanner, type TarSummary } from '../cache/tar.js';
-import { InputError } from '../errors.js';
-import { EngineError, helperBuild, pruneLayerRecords, removeImage } from './docker.js';
+import { TarScanner, type TarSummary } from '../cache/tar.js';
+import { EngineError, InputError, TarRefusal } from '../errors.js';
+import { helperBuild, pruneLayerRecords, removeImage } from './docker.js';
+import { kindOf } from './fs.js';
+import { removeDir, scratchDir } from './scratch.js';
 
 // The file-system side of cache stores: the only code that reads or writes a store's files.
 
 export const IMAGE_STORE = 'docker-image://';
 const MANIFEST = 'manifest.json';
 const STAGING_PREFIX = '.warmbuild-staging-';
-
-function kindOf(stat: Stats): string {
-  if (stat.isSymbolicLink()) return 'a symbolic link';
-  if (stat.isFIFO()) return 'a FIFO';
-  if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';
-  if (stat.isSocket()) return 'a socket';
-  if (stat.isDirectory()) return 'a directory';
-  return 'not a regular file';
-}
 
 /**
  * Opens a store file for reading only if it is a regular file right now: lstat first, then
@@ -119,19 +111,6 @@ export async function verifyArchive(
   } finally {
     await opened.handle.close();
   }
-}
-
-/** A scratch directory of warmbuild's own, removed by the caller. */
-export async function scratchDir(prefix: string, parent = tmpdir()): Promise<string> {
-  return fs.mkdtemp(path.join(parent, prefix));
-}
-
-export async function removeDir(dir: string): Promise<void> {
-  await fs.rm(dir, { recursive: true, force: true });
-}
-
-export async function writeFiles(dir: string, files: Record<string, string>): Promise<void> {
-  for (const [name, text] of Object.entries(files)) await fs.writeFile(path.join(dir, name), text, { flag: 'wx' });
 }
 
 /** Reads an optional small text file (go.sum); '' when it is absent or not a regular file. */

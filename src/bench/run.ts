@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
-import net from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildx, engineIdentity, enginePlatform, exec, imagePlatform, pruneCacheNamespace } from '../adapters/docker.js';
 import { exists, readText } from '../adapters/fs.js';
+import { answers } from '../adapters/net.js';
 import { readProjectFiles } from '../adapters/project.js';
+import { copyIfPresent, copyTree, removeDir, rewriteFile, scratchDir, writeFiles } from '../adapters/scratch.js';
 import { InputError, UsageError, WarmbuildError } from '../errors.js';
-import { analyzeGoProject, readsText } from '../go/project.js';
+import { analyzeGoProject, type GoProject, readsText } from '../go/project.js';
 import { fixFiles } from '../runner.js';
 import { GOLANG_IMAGE_DEFAULTS } from '../writer/mount.js';
 import { builderImage, chooseEditFile, editedSource, forwardedEnv, needsHostNetwork, type PlatformImage, platformContexts, withStageArgs } from './plan.js';
@@ -78,27 +77,14 @@ async function resolvePlatformImages(specs: readonly string[]): Promise<Platform
   return images;
 }
 
-/** Whether deps can run: vendored or module-free projects need no proxy; otherwise the proxy must answer. */
-async function depsBlocker(projectDir: string, env: Record<string, string>): Promise<string | undefined> {
-  if (await exists(path.join(projectDir, 'vendor', 'modules.txt'))) return undefined;
-  const gomod = await readText(path.join(projectDir, 'go.mod'));
-  if (!/^\s*require\b/m.test(gomod)) return undefined;
+/** Whether deps can run: vendored projects and those with nothing to download need no proxy; otherwise the proxy must answer. */
+async function depsBlocker(project: GoProject, env: Record<string, string>): Promise<string | undefined> {
+  if (project.vendored || !project.hasRequirements) return undefined;
   const proxy = (env.GOPROXY ?? 'https://proxy.golang.org,direct').split(/[,|]/)[0]!;
   if (proxy === 'off') return 'GOPROXY=off: a dependency change cannot download modules';
   const target = proxy === 'direct' ? new URL('https://github.com') : new URL(proxy);
   if (target.protocol === 'file:') return 'a file:// GOPROXY is not visible inside builds; serve it on 127.0.0.1 over http';
-  const reachable = await new Promise<boolean>((resolve) => {
-    const socket = net.connect({ host: target.hostname, port: Number(target.port) || (target.protocol === 'https:' ? 443 : 80), timeout: 3000 });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => resolve(false));
-  });
+  const reachable = await answers(target.hostname, Number(target.port) || (target.protocol === 'https:' ? 443 : 80), 3000);
   return reachable ? undefined : `no module proxy answers at ${target.origin} (set GOPROXY to one that does)`;
 }
 
@@ -138,14 +124,15 @@ export async function runBench(options: BenchOptions): Promise<{ report: BenchRe
     variants.push({ name: 'fixed', dockerfile: fixed.output });
   }
 
-  const editFile = options.edit ?? chooseEditFile(analyzeGoProject(await readProjectFiles(projectDir, readsText), projectDir).mainPackages);
+  const project = analyzeGoProject(await readProjectFiles(projectDir, readsText), projectDir);
+  const editFile = options.edit ?? chooseEditFile(project.mainPackages);
   if (!editFile && options.scenarios.includes('edit')) throw new InputError(projectDir, undefined, 'no main package .go file to edit (use --edit PATH)');
   const goEnv = forwardedEnv(options.env);
   const hostNetwork = needsHostNetwork(goEnv);
   const skipped: BenchReport['skipped'] = [];
   const scenarios = [...options.scenarios];
   if (scenarios.includes('deps')) {
-    const reason = await depsBlocker(projectDir, goEnv);
+    const reason = await depsBlocker(project, goEnv);
     if (reason) {
       skipped.push({ scenario: 'deps', reason });
       scenarios.splice(scenarios.indexOf('deps'), 1);
@@ -155,7 +142,7 @@ export async function runBench(options: BenchOptions): Promise<{ report: BenchRe
 
   const id = randomBytes(4).toString('hex');
   const prefix = `warmbuild-bench-${id}`;
-  const scratch = await fs.mkdtemp(path.join(tmpdir(), 'warmbuild-bench-'));
+  const scratch = await scratchDir('warmbuild-bench-');
   // Named, so that what a SIGKILL leaves behind can be found; every other exit removes it all.
   options.progress(`images, volumes and cache namespaces of this run are named ${prefix}-*; scratch copies are in ${scratch}`);
   const namespaces: string[] = [];
@@ -190,11 +177,10 @@ export async function runBench(options: BenchOptions): Promise<{ report: BenchRe
       for (const [index, { variant, key, label }] of builds.entries()) {
         const dir = path.join(scratch, `${label.replace(/[^\w.-]/g, '_')}-${rep}`);
         const ctx = path.join(dir, 'context');
-        await fs.cp(projectDir, ctx, { recursive: true });
+        await copyTree(projectDir, ctx);
         const file = path.join(dir, 'Dockerfile');
-        await fs.writeFile(file, withStageArgs(variant.dockerfile, [BUST_ARG, ...Object.keys(goEnv)]));
-        const ignore = `${dockerfilePath}.dockerignore`;
-        if (await exists(ignore)) await fs.copyFile(ignore, `${file}.dockerignore`);
+        await writeFiles(dir, { Dockerfile: withStageArgs(variant.dockerfile, [BUST_ARG, ...Object.keys(goEnv)]) });
+        await copyIfPresent(`${dockerfilePath}.dockerignore`, `${file}.dockerignore`);
         const ns = nsName(prefix, label, rep);
         namespaces.push(ns);
         const tag = `${prefix}-${index}:${rep}`;
@@ -245,7 +231,7 @@ export async function runBench(options: BenchOptions): Promise<{ report: BenchRe
       if (options.native && image) await runNative(rep);
     }
   } finally {
-    await fs.rm(scratch, { recursive: true, force: true });
+    await removeDir(scratch);
     for (const ns of namespaces) await pruneCacheNamespace(ns, builder).catch(() => undefined);
     if (tags.length > 0) await exec('docker', ['image', 'rm', '-f', ...tags]).catch(() => undefined);
     if (volumes.length > 0) await exec('docker', ['volume', 'rm', '-f', ...volumes]).catch(() => undefined);
@@ -253,7 +239,7 @@ export async function runBench(options: BenchOptions): Promise<{ report: BenchRe
 
   async function runNative(rep: number): Promise<void> {
     const ctx = path.join(scratch, `native-${rep}`);
-    await fs.cp(projectDir, ctx, { recursive: true });
+    await copyTree(projectDir, ctx);
     const cacheVolume = `${prefix}-native-gocache-${rep}`;
     const modVolume = `${prefix}-native-gomodcache-${rep}`;
     volumes.push(cacheVolume, modVolume);
@@ -347,7 +333,7 @@ export async function runBench(options: BenchOptions): Promise<{ report: BenchRe
 }
 
 async function mutate(file: string, marker: string): Promise<void> {
-  await fs.writeFile(file, editedSource(await fs.readFile(file, 'utf8'), marker));
+  await rewriteFile(file, (text) => editedSource(text, marker));
 }
 
 /** Per step name, the median over runs; steps that never took time are left out. */

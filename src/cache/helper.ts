@@ -19,8 +19,8 @@ const IMPORTED = '/warmbuild/in.tar';
 /**
  * export.sh FILE MAX_BYTES CUTOFF_EPOCH EXPECTED_FINGERPRINT KEEP_FILE
  * Lists the cache's regular files (newest first), keeps those within the size and age caps (and, for
- * the module cache, the modules named in KEEP_FILE), adds their directories, and tars exactly that
- * list. Skips the archive when the cache's fingerprint equals the one the store already holds.
+ * the module cache, the modules named in KEEP_FILE), adds their directories (before the files), and
+ * tars exactly that list. Skips the archive when the cache's fingerprint equals the one the store already holds.
  */
 export const EXPORT_SCRIPT = `set -eu
 f=$1; max=$2; cutoff=$3; expected=$4; keep=$5
@@ -50,9 +50,14 @@ $1 != "f" { next }
 cutoff > 0 && $2 + 0 < cutoff { dropped++; next }
 usekeep && !kept(path) { dropped++; next }
 max > 0 && used + size > max { dropped++; next }
-{ used += size; print path; n = split(path, parts, "/"); d = ""; for (i = 1; i < n; i++) { d = (i == 1 ? parts[1] : d "/" parts[i]); dirs[d] = 1 } }
-END { for (d in dirs) print d; if (dropped > 0) print dropped > "/tmp/dropped" }
-' >/tmp/list
+{ used += size; print path > "/tmp/files"; n = split(path, parts, "/"); d = ""; for (i = 1; i < n; i++) { d = (i == 1 ? parts[1] : d "/" parts[i]); dirs[d] = 1 } }
+END { printf "" > "/tmp/files"; printf "" > "/tmp/dirs"; for (d in dirs) print d > "/tmp/dirs"; if (dropped > 0) print dropped > "/tmp/dropped" }
+'
+# Directories first, each parent before its children: tar then creates them with their own owner and
+# mode. Listed after the files, they would already exist (made by tar, owned by root) when their entry
+# comes, and --no-overwrite-dir on import would keep them root-owned: a non-root build could not add
+# an entry to its own cache.
+{ sort -u /tmp/dirs; cat /tmp/files; } >/tmp/list
 tar --create --file="/out/$f" --no-recursion --hard-dereference --numeric-owner --verbatim-files-from --files-from=/tmp/list
 echo "warmbuild-exported $f dropped=$(cat /tmp/dropped 2>/dev/null || echo 0)"
 `;

@@ -1,20 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { builderDriver, EngineError, helperBuild, pruneLayerRecords, TimeoutError } from '../adapters/docker.js';
+import { builderDriver, helperBuild, pruneLayerRecords } from '../adapters/docker.js';
 import { readText } from '../adapters/fs.js';
-import {
-  DirectoryStore,
-  IMAGE_STORE,
-  ImageStore,
-  readManifestText,
-  readOptional,
-  removeDir,
-  scratchDir,
-  summarizeArchive,
-  verifyArchive,
-  writeFiles,
-} from '../adapters/store.js';
-import { InputError } from '../errors.js';
+import { removeDir, scratchDir, writeFiles } from '../adapters/scratch.js';
+import { DirectoryStore, IMAGE_STORE, ImageStore, readManifestText, readOptional, summarizeArchive, verifyArchive } from '../adapters/store.js';
+import { EngineError, InputError, TimeoutError } from '../errors.js';
 import { parseDockerfile } from '../model/dockerfile.js';
 import { goSumModules } from './gosum.js';
 import {
@@ -46,21 +36,6 @@ export interface CacheOptions {
   timeoutSeconds?: number;
   signal?: AbortSignal;
   progress: (message: string) => void;
-}
-
-export function parseSize(text: string, option = '--max-size'): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?$/i.exec(text.trim());
-  if (!m) throw new InputError(option, undefined, `not a size: ${text} (e.g. 500MB, 2GB)`);
-  const unit = (m[2] ?? 'b').toLowerCase()[0];
-  const factor = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1;
-  return Math.round(Number(m[1]) * factor);
-}
-
-export function parseAge(text: string): number {
-  const m = /^(\d+)\s*(s|m|h|d)$/i.exec(text.trim());
-  if (!m) throw new InputError('--max-age', undefined, `not a duration: ${text} (e.g. 36h, 7d)`);
-  const factor = { s: 1, m: 60, h: 3600, d: 86400 }[m[2]!.toLowerCase() as 's' | 'm' | 'h' | 'd'];
-  return Number(m[1]) * factor;
 }
 
 function storeFor(location: string, builder: string | undefined): Store {

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
+import { TarRefusal } from '../errors.js';
 
 // A streaming reader of tar headers that refuses anything a Go cache never holds: links, devices,
 // FIFOs, absolute paths and `..`. It never buffers file data, so archives of any size pass through in
 // constant memory. Pure (fed with chunks).
-
-export class TarRefusal extends Error {}
 
 export interface TarSummary {
   /** Regular files. */

@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { isEntryPoint } from '../adapters/host.js';
 import { VERSION } from '../adapters/package.js';
 import { UsageError, WarmbuildError } from '../errors.js';
 import { didYouMean } from '../suggest.js';
@@ -76,14 +75,6 @@ export async function main(argv: readonly string[], givenIO: IO = processIO): Pr
   }
 }
 
-function isEntryPoint(): boolean {
-  try {
-    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
 /**
  * A reader that stops early (`warmbuild check | head`) closes the pipe: the rest of the output is
  * dropped quietly and the exit code stays the command's. Any other failure to write stdout (a full
@@ -97,7 +88,7 @@ function onStdoutError(error: NodeJS.ErrnoException): void {
   process.exit(2);
 }
 
-if (isEntryPoint()) {
+if (isEntryPoint(import.meta.url)) {
   process.stdout.on('error', onStdoutError);
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;

@@ -1,12 +1,12 @@
 import path from 'node:path/posix';
-import { parse as parseYaml } from 'yaml';
+import { GORELEASER_CONFIGS, parseGoreleaser } from '../go/goreleaser.js';
 import { UNKNOWN } from '../make/expand.js';
 import { fileIndex } from '../make/glob.js';
 import { type MakeRequest, runMake } from '../make/reader.js';
 import type { DockerfileModel, Instruction } from '../model/dockerfile.js';
 import { type BuildEnv, envAt, expand } from '../model/env.js';
 import { analyzeRun, analyzeScript, type GoInvocation, lexShell, type RunAnalysis, SHELLS, type ShellWord, type SimpleCommand } from '../model/shell.js';
-import type { BuildContext } from '../rules/types.js';
+import type { BuildContext } from './types.js';
 
 // Follows what a RUN runs out of sight (make, scripts, goreleaser) through the build context and the
 // files the Dockerfile itself writes, down to the Go commands. Pure: the context is data.
@@ -36,7 +36,6 @@ export interface Followed {
 }
 
 const MAKES = new Set(['make', 'gmake']);
-const GORELEASER_CONFIGS = ['.goreleaser.yml', '.goreleaser.yaml', 'goreleaser.yml', 'goreleaser.yaml'];
 const MAX_DEPTH = 12;
 
 /** What a RUN's opaque commands run, as far as the build context shows. */
@@ -201,33 +200,16 @@ class Walk {
       this.reasons.add('no goreleaser config in the build context');
       return;
     }
-    let config: unknown;
-    try {
-      config = parseYaml(this.context.files[file]!);
-    } catch {
+    const config = parseGoreleaser(this.context.files[file]!);
+    if (config === undefined) {
       this.reasons.add(`${file} is not valid YAML`);
       return;
     }
-    const root = (config ?? {}) as { builds?: unknown; before?: { hooks?: unknown } };
-    const hooks = Array.isArray(root.before?.hooks) ? root.before.hooks : [];
-    for (const hook of hooks) {
-      const text =
-        typeof hook === 'string'
-          ? hook
-          : typeof hook === 'object' && hook && typeof (hook as { cmd?: unknown }).cmd === 'string'
-            ? (hook as { cmd: string }).cmd
-            : undefined;
-      if (text) for (const go of analyzeScript(lexShell(text, null), env).go) this.found(go, step);
-    }
+    for (const hook of config.hooks) for (const go of analyzeScript(lexShell(hook, null), env).go) this.found(go, step);
     // Without `builds`, goreleaser builds the main package in the project root.
-    const builds = Array.isArray(root.builds) ? root.builds : [{}];
-    for (const build of builds as Array<{ builder?: unknown; main?: unknown; env?: unknown; skip?: unknown }>) {
-      if (build.skip === true || (build.builder !== undefined && build.builder !== 'go')) continue;
-      const buildEnv: Record<string, string> = { ...env };
-      if (Array.isArray(build.env))
-        for (const e of build.env) if (typeof e === 'string' && e.includes('=')) buildEnv[e.slice(0, e.indexOf('='))] = e.slice(e.indexOf('=') + 1);
-      const main = typeof build.main === 'string' ? build.main : '.';
-      this.found(synthesizedGo(['go', 'build', main], buildEnv), step);
+    for (const build of config.builds ?? [{ main: '.', env: {}, skip: false }]) {
+      if (build.skip) continue;
+      this.found(synthesizedGo(['go', 'build', build.main], { ...env, ...build.env }), step);
     }
   }
 

@@ -9,7 +9,7 @@ import { compareGoVersions, parseGoVersion } from './version.js';
 // needed). Pure: the files come from src/adapters/project.ts.
 
 export interface ProjectFiles {
-  /** Every file the walk saw, relative, with / separators (see GO_IGNORED_DIR for what it skips). */
+  /** Every regular file the walk saw, relative, with / separators (src/adapters/walk.ts says what it skips). */
   paths: readonly string[];
   /** Contents of the files that were read (those `readsText` asks for, and those the caller adds). */
   texts: Readonly<Record<string, string>>;
@@ -18,13 +18,18 @@ export interface ProjectFiles {
 }
 
 /** Directories the go tool never builds from: hidden, `_`-prefixed, testdata; node_modules is never Go. */
-export function isIgnoredDirName(name: string): boolean {
+function isIgnoredDirName(name: string): boolean {
   return name.startsWith('.') || name.startsWith('_') || name === 'testdata' || name === 'node_modules';
+}
+
+/** Below a directory the go tool never builds from. */
+function inIgnoredDir(file: string): boolean {
+  return file.split('/').slice(0, -1).some(isIgnoredDirName);
 }
 
 /** The files whose contents the Go reader needs. */
 export function readsText(file: string): boolean {
-  return file.endsWith('.go') || /(^|\/)go\.(mod|work)$/.test(file) || file === 'vendor/modules.txt';
+  return (file.endsWith('.go') || /(^|\/)go\.(mod|work)$/.test(file) || file === 'vendor/modules.txt') && !inIgnoredDir(file);
 }
 
 export interface MainPackage {
@@ -174,9 +179,7 @@ export function analyzeGoProject(files: ProjectFiles, rootLabel: string): GoProj
     if (dir !== '.') localModuleDirs.add(dir);
   }
 
-  const allFiles = files.paths
-    .filter((p) => p.endsWith('.go') && !p.split('/').slice(0, -1).some(isIgnoredDirName))
-    .map((p) => inspectGoFile(p, read(p) ?? ''));
+  const allFiles = files.paths.filter((p) => p.endsWith('.go') && !inIgnoredDir(p)).map((p) => inspectGoFile(p, read(p) ?? ''));
   const goFiles = allFiles.filter((f) => !excludedDir(f.dir));
   const buildFiles = goFiles.filter((f) => !f.test && !f.ignored);
   const packages = [...new Set(buildFiles.map((f) => f.dir))].sort();

@@ -13,6 +13,15 @@ export function parseGoVersion(text: string): GoVersion | undefined {
   return { major: Number(m[1]), minor: Number(m[2]), ...(m[3] === undefined ? {} : { patch: Number(m[3]) }) };
 }
 
+/**
+ * The Go version a `golang` image's tag names (`golang:1.14-alpine`, `docker.io/library/golang:1.25.3`);
+ * none for other images and for tags without one (`golang`, `golang:alpine`).
+ */
+export function golangImageVersion(image: string): GoVersion | undefined {
+  const m = /^(?:[\w.-]+(?::\d+)?\/)*(?:library\/)?golang:(\d+\.\d+(?:\.\d+)?)/.exec(image);
+  return m ? parseGoVersion(m[1]!) : undefined;
+}
+
 /** Orders by major and minor, then patch; a missing patch sorts before every patch. */
 export function compareGoVersions(a: GoVersion, b: GoVersion): number {
   return a.major - b.major || a.minor - b.minor || (a.patch ?? -1) - (b.patch ?? -1);

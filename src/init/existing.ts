@@ -1,6 +1,7 @@
 import path from 'node:path/posix';
-import { parse as parseYaml } from 'yaml';
 import { parseGoBuildArgs } from '../go/buildflags.js';
+import { GORELEASER_CONFIGS, parseGoreleaser } from '../go/goreleaser.js';
+import { MAKEFILE_NAMES } from '../make/reader.js';
 import { type DockerfileModel, execArgv, type Instruction, parseDockerfile } from '../model/dockerfile.js';
 import { envAt } from '../model/env.js';
 import { analyzeRun } from '../model/shell.js';
@@ -42,19 +43,17 @@ export interface ExistingBuild {
   entrypoints: ProjectEntrypoint[];
 }
 
-export const MAKEFILES = ['GNUmakefile', 'makefile', 'Makefile'];
-export const GORELEASER_FILES = ['.goreleaser.yaml', '.goreleaser.yml', 'goreleaser.yaml', 'goreleaser.yml'];
 export const DOCKERFILES = ['Dockerfile', 'Containerfile'];
 
 /** The build definitions init reads, besides the Go reader's files. */
 export function isBuildDefinition(file: string): boolean {
-  return [...MAKEFILES, ...GORELEASER_FILES, ...DOCKERFILES].includes(file);
+  return [...MAKEFILE_NAMES, ...GORELEASER_CONFIGS, ...DOCKERFILES].includes(file);
 }
 
 export function readExistingBuild(texts: Readonly<Record<string, string>>): ExistingBuild {
   const builds: ProjectBuild[] = [];
   const entrypoints: ProjectEntrypoint[] = [];
-  const makefile = MAKEFILES.find((f) => texts[f] !== undefined);
+  const makefile = MAKEFILE_NAMES.find((f) => texts[f] !== undefined);
   const makeText = makefile ? texts[makefile]! : undefined;
 
   for (const file of DOCKERFILES.filter((f) => texts[f] !== undefined)) {
@@ -121,7 +120,7 @@ export function readExistingBuild(texts: Readonly<Record<string, string>>): Exis
       builds.push({ ...fromArgs(`${makefile} target ${b.target}`, makefile!, undefined, b.args, b.env), makeOrigins: make.origins, text: makeText });
   }
 
-  for (const file of GORELEASER_FILES.filter((f) => texts[f] !== undefined)) builds.push(...goreleaserBuilds(file, texts[file]!));
+  for (const file of GORELEASER_CONFIGS.filter((f) => texts[f] !== undefined)) builds.push(...goreleaserBuilds(file, texts[file]!));
   return { builds, entrypoints };
 }
 
@@ -169,33 +168,24 @@ function templateValues(text: string): string {
 }
 
 function goreleaserBuilds(file: string, text: string): ProjectBuild[] {
-  let config: unknown;
-  try {
-    config = parseYaml(text);
-  } catch {
-    return [];
-  }
-  const builds = (config as { builds?: unknown })?.builds;
-  if (!Array.isArray(builds)) return [];
-  return builds.flatMap((raw: Record<string, unknown>, index) => {
-    if (typeof raw !== 'object' || raw === null || (raw.builder !== undefined && raw.builder !== 'go')) return [];
-    const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : []);
-    const main = typeof raw.main === 'string' ? raw.main : '.';
-    const dir = main.endsWith('.go') ? path.dirname(main) : main;
-    const ldflags = raw.ldflags === undefined ? [GORELEASER_DEFAULT_LDFLAGS] : list(raw.ldflags);
+  return (parseGoreleaser(text)?.builds ?? []).map((build) => {
+    const dir = build.main.endsWith('.go') ? path.dirname(build.main) : build.main;
+    const ldflags = build.ldflags ?? [GORELEASER_DEFAULT_LDFLAGS];
     const args = [
-      ...list(raw.flags).map(templateValues),
-      ...(list(raw.tags).length > 0 ? ['-tags', list(raw.tags).join(',')] : []),
+      ...build.flags.map(templateValues),
+      ...(build.tags.length > 0 ? ['-tags', build.tags.join(',')] : []),
       ...(ldflags.length > 0 ? [`-ldflags=${templateValues(ldflags.join(' '))}`] : []),
       dir,
     ];
-    const env = Object.fromEntries(
-      list(raw.env)
-        .filter((e) => e.includes('='))
-        .map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]),
-    );
-    const id = typeof raw.id === 'string' ? raw.id : String(index);
-    return [{ origin: `${file} build ${id}`, file, line: lineOf(text, 'main:', index) ?? lineOf(text, 'ldflags', index), packages: [dir], args, env, text }];
+    return {
+      origin: `${file} build ${build.id}`,
+      file,
+      line: lineOf(text, 'main:', build.index) ?? lineOf(text, 'ldflags', build.index),
+      packages: [dir],
+      args,
+      env: build.env,
+      text,
+    };
   });
 }
 

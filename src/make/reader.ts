@@ -96,7 +96,8 @@ interface ConditionFrame {
   maybe: boolean;
 }
 
-const MAKEFILE_NAMES = ['GNUmakefile', 'makefile', 'Makefile'];
+/** The files GNU make reads without -f, first found wins. */
+export const MAKEFILE_NAMES: readonly string[] = ['GNUmakefile', 'makefile', 'Makefile'];
 const MAX_INCLUDES = 200;
 
 class MakeDatabase {

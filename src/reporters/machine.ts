@@ -1,14 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Edit } from '../fix/edits.js';
-import type { Finding } from '../lint.js';
-import type { FileResult } from '../results.js';
-import { ruleDocsUrl as helpUri, REPOSITORY_URL } from '../rules/define.js';
+import type { FileResult, Finding } from '../results.js';
+import { REPOSITORY_URL, ruleDocsUrl } from '../rules/define.js';
 import { rules } from '../rules/index.js';
 import type { Severity } from '../rules/types.js';
 
 // Machine-readable reporters: each a pure function of the results.
-
-export { helpUri };
 
 /** An edit as ESLint's JSON writes a fix: offsets into the file's text (UTF-16 code units), end exclusive. */
 function jsonEdit(edit: Edit): { range: [number, number]; text: string } {
@@ -57,7 +54,7 @@ export function json(results: readonly FileResult[]): string {
             endColumn: f.endColumn,
             message: f.message,
             fix: f.fix,
-            docs: helpUri(f.rule),
+            docs: ruleDocsUrl(f.rule),
             fixTitle: f.fixTitle,
             edits: f.edits.map(jsonEdit),
             suggestions: f.suggestions.map((s) => ({ messageId: s.messageId, title: s.title, edits: s.edits.map(jsonEdit) })),
@@ -107,7 +104,7 @@ export function sarif(results: readonly FileResult[], options: { toolVersion?: s
       name: r.name,
       shortDescription: { text: r.meta.description },
       helpUri: r.url,
-      help: { text: `${r.meta.description} See ${helpUri(r.name)}`, markdown: `${r.meta.description} [Documentation](${helpUri(r.name)})` },
+      help: { text: `${r.meta.description} See ${ruleDocsUrl(r.name)}`, markdown: `${r.meta.description} [Documentation](${ruleDocsUrl(r.name)})` },
       defaultConfiguration: { level: r.meta.optIn ? 'none' : SARIF_LEVEL[r.meta.severity], ...(r.meta.optIn ? { enabled: false } : {}) },
       properties: securitySeverity
         ? { tags: ['security'], 'security-severity': securitySeverity }
@@ -167,7 +164,7 @@ export function github(results: readonly FileResult[]): string {
     if (r.error) return [`::error file=${escapeProperty(r.path)}::${escapeData(r.error)}`];
     return r.findings.map(
       (f) =>
-        `::${GITHUB_LEVEL[f.severity]} file=${escapeProperty(r.path)},line=${f.line},col=${f.column},endLine=${f.endLine},endColumn=${f.endColumn},title=${escapeProperty(`${f.code} ${f.rule}`)}::${escapeData(`${f.message}\nDocs: ${helpUri(f.rule)}`)}`,
+        `::${GITHUB_LEVEL[f.severity]} file=${escapeProperty(r.path)},line=${f.line},col=${f.column},endLine=${f.endLine},endColumn=${f.endColumn},title=${escapeProperty(`${f.code} ${f.rule}`)}::${escapeData(`${f.message}\nDocs: ${ruleDocsUrl(f.rule)}`)}`,
     );
   });
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
@@ -182,9 +179,9 @@ export function gitlab(results: readonly FileResult[]): string {
     return r.findings.map((f, i) => ({
       type: 'issue',
       check_name: `${f.code} ${f.rule}`,
-      description: `${f.message} Docs: ${helpUri(f.rule)}`,
+      description: `${f.message} Docs: ${ruleDocsUrl(f.rule)}`,
       categories: [RULE_CLASS[f.rule]?.category ?? 'Performance'],
-      content: { body: `[${f.code} ${f.rule}](${helpUri(f.rule)})` },
+      content: { body: `[${f.code} ${f.rule}](${ruleDocsUrl(f.rule)})` },
       severity: GITLAB_SEVERITY[f.severity],
       fingerprint: prints[i],
       location: { path: r.path, lines: { begin: f.line, end: f.endLine } },
@@ -218,7 +215,7 @@ export function checkstyle(results: readonly FileResult[]): string {
       ? [`    <error line="1" column="1" severity="error" message="${xml(r.error)}" source="warmbuild.input"/>`]
       : r.findings.map(
           (f) =>
-            `    <error line="${f.line}" column="${f.column}" severity="${f.severity}" message="${xml(`${f.message} (${helpUri(f.rule)})`)}" source="warmbuild.${f.code}.${f.rule}"/>`,
+            `    <error line="${f.line}" column="${f.column}" severity="${f.severity}" message="${xml(`${f.message} (${ruleDocsUrl(f.rule)})`)}" source="warmbuild.${f.code}.${f.rule}"/>`,
         );
     return [`  <file name="${xml(r.path)}">`, ...errors, '  </file>'].join('\n');
   });

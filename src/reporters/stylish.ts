@@ -1,5 +1,5 @@
 import type { FileResult } from '../results.js';
-import { helpUri } from './machine.js';
+import { ruleDocsUrl } from '../rules/define.js';
 
 export interface StylishOptions {
   color?: boolean;
@@ -32,7 +32,7 @@ export function stylish(results: readonly FileResult[], options: StylishOptions 
   const files = `${results.length} file${results.length === 1 ? '' : 's'}`;
   if (findings === 0 && errors === 0) return `no findings in ${files}\n`;
   const ruleNames = [...new Set(results.flatMap((r) => r.findings.map((f) => f.rule)))].sort();
-  for (const name of ruleNames) out.push(`${paint('dim', `${name}:`)} ${helpUri(name)}`);
+  for (const name of ruleNames) out.push(`${paint('dim', `${name}:`)} ${ruleDocsUrl(name)}`);
   if (ruleNames.length > 0) out.push('');
   const parts = [`${findings} finding${findings === 1 ? '' : 's'} in ${results.filter((r) => r.findings.length > 0).length} of ${files}`];
   if (fixable > 0) parts.push(`${fixable} fixable with \`warmbuild fix\` (suggestions need --unsafe)`);

@@ -1,3 +1,4 @@
+import { golangImageVersion, isCertainlyOlder } from '../go/version.js';
 import type { Instruction } from '../model/dockerfile.js';
 import { isWithin, resolveTarget } from '../model/env.js';
 import { type CacheMount, isCacheMount } from '../model/mounts.js';
@@ -34,11 +35,32 @@ export function vendorMode(context: RuleContext, run: Instruction, go: GoInvocat
   const flags = goFlags(go, paths.goflags.value);
   const modes = flags.flatMap((f, i) => (/^--?mod=/.test(f) ? [f.replace(/^--?mod=/, '')] : /^--?mod$/.test(f) && flags[i + 1] ? [flags[i + 1]!] : []));
   const mod = modes[modes.length - 1];
-  const gomodule = go.command.env.GO111MODULE ?? context.env(run).vars.get('GO111MODULE')?.value;
-  if (gomodule === 'off') return true;
+  if (gopathMode(context, run, go)) return true;
   if (mod === 'vendor') return true;
   if (mod === 'mod' || mod === 'readonly') return false;
   return context.facts.vendor === true;
+}
+
+/** GOPATH mode: GO111MODULE=off on the command or in the stage's environment. */
+export function gopathMode(context: RuleContext, run: Instruction, go: GoInvocation): boolean {
+  return (go.command.env.GO111MODULE ?? context.env(run).vars.get('GO111MODULE')?.value) === 'off';
+}
+
+const GO_GET_STOPS_BUILDING = { major: 1, minor: 18 };
+
+/**
+ * Whether a Go invocation compiles packages (so reads and writes GOCACHE) in this RUN's stage: what
+ * `compiles` says, and `go get` without -d where it still builds and installs what it fetches, in
+ * GOPATH mode and before Go 1.18 (known from the stage's golang image tag).
+ */
+export function compilesHere(context: RuleContext, run: Instruction, go: GoInvocation): boolean {
+  if (compiles(go)) return true;
+  if (go.subcommand !== 'get' || go.args.some((a) => /^--?d(=true)?$/.test(a.value))) return false;
+  if (gopathMode(context, run, go)) return true;
+  let stage = run.stage;
+  while (stage?.base) stage = stage.base;
+  const version = stage?.resolvedImage ? golangImageVersion(stage.resolvedImage) : undefined;
+  return version !== undefined && isCertainlyOlder(version, GO_GET_STOPS_BUILDING);
 }
 
 /** Go commands that read the module cache (and fetch into it what is missing). */

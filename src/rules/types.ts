@@ -1,9 +1,12 @@
 import type { Followed } from '../context/follow.js';
+import type { BuildContext } from '../context/types.js';
 import type { Edit } from '../fix/edits.js';
 import type { DockerfileModel, Instruction } from '../model/dockerfile.js';
 import type { BuildEnv, GoPaths } from '../model/env.js';
 import type { RunAnalysis } from '../model/shell.js';
 import type { Span } from '../model/text.js';
+
+export type { BuildContext };
 
 export type Severity = 'error' | 'warning' | 'info';
 export type FixKind = 'safe' | 'suggestion';
@@ -36,19 +39,6 @@ export interface BuildContextFacts {
   context?: BuildContext;
   /** The config's `multiPlatform`: the Dockerfiles are (true) or are not (false) built for several platforms; unset: read from the file. */
   multiPlatform?: boolean;
-}
-
-export interface BuildContext {
-  /** Contents of the files read (Makefiles and their includes, scripts RUN invokes, go.mod, go.work). */
-  files: Readonly<Record<string, string>>;
-  /** The context has a .git directory. */
-  hasGit: boolean;
-  /** The context has a go.sum at its root (a module without dependencies has none). */
-  hasGoSum?: boolean;
-  /** The .dockerignore that applies, if any. */
-  dockerignore?: string;
-  /** Every file of the context (context-relative, without .git, node_modules and vendor), when the reader needed the list. */
-  list?: readonly string[];
 }
 
 /** How a rule's README header and the rules table describe it, beyond what `fixable` says. */

@@ -5,8 +5,9 @@ import { cacheMountFlag, exportDockerfile, importDockerfile, parseHelperProgress
 import { archiveName, type CacheUse, cacheUsesOf, goPathClean, identityKey } from '../../src/cache/identity.js';
 import { type CacheManifest, decideImport, type ManifestEntry, mergeManifest, parseManifest, staleFiles } from '../../src/cache/manifest.js';
 import { summaryLine } from '../../src/cache/report.js';
-import { parseAge, parseSize } from '../../src/cache/run.js';
 import { TarScanner } from '../../src/cache/tar.js';
+import { parseAge, parseSize } from '../../src/cli/commands/cache.js';
+import { UsageError } from '../../src/errors.js';
 import { parseDockerfile } from '../../src/model/dockerfile.js';
 import { END, tarEntry } from '../support/tar.js';
 
@@ -218,6 +219,9 @@ describe('options and the summary line', () => {
     expect(parseSize('500MB')).toBe(500 * 1024 * 1024);
     expect(parseSize('2g')).toBe(2 * 1024 ** 3);
     expect(() => parseSize('lots')).toThrow('not a size');
+    // A bad flag value is a usage error, like every other bad flag.
+    expect(() => parseSize('lots')).toThrow(UsageError);
+    expect(() => parseAge('soon')).toThrow(UsageError);
     expect(parseAge('7d')).toBe(7 * 86400);
     expect(() => parseAge('soon')).toThrow('not a duration');
   });

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { collectContext } from '../../src/context/collect.js';
+import { collectContext } from '../../src/adapters/context.js';
 import { parseDockerfile } from '../../src/model/dockerfile.js';
 
 describe('collecting the build context', () => {

@@ -1,15 +1,12 @@
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AbortedError } from '../../adapters/docker.js';
-import { writeAtomic } from '../../adapters/fs.js';
+import { writeOutput } from '../../adapters/fs.js';
 import { renderHtml, renderMarkdown, renderTable } from '../../bench/render.js';
 import { runBench } from '../../bench/run.js';
 import { SCENARIOS } from '../../bench/types.js';
-import { UsageError } from '../../errors.js';
+import { AbortedError, UsageError } from '../../errors.js';
+import { generateFor } from '../../init/run.js';
 import { defineCommand } from '../command.js';
 import { watchStopSignals } from '../stop.js';
-import { generateFor } from './init.js';
 
 export const BUNDLED_EXAMPLE = fileURLToPath(new URL('../../../examples/hello-world', import.meta.url));
 
@@ -96,7 +93,7 @@ export const bench = defineCommand({
         platforms,
         platformImages: options['platform-image'].length > 0 ? options['platform-image'] : undefined,
         builder: options.builder,
-        env: process.env,
+        env: io.env ?? process.env,
         generate: async (dir) => (await generateFor(dir, { goprivate: io.env?.GOPRIVATE || undefined })).dockerfile,
         progress,
         signal: stop.signal,
@@ -117,8 +114,3 @@ export const bench = defineCommand({
     }
   },
 });
-
-async function writeOutput(file: string, text: string): Promise<void> {
-  await fs.mkdir(path.dirname(path.resolve(file)), { recursive: true });
-  await writeAtomic(file, text);
-}

@@ -1,10 +1,9 @@
-import { arch } from 'node:os';
 import path from 'node:path';
-import { AbortedError } from '../../adapters/docker.js';
-import { writeAtomic } from '../../adapters/fs.js';
+import { writeOutput } from '../../adapters/fs.js';
+import { hostPlatform } from '../../adapters/host.js';
 import { type CacheReport, reportLines } from '../../cache/report.js';
-import { type CacheOptions, exportCaches, importCaches, parseAge, parseSize } from '../../cache/run.js';
-import { UsageError } from '../../errors.js';
+import { type CacheOptions, exportCaches, importCaches } from '../../cache/run.js';
+import { AbortedError, UsageError } from '../../errors.js';
 import { defineCommand, type ExitCode, type OptionValues } from '../command.js';
 import type { IO } from '../io.js';
 import { watchStopSignals } from '../stop.js';
@@ -40,8 +39,19 @@ const OPTIONS = {
 const USAGE =
   'usage: warmbuild cache export --to DIR|docker-image://REF | import --from DIR|docker-image://REF [--dockerfile F] [--builder NAME] [--platform P[,P]] [--max-size SIZE] [--max-age AGE] [--timeout SECONDS] [--json PATH|-]';
 
-function defaultPlatform(): string {
-  return `linux/${arch() === 'x64' ? 'amd64' : arch()}`;
+export function parseSize(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?$/i.exec(text.trim());
+  if (!m) throw new UsageError(`--max-size: not a size: ${text} (e.g. 500MB, 2GB)`);
+  const unit = (m[2] ?? 'b').toLowerCase()[0];
+  const factor = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1;
+  return Math.round(Number(m[1]) * factor);
+}
+
+export function parseAge(text: string): number {
+  const m = /^(\d+)\s*(s|m|h|d)$/i.exec(text.trim());
+  if (!m) throw new UsageError(`--max-age: not a duration: ${text} (e.g. 36h, 7d)`);
+  const factor = { s: 1, m: 60, h: 3600, d: 86400 }[m[2]!.toLowerCase() as 's' | 'm' | 'h' | 'd'];
+  return Number(m[1]) * factor;
 }
 
 function seconds(text: string | undefined, fallback: number): number {
@@ -54,14 +64,14 @@ function seconds(text: string | undefined, fallback: number): number {
 type CacheValues = OptionValues<typeof OPTIONS>;
 
 function common(values: CacheValues, io: IO, signal: AbortSignal, timeout: number): CacheOptions {
-  const platforms = (values.platform ?? defaultPlatform())
+  const platforms = (values.platform ?? hostPlatform())
     .split(',')
     .map((p) => p.trim())
     .filter(Boolean);
   return {
     dockerfile: path.resolve(values.dockerfile),
     context: values.context,
-    builder: values.builder ?? (process.env.BUILDX_BUILDER || undefined),
+    builder: values.builder ?? (io.env?.BUILDX_BUILDER || undefined),
     filter: { ids: values['mount-id'], targets: values.target },
     platforms,
     namespace: values.namespace,
@@ -76,7 +86,7 @@ async function emit(report: CacheReport, json: string | undefined, io: IO): Prom
   for (const line of reportLines(report)) io.stderr(`warmbuild cache: ${line}\n`);
   const text = `${JSON.stringify(report, null, 2)}\n`;
   if (json === '-') io.stdout(text);
-  else if (json) await writeAtomic(json, text);
+  else if (json) await writeOutput(json, text);
 }
 
 export const cache = defineCommand({

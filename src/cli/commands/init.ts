@@ -1,17 +1,8 @@
 import path from 'node:path';
 import { exists, writeAtomic } from '../../adapters/fs.js';
-import { readProjectFiles } from '../../adapters/project.js';
 import { InputError, UsageError } from '../../errors.js';
-import { analyzeGoProject, readsText } from '../../go/project.js';
-import { isBuildDefinition, readExistingBuild } from '../../init/existing.js';
-import { type Generated, generate, type InitOptions } from '../../init/generate.js';
+import { generateFor } from '../../init/run.js';
 import { defineCommand } from '../command.js';
-
-/** Analyses a project directory and generates its Dockerfile and .dockerignore (no writing). */
-export async function generateFor(projectDir: string, options: InitOptions): Promise<Generated> {
-  const files = await readProjectFiles(projectDir, (file) => readsText(file) || isBuildDefinition(file));
-  return generate(analyzeGoProject(files, projectDir), options, projectDir, readExistingBuild(files.texts));
-}
 
 export const init = defineCommand({
   name: 'init',

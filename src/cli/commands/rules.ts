@@ -1,5 +1,5 @@
 import { UsageError } from '../../errors.js';
-import { helpUri } from '../../reporters/machine.js';
+import { ruleDocsUrl } from '../../rules/define.js';
 import { rules as allRules } from '../../rules/index.js';
 import { defineCommand } from '../command.js';
 
@@ -30,7 +30,7 @@ export const rules = defineCommand({
         enabledByDefault: !r.meta.optIn,
         fixable: r.meta.fixable,
         description: r.meta.description,
-        docs: helpUri(r.name),
+        docs: ruleDocsUrl(r.name),
       }));
       io.stdout(`${JSON.stringify({ version: 1, rules: catalogue }, null, 2)}\n`);
       return 0;

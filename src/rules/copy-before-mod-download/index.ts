@@ -1,4 +1,4 @@
-import { dockerignored } from '../../context/collect.js';
+import { dockerignored } from '../../context/build-context.js';
 import { InputError } from '../../errors.js';
 import { type GoModFile, parseGoMod } from '../../go/gomod.js';
 import type { Instruction, Stage } from '../../model/dockerfile.js';

@@ -33,6 +33,13 @@ testRule(goBuildCache, {
     { name: 'an ONBUILD RUN with its mount', code: `FROM golang:1.25\nONBUILD RUN ${MOUNT} go build .\n` },
     { name: 'xx-go --wrap compiles nothing', code: 'FROM golang:1.25\nRUN xx-go --wrap\n' },
     { name: 'xx-go mod download is not a compile', code: 'FROM golang:1.25\nRUN xx-go mod download\n' },
+    // Since Go 1.18 `go get` only edits go.mod; before, -d (download only) kept it from building.
+    { name: 'go get on Go 1.18 and later builds nothing', code: 'FROM golang:1.18\nRUN go get github.com/x/tool@v1.2.3\nFROM golang\nRUN go get ./...\n' },
+    {
+      name: 'go get -d on an old Go downloads only',
+      code: 'FROM golang:1.6-alpine\nRUN go get -v -d\nFROM golang:1.14\nRUN GO111MODULE=off go get -d github.com/x/tool\n',
+    },
+    { name: 'go get where the Go version is unknown', code: 'FROM debian:trixie-slim\nRUN go get github.com/x/tool\n' },
   ],
   invalid: builderStages([
     {
@@ -50,6 +57,24 @@ testRule(goBuildCache, {
       code: 'FROM golang:1.25\nRUN xx-go --wrap && xx-go build -o /app . && xx-verify /app\n',
       errors: [{ messageId: 'missing', line: 2, column: 21 }],
       output: `FROM golang:1.25\nRUN ${MOUNT} xx-go --wrap && xx-go build -o /app . && xx-verify /app\n`,
+    },
+    {
+      // Before Go 1.18 `go get` builds and installs what it fetches (prometheus-operator's old
+      // scripts/tooling Dockerfile on golang:1.14; kotts on golang:1.16): GOCACHE fills like a go install.
+      name: 'go get on a Go older than 1.18 builds and installs',
+      code: 'FROM golang:1.14 AS tools\nRUN GO111MODULE=on go get github.com/x/tool/cmd/tool@v1.2.3\nFROM tools\nRUN go get\n',
+      errors: [
+        { messageId: 'missing', line: 2, column: 20, message: '`go get` compiles' },
+        { messageId: 'missing', line: 4, column: 5 },
+      ],
+      output: `FROM golang:1.14 AS tools\nRUN ${MOUNT} GO111MODULE=on go get github.com/x/tool/cmd/tool@v1.2.3\nFROM tools\nRUN ${MOUNT} go get\n`,
+    },
+    {
+      // GOPATH mode builds on any Go version (concourse's dlv Dockerfile: ENV GO111MODULE=off on its own image).
+      name: 'go get in GOPATH mode builds and installs',
+      code: 'FROM golang:1.25\nENV GO111MODULE=off\nRUN go get -u github.com/x/tool/cmd/tool\n',
+      errors: [{ messageId: 'missing', line: 3, column: 5 }],
+      output: `FROM golang:1.25\nENV GO111MODULE=off\nRUN ${MOUNT} go get -u github.com/x/tool/cmd/tool\n`,
     },
     {
       name: 'go env -w GOCACHE moves the cache for the RUNs after it',
@@ -278,7 +303,7 @@ describe('per-platform build caches through `fix` with every rule', () => {
   });
 
   it('leaves a single-platform Dockerfile with the shared default id', () => {
-    const single = 'FROM golang:1.25 AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\n' + RUNTIME;
+    const single = `FROM golang:1.25 AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\n${RUNTIME}`;
     const { output } = fixText(single);
     expect(output).toBe(`FROM golang:1.25 AS build\nWORKDIR /src\nCOPY . .\nRUN ${MOUNT} --mount=type=cache,target=/go/pkg/mod go build -o /app .\n${RUNTIME}`);
   });

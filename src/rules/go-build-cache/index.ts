@@ -1,11 +1,11 @@
 import type { Edit } from '../../fix/edits.js';
 import type { Instruction } from '../../model/dockerfile.js';
-import { compiles, type GoInvocation } from '../../model/shell.js';
+import type { GoInvocation } from '../../model/shell.js';
 import { addRunMount, insertBefore } from '../../writer/edit-builders.js';
 import { goCacheMountValue, PER_PLATFORM_ID_ARGS, perPlatformCacheId } from '../../writer/mount.js';
 import { defineRule } from '../define.js';
 import { cgoEnabledFor, compilesOnTargetPlatform, meantForSeveralPlatforms } from '../go-build-emulated/index.js';
-import { cacheMounts, coveringMount, goCommands, inFinalStage, looksLikeBuildCache } from '../go-facts.js';
+import { cacheMounts, compilesHere, coveringMount, goCommands, inFinalStage, looksLikeBuildCache } from '../go-facts.js';
 import type { RuleContext } from '../types.js';
 
 export const goBuildCache = defineRule({
@@ -35,7 +35,7 @@ export const goBuildCache = defineRule({
     return {
       RUN(run) {
         // The RUN's own Go command first; a build through make or a script when it has none.
-        const found = goCommands(context, run).find((g) => compiles(g.go));
+        const found = goCommands(context, run).find((g) => compilesHere(context, run, g.go));
         if (!found) return;
         const go = found.go;
         // A mount that is meant for GOCACHE but misses it is cache-target-mismatch's finding.

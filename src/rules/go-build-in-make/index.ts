@@ -1,6 +1,5 @@
-import { compiles } from '../../model/shell.js';
 import { defineRule } from '../define.js';
-import { coveringMount, goCommands, isGoBuilderStage, wordsSpan } from '../go-facts.js';
+import { compilesHere, coveringMount, goCommands, isGoBuilderStage, wordsSpan } from '../go-facts.js';
 
 /**
  * Builds run through make, scripts and wrappers are go-build-cache's and go-mod-cache's to report, as
@@ -25,7 +24,7 @@ export const goBuildInMake = defineRule({
       RUN(run) {
         const analysis = context.run(run);
         if (analysis.opaque.length === 0) return;
-        if (goCommands(context, run).some((g) => compiles(g.go))) return;
+        if (goCommands(context, run).some((g) => compilesHere(context, run, g.go))) return;
         const gocache = context.goPaths(run).gocache.value;
         if (gocache !== undefined && coveringMount(context, run, gocache)) return;
         if (!isGoBuilderStage(context, run)) return;

@@ -1,6 +1,6 @@
 import { InputError } from '../../errors.js';
 import { parseGoMod, requiredGoVersion } from '../../go/gomod.js';
-import { type GoVersion, isCertainlyOlder, parseGoVersion } from '../../go/version.js';
+import { type GoVersion, golangImageVersion, isCertainlyOlder } from '../../go/version.js';
 import type { Instruction } from '../../model/dockerfile.js';
 import { defineRule } from '../define.js';
 import type { RuleContext } from '../types.js';
@@ -28,8 +28,7 @@ function requiredVersion(context: RuleContext): { version: GoVersion; text: stri
 
 function imageGoVersion(from: Instruction): { version: GoVersion; image: string } | undefined {
   const image = from.stage!.resolvedImage;
-  const m = image ? /^(?:[\w.-]+(?::\d+)?\/)*(?:library\/)?golang:(\d+\.\d+(?:\.\d+)?)/.exec(image) : null;
-  const version = m ? parseGoVersion(m[1]!) : undefined;
+  const version = image ? golangImageVersion(image) : undefined;
   return version && image ? { version, image } : undefined;
 }
 
