@@ -303,7 +303,7 @@ describe('per-platform build caches through `fix` with every rule', () => {
   });
 
   it('leaves a single-platform Dockerfile with the shared default id', () => {
-    const single = 'FROM golang:1.25 AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\n' + RUNTIME;
+    const single = `FROM golang:1.25 AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\n${RUNTIME}`;
     const { output } = fixText(single);
     expect(output).toBe(`FROM golang:1.25 AS build\nWORKDIR /src\nCOPY . .\nRUN ${MOUNT} --mount=type=cache,target=/go/pkg/mod go build -o /app .\n${RUNTIME}`);
   });
