@@ -45,6 +45,7 @@ class RunLookups {
   private readonly texts = new Map<string, Promise<string | undefined>>();
   private readonly kinds = new Map<string, Promise<'file' | 'directory' | 'other' | undefined>>();
   private readonly listings = new Map<string, Promise<ReadonlySet<string> | undefined>>();
+  private readonly fileLists = new Map<string, Promise<string[]>>();
 
   async config(file: string, explicit: string | undefined): Promise<Config> {
     const configFile = explicit ?? (await once(this.configFiles, path.dirname(file), (dir) => findUpward(dir, CONFIG_FILES)));
@@ -69,6 +70,7 @@ class RunLookups {
         return listed && !listed.has(path.basename(file)) ? undefined : fileSystemReader.text(file);
       }),
     kind: (file) => once(this.kinds, file, () => fileSystemReader.kind(file)),
+    list: (contextDir) => once(this.fileLists, contextDir, () => fileSystemReader.list(contextDir)),
   };
 }
 

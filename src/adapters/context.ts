@@ -20,6 +20,8 @@ export interface ContextReader {
   text(file: string): Promise<string | undefined>;
   /** What is at `file` (symlinks followed), undefined when nothing. */
   kind(file: string): Promise<'file' | 'directory' | 'other' | undefined>;
+  /** The context's files, context-relative and sorted, bounded; vendor/ is left out. */
+  list(contextDir: string): Promise<string[]>;
 }
 
 export const fileSystemReader: ContextReader = {
@@ -30,6 +32,7 @@ export const fileSystemReader: ContextReader = {
       (stat) => (stat.isFile() ? 'file' : stat.isDirectory() ? 'directory' : 'other'),
       () => undefined,
     ),
+  list: listFiles,
 };
 
 /**
@@ -62,7 +65,7 @@ export async function collectContext(
     if (fresh.length === 0 && !request.list) break;
     const known = Object.keys(files).length;
     for (const file of fresh) await read(file);
-    if (request.list) context.list = await listFiles(contextDir);
+    if (request.list) context.list = await reader.list(contextDir);
     // Nothing found and nothing listed: another round would ask for the same files.
     else if (Object.keys(files).length === known) break;
   }
