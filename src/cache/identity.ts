@@ -1,4 +1,5 @@
 import path from 'node:path/posix';
+import { golangImageVersion } from '../go/version.js';
 import type { DockerfileModel, Instruction } from '../model/dockerfile.js';
 import { expand, type Resolved, resolveTarget } from '../model/env.js';
 import { type CacheMount, isCacheMount } from '../model/mounts.js';
@@ -88,9 +89,10 @@ function parseNumber(text: string | undefined, radix: 8 | 10): number | undefine
   return valid.test(text) ? parseInt(text, radix) : null;
 }
 
+/** The golang image's Go release (`1.25`): a store made by another release is not restored. */
 function goVersionOf(image: string | undefined): string | undefined {
-  const m = image && /(?:^|\/)golang:(\d+\.\d+)/.exec(image);
-  return m ? m[1] : undefined;
+  const version = image === undefined ? undefined : golangImageVersion(image);
+  return version ? `${version.major}.${version.minor}` : undefined;
 }
 
 function kindOf(target: string, instruction: Instruction, model: SemanticModel): CacheKind {

@@ -5,8 +5,8 @@ import { readText } from '../adapters/fs.js';
 import { removeDir, scratchDir, writeFiles } from '../adapters/scratch.js';
 import { DirectoryStore, IMAGE_STORE, ImageStore, readManifestText, readOptional, summarizeArchive, verifyArchive } from '../adapters/store.js';
 import { EngineError, InputError, TimeoutError } from '../errors.js';
+import { goSumModules } from '../go/gosum.js';
 import { parseDockerfile } from '../model/dockerfile.js';
-import { goSumModules } from './gosum.js';
 import {
   EXPORT_OUTPUT_DIR,
   EXPORT_SCRIPT,

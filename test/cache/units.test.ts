@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { goSumModules } from '../../src/cache/gosum.js';
 import { cacheMountFlag, exportDockerfile, importDockerfile, parseHelperProgress } from '../../src/cache/helper.js';
 import { archiveName, type CacheUse, cacheUsesOf, goPathClean, identityKey } from '../../src/cache/identity.js';
 import { type CacheManifest, decideImport, type ManifestEntry, mergeManifest, parseManifest, staleFiles } from '../../src/cache/manifest.js';
@@ -8,6 +7,7 @@ import { summaryLine } from '../../src/cache/report.js';
 import { TarScanner } from '../../src/cache/tar.js';
 import { parseAge, parseSize } from '../../src/cli/commands/cache.js';
 import { UsageError } from '../../src/errors.js';
+import { goSumModules } from '../../src/go/gosum.js';
 import { parseDockerfile } from '../../src/model/dockerfile.js';
 import { END, tarEntry } from '../support/tar.js';
 
