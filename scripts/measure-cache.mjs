@@ -54,7 +54,21 @@ try {
       const store = path.join(scratch, 'store');
       const warm = `${prefix}-warm-${run}`;
       const fresh = `${prefix}-fresh-${run}`;
-      const build = (ns) => ['buildx', 'build', ...builder, '-q', '-f', dockerfile, '-t', tag, '--build-arg', `BUILDKIT_CACHE_MOUNT_NS=${ns}`, ctx];
+      const build = (ns) => [
+        'buildx',
+        'build',
+        ...builder,
+        '-q',
+        '-f',
+        dockerfile,
+        '-t',
+        tag,
+        '--label',
+        `warmbuild.measure=${prefix}`,
+        '--build-arg',
+        `BUILDKIT_CACHE_MOUNT_NS=${ns}`,
+        ctx,
+      ];
       const edit = (n) => writeFileSync(path.join(ctx, editFile), `${readFileSync(path.join(ctx, editFile), 'utf8')}\n// measure ${run}-${n}\n`);
       rows.cold.push(timed('docker', build(warm)).seconds);
       edit(1);
@@ -76,7 +90,11 @@ try {
     }
   }
 } finally {
-  spawnSync('docker', ['image', 'rm', '-f', tag]);
+  // Every rebuild under the same tag leaves the previous image untagged: remove all this script built, by its label.
+  const built = spawnSync('docker', ['images', '-q', '--filter', `label=warmbuild.measure=${prefix}`], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .filter(Boolean);
+  if (built.length > 0) spawnSync('docker', ['image', 'rm', '-f', ...new Set(built)]);
   spawnSync('docker', ['buildx', 'prune', ...builder, '-f', '--filter', 'type=exec.cachemount', '--filter', `description~=${prefix}`]);
 }
 const m = Object.fromEntries(Object.entries(rows).map(([k, v]) => [k, Number(median(v).toFixed(2))]));

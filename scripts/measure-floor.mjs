@@ -3,7 +3,7 @@
 //   floor    a build whose only step is a RUN that does nothing (client, solve, container start, export);
 //   context  the project's context sent and copied (`COPY . .`), then a RUN that does nothing;
 //   fixed    the project's Dockerfile as `warmbuild fix` writes it, after a one-file edit.
-// `warmbuild bench` gives the native `go build` to hold these against. Everything it builds is tagged
+// `warmbuild bench` gives the native `go build` to hold these against. Everything it builds is labelled
 // and removed under one random prefix; cache mounts live in namespaces of that prefix and only those
 // are pruned at the end.
 // Usage: node scripts/measure-floor.mjs <project-dir> [--dockerfile F] [--edit PATH] [--runs N] [--image REF]
@@ -64,6 +64,8 @@ try {
     `${prefix}:${name}`,
     '--build-arg',
     `BUILDKIT_CACHE_MOUNT_NS=${prefix}`,
+    '--label',
+    `warmbuild.measure=${prefix}`,
     ...extra,
     ctx,
   ];
@@ -83,6 +85,10 @@ try {
   }
 } finally {
   rmSync(scratch, { recursive: true, force: true });
-  for (const name of Object.keys(rows)) spawnSync('docker', ['image', 'rm', '-f', `${prefix}:${name}`]);
+  // Every rebuild under the same tag leaves the previous image untagged: remove all this script built, by its label.
+  const built = spawnSync('docker', ['images', '-q', '--filter', `label=warmbuild.measure=${prefix}`], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .filter(Boolean);
+  if (built.length > 0) spawnSync('docker', ['image', 'rm', '-f', ...new Set(built)]);
   spawnSync('docker', ['buildx', 'prune', '-f', '--filter', 'type=exec.cachemount', '--filter', `description~=${prefix}`]);
 }
