@@ -111,6 +111,14 @@ describe('special files and limits: only regular files are read', () => {
     expect(Object.keys(context!.files)).toEqual(['go.work']);
   });
 
+  it('a FIFO .dockerignore is not read (check does not wait on it), and the rest of the context is', async () => {
+    writeFileSync(path.join(dir, 'go.work'), 'go 1.25\n');
+    execFileSync('mkfifo', [path.join(dir, '.dockerignore')]);
+    const context = await collectContext(analyzeDockerfile(parseDockerfile(SLOW)), dir);
+    expect(context!.files).toEqual({ 'go.work': 'go 1.25\n' });
+    expect(context!.dockerignore).toBeUndefined();
+  });
+
   it('context symlinks are followed only within the context', async () => {
     const outside = path.join(dir, 'outside');
     const context = path.join(dir, 'context');

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { contextPath, contextRequests, dockerignoreCandidates, SEED_FILES } from '../context/build-context.js';
 import type { BuildContext } from '../context/types.js';
 import type { SemanticModel } from '../model/semantic.js';
-import { readContextFile } from './fs.js';
+import { readContextFile, readText } from './fs.js';
 import { under, walkTree } from './walk.js';
 
 /** Enough for the Makefiles and scripts of large projects, bounded so that a huge context stays fast. */
@@ -16,7 +16,7 @@ const MAX_ROUNDS = 12;
 export interface ContextReader {
   /** A file of the context by context-relative path, as `readContextFile` reads it; undefined when it cannot be read. */
   contextFile(contextDir: string, rel: string): Promise<string | undefined>;
-  /** Any file's text, undefined when it cannot be read. */
+  /** A regular file's text (a FIFO or device is never opened for reading), undefined when it cannot be read. */
   text(file: string): Promise<string | undefined>;
   /** What is at `file` (symlinks followed), undefined when nothing. */
   kind(file: string): Promise<'file' | 'directory' | 'other' | undefined>;
@@ -26,7 +26,7 @@ export interface ContextReader {
 
 export const fileSystemReader: ContextReader = {
   contextFile: readContextFile,
-  text: (file) => fs.readFile(file, 'utf8').catch(() => undefined),
+  text: (file) => readText(file).catch(() => undefined),
   kind: (file) =>
     fs.stat(file).then(
       (stat) => (stat.isFile() ? 'file' : stat.isDirectory() ? 'directory' : 'other'),
