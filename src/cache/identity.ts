@@ -1,7 +1,7 @@
 import path from 'node:path/posix';
 import { golangImageVersion } from '../go/version.js';
-import type { DockerfileModel, Instruction } from '../model/dockerfile.js';
-import { expand, type Resolved, resolveTarget } from '../model/env.js';
+import { type DockerfileModel, expand, type Instruction, type Resolved } from '../model/dockerfile.js';
+import { resolveTarget } from '../model/env.js';
 import { type CacheMount, isCacheMount } from '../model/mounts.js';
 import { analyzeDockerfile, type SemanticModel } from '../model/semantic.js';
 

@@ -2,11 +2,6 @@ import path from 'node:path/posix';
 import { type Expansion, expand, type GlobalArgs, type Instruction, type Origin, type Resolved, type Stage } from './dockerfile.js';
 import type { RunAnalysis } from './shell.js';
 
-// Values and their expansion belong to the parse (FROM lines read the global ARGs); re-exported here
-// for the environment's users.
-export type { Expansion, GlobalArgs, Origin, Resolved } from './dockerfile.js';
-export { expand, resolveGlobalArgs } from './dockerfile.js';
-
 // The environment each instruction runs in: ARG scopes, ENV, USER, HOME, WORKDIR and `go env -w`, as
 // far as the Dockerfile alone determines them. Computed once per file by the semantic model.
 

@@ -1,6 +1,5 @@
 import type { Edit } from '../../fix/edits.js';
-import type { DockerfileModel, Instruction, Stage } from '../../model/dockerfile.js';
-import { expand } from '../../model/env.js';
+import { type DockerfileModel, expand, type Instruction, type Stage } from '../../model/dockerfile.js';
 import { downloadsModules, type GoInvocation } from '../../model/shell.js';
 import { addFromFlag, insertAfter, insertBefore, prefixWord, replaceWord } from '../../writer/edit-builders.js';
 import { defineRule } from '../define.js';

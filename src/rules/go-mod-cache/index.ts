@@ -1,6 +1,7 @@
 import type { Edit } from '../../fix/edits.js';
+import type { Resolved } from '../../model/dockerfile.js';
 import { type DockerfileModel, type Instruction, type Stage, stageDependents } from '../../model/dockerfile.js';
-import { isWithin, type Resolved } from '../../model/env.js';
+import { isWithin } from '../../model/env.js';
 import type { CacheMount } from '../../model/mounts.js';
 import { addRunMount } from '../../writer/edit-builders.js';
 import { goCacheMountValue } from '../../writer/mount.js';
