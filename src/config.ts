@@ -1,8 +1,9 @@
-import { isMap, isScalar, LineCounter, type Node, type Pair, parseDocument } from 'yaml';
+import type { Node, Pair } from 'yaml';
 import { ConfigError, type ConfigProblem } from './errors.js';
 import type { RuleSetting } from './lint.js';
 import { findRule, rules } from './rules/index.js';
 import { didYouMean as hint } from './suggest.js';
+import { yaml } from './yaml.js';
 
 export type FailLevel = 'error' | 'warning' | 'info' | 'none';
 
@@ -65,6 +66,7 @@ export function configSchema(): object {
  * report errors with lines). Unknown keys, rules and values are errors, all reported at once.
  */
 export function parseConfig(text: string, file: string): Config {
+  const { isMap, isScalar, LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const lineOf = (node: Node | null | undefined): number => (node?.range ? lineCounter.linePos(node.range[0]).line : 1);

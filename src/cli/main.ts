@@ -11,6 +11,8 @@ import { check, fix } from './commands/lint.js';
 import { rules } from './commands/rules.js';
 import { type IO, processIO } from './io.js';
 
+// Each command imports its implementation when it runs (`await import`): check, the command run most,
+// then loads none of bench's, cache's or init's modules, nor the diff library, at start-up.
 export const commands: readonly CommandDescriptor<OptionSpecs>[] = [check, fix, init, bench, cache, rules];
 
 function findCommand(name: string): CommandDescriptor<OptionSpecs> {

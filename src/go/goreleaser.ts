@@ -1,4 +1,4 @@
-import { parse as parseYaml } from 'yaml';
+import { yaml } from '../yaml.js';
 
 // A goreleaser config: the Go builds it runs and its before-hooks. Pure; the one reader of these
 // files for both the context follower (check) and init.
@@ -37,7 +37,7 @@ function strings(value: unknown): string[] {
 export function parseGoreleaser(text: string): GoreleaserConfig | undefined {
   let config: unknown;
   try {
-    config = parseYaml(text);
+    config = yaml().parse(text);
   } catch {
     return undefined;
   }

@@ -1,10 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { writeOutput } from '../../adapters/fs.js';
-import { renderHtml, renderMarkdown, renderTable } from '../../bench/render.js';
-import { runBench } from '../../bench/run.js';
 import { SCENARIOS } from '../../bench/types.js';
 import { AbortedError, UsageError } from '../../errors.js';
-import { generateFor } from '../../init/run.js';
 import { defineCommand } from '../command.js';
 import { watchStopSignals } from '../stop.js';
 
@@ -69,6 +66,11 @@ export const bench = defineCommand({
     const platforms = options.platform.length > 0 ? options.platform : undefined;
     const badPlatform = platforms?.find((p) => !/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(p));
     if (badPlatform !== undefined) throw new UsageError(`--platform: expected os/arch[/variant][,...], e.g. linux/amd64,linux/arm64, got "${badPlatform}"`);
+    const [{ runBench }, { renderHtml, renderMarkdown, renderTable }, { generateFor }] = await Promise.all([
+      import('../../bench/run.js'),
+      import('../../bench/render.js'),
+      import('../../init/run.js'),
+    ]);
     const stop = watchStopSignals();
     let lastLength = 0;
     const progress = (message: string): void => {

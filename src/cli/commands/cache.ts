@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { writeOutput } from '../../adapters/fs.js';
 import { hostPlatform } from '../../adapters/host.js';
-import { type CacheReport, reportLines } from '../../cache/report.js';
-import { type CacheOptions, exportCaches, importCaches } from '../../cache/run.js';
+import type { CacheReport } from '../../cache/report.js';
+import type { CacheOptions } from '../../cache/run.js';
 import { AbortedError, UsageError } from '../../errors.js';
 import { defineCommand, type ExitCode, type OptionValues } from '../command.js';
 import type { IO } from '../io.js';
@@ -83,6 +83,7 @@ function common(values: CacheValues, io: IO, signal: AbortSignal, timeout: numbe
 }
 
 async function emit(report: CacheReport, json: string | undefined, io: IO): Promise<void> {
+  const { reportLines } = await import('../../cache/report.js');
   for (const line of reportLines(report)) io.stderr(`warmbuild cache: ${line}\n`);
   const text = `${JSON.stringify(report, null, 2)}\n`;
   if (json === '-') io.stdout(text);
@@ -115,6 +116,7 @@ async function runCache(sub: string | undefined, rest: readonly string[], values
   const maxSize = values['max-size'] ? parseSize(values['max-size']) : undefined;
 
   // The helper build is stopped and what warmbuild staged is removed.
+  const { exportCaches, importCaches } = await import('../../cache/run.js');
   const stop = watchStopSignals();
   try {
     if (sub === 'export') {

@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { exists, writeAtomic } from '../../adapters/fs.js';
 import { InputError, UsageError } from '../../errors.js';
-import { generateFor } from '../../init/run.js';
 import { defineCommand } from '../command.js';
 
 export const init = defineCommand({
@@ -49,6 +48,7 @@ export const init = defineCommand({
   async run({ options, positionals }, io) {
     if (positionals.length > 1) throw new UsageError('init takes one project directory');
     const dir = positionals[0] ?? '.';
+    const { generateFor } = await import('../../init/run.js');
     const generated = await generateFor(dir, {
       binary: options.binary,
       builderImage: options['builder-image'],

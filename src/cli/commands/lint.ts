@@ -1,4 +1,3 @@
-import { createTwoFilesPatch } from 'diff';
 import { discoverDockerfiles } from '../../adapters/fs.js';
 import { VERSION } from '../../adapters/package.js';
 import { FAIL_LEVELS, isRuleSetting, RULE_SETTINGS } from '../../config.js';
@@ -165,6 +164,7 @@ export const fix = defineCommand({
     const dryRun = options['dry-run'];
     const { files, texts, stdinName, unreadable } = await inputs(positionals, options, io);
     const results = [...(await fixFiles(files, { ...runOptions(options, texts), unsafe: options.unsafe, dryRun })), ...unreadable];
+    const { createTwoFilesPatch } = dryRun ? await import('diff') : { createTwoFilesPatch: undefined };
     for (const result of results) {
       if (result.path === stdinName && !dryRun) {
         // A filter never loses its input: a text it cannot check comes out as it went in.
@@ -175,7 +175,7 @@ export const fix = defineCommand({
       if (!result.fix?.changed || result.error) continue;
       if (dryRun) {
         io.stdout(
-          createTwoFilesPatch(`a/${result.path.replace(/^\//, '')}`, `b/${result.path.replace(/^\//, '')}`, result.fix.original, result.source!, '', '', {
+          createTwoFilesPatch!(`a/${result.path.replace(/^\//, '')}`, `b/${result.path.replace(/^\//, '')}`, result.fix.original, result.source!, '', '', {
             context: 3,
           }).replace(/^=+\n/, ''),
         );
