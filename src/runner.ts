@@ -24,6 +24,8 @@ export interface RunOptions {
   failLevel?: FailLevel;
   /** Texts to check instead of reading the files (standard input, named by --stdin-filename); fix never writes them. */
   texts?: ReadonlyMap<string, string>;
+  /** Files the caller has read already (discovery, looking for FROM): checked as read, written by fix as any file. */
+  read?: ReadonlyMap<string, string>;
 }
 
 export interface FixRunOptions extends RunOptions {
@@ -111,7 +113,7 @@ async function load(file: string, lookups: RunLookups, options: RunOptions): Pro
   const failLevel = options.failLevel ?? config.failLevel ?? 'warning';
   let text: string;
   try {
-    text = options.texts?.get(file) ?? (await readText(file));
+    text = options.texts?.get(file) ?? options.read?.get(file) ?? (await readText(file));
   } catch (error) {
     if (error instanceof WarmbuildError) return { error: error.message, failLevel };
     throw error;

@@ -101,7 +101,7 @@ const FROM_LINE = /^[ \t]*from[ \t]/im;
  * files are such), so it is left out; a file named explicitly is always checked.
  */
 export async function discoverDockerfiles(paths: readonly string[]): Promise<Discovery> {
-  const discovery: Discovery = { files: [], unreadable: [] };
+  const discovery: Discovery = { files: [], texts: new Map(), unreadable: [] };
   for (const given of paths) {
     let stat: import('node:fs').Stats;
     try {
@@ -119,7 +119,11 @@ export async function discoverDockerfiles(paths: readonly string[]): Promise<Dis
     for (const file of candidates) {
       const text = await readText(file).catch(() => undefined);
       // Unreadable files stay in, so that the run reports them.
-      if (text === undefined || FROM_LINE.test(text)) discovery.files.push(file);
+      if (text === undefined) discovery.files.push(file);
+      else if (FROM_LINE.test(text)) {
+        discovery.files.push(file);
+        discovery.texts.set(file, text);
+      }
     }
   }
   return discovery;
@@ -127,6 +131,8 @@ export async function discoverDockerfiles(paths: readonly string[]): Promise<Dis
 
 export interface Discovery {
   files: string[];
+  /** The found files' texts, read to look for FROM: the run checks these rather than reading each file twice. */
+  texts: Map<string, string>;
   /** Directories that could not be listed, with the system's reason: reported, while the rest is checked. */
   unreadable: { path: string; reason: string }[];
 }

@@ -64,7 +64,7 @@ const PATHS_DESCRIPTION = [
 
 const STDIN = '-';
 
-function runOptions(options: OptionValues<typeof COMMON>, texts: ReadonlyMap<string, string>): RunOptions {
+function runOptions(options: OptionValues<typeof COMMON>, texts: ReadonlyMap<string, string>, read: ReadonlyMap<string, string>): RunOptions {
   const ruleOverrides: Record<string, RuleSetting> = {};
   for (const spec of options.rule) {
     const [name = '', setting] = spec.split('=', 2);
@@ -87,6 +87,7 @@ function runOptions(options: OptionValues<typeof COMMON>, texts: ReadonlyMap<str
     ruleOverrides,
     failLevel: options['fail-level'],
     texts,
+    read,
   };
 }
 
@@ -95,8 +96,9 @@ async function inputs(
   positionals: readonly string[],
   options: OptionValues<typeof COMMON>,
   io: IO,
-): Promise<{ files: string[]; texts: Map<string, string>; stdinName?: string; unreadable: FileResult[] }> {
+): Promise<{ files: string[]; texts: Map<string, string>; read: Map<string, string>; stdinName?: string; unreadable: FileResult[] }> {
   const texts = new Map<string, string>();
+  const read = new Map<string, string>();
   if (options['stdin-filename'] !== undefined && !positionals.includes(STDIN))
     throw new UsageError('--stdin-filename names standard input: give - as the path');
   if (positionals.filter((p) => p === STDIN).length > 1) throw new UsageError('- (standard input) can be given once');
@@ -113,13 +115,14 @@ async function inputs(
     }
     const discovery = await discoverDockerfiles([given]);
     files.push(...discovery.files);
+    for (const [file, text] of discovery.texts) read.set(file, text);
     for (const dir of discovery.unreadable) {
       unreadable.push({ path: dir.path, findings: [], error: `${dir.reason} (directory not searched)`, failLevel: options['fail-level'] ?? 'warning' });
     }
   }
   if (files.length === 0 && unreadable.length === 0)
     throw new UsageError(`no Dockerfile found in ${positionals.length > 0 ? positionals.join(', ') : 'the current directory'}`);
-  return { files, texts, unreadable, ...(stdinName !== undefined ? { stdinName } : {}) };
+  return { files, texts, read, unreadable, ...(stdinName !== undefined ? { stdinName } : {}) };
 }
 
 function report(format: string, results: readonly FileResult[], color: boolean): string {
@@ -139,8 +142,8 @@ export const check = defineCommand({
     'cat Dockerfile | warmbuild check - --stdin-filename Dockerfile',
   ],
   async run({ options, positionals, color }, io): Promise<ExitCode> {
-    const { files, texts, unreadable } = await inputs(positionals, options, io);
-    const results = [...(await checkFiles(files, runOptions(options, texts))), ...unreadable];
+    const { files, texts, read, unreadable } = await inputs(positionals, options, io);
+    const results = [...(await checkFiles(files, runOptions(options, texts, read))), ...unreadable];
     io.stdout(report(options.format, results, color));
     return exitCodeFor(results);
   },
@@ -162,8 +165,8 @@ export const fix = defineCommand({
   examples: ['warmbuild fix', 'warmbuild fix --dry-run examples/hello-world', 'warmbuild fix --unsafe deploy/Dockerfile'],
   async run({ options, positionals, color }, io): Promise<ExitCode> {
     const dryRun = options['dry-run'];
-    const { files, texts, stdinName, unreadable } = await inputs(positionals, options, io);
-    const results = [...(await fixFiles(files, { ...runOptions(options, texts), unsafe: options.unsafe, dryRun })), ...unreadable];
+    const { files, texts, read, stdinName, unreadable } = await inputs(positionals, options, io);
+    const results = [...(await fixFiles(files, { ...runOptions(options, texts, read), unsafe: options.unsafe, dryRun })), ...unreadable];
     const { createTwoFilesPatch } = dryRun ? await import('diff') : { createTwoFilesPatch: undefined };
     for (const result of results) {
       if (result.path === stdinName && !dryRun) {
