@@ -202,13 +202,21 @@ export function isRootUser(env: BuildEnv): boolean {
   return isRoot(env.user);
 }
 
+/** The variables `goPathsAt` reads: a command that sets none of them has the stage's paths. */
+const GO_PATHS_INPUTS = ['HOME', 'XDG_CACHE_HOME', 'GOCACHE', 'GOPATH', 'GOMODCACHE', 'GOFLAGS'] as const;
+
+/** Whether a command's `NAME=value` prefixes move Go's caches (or GOFLAGS) away from the stage's. */
+export function overridesGoPaths(overrides: Record<string, string>): boolean {
+  return GO_PATHS_INPUTS.some((name) => overrides[name] !== undefined);
+}
+
 /**
  * Where Go keeps its caches for a command run in `env`, with `overrides` (the command's own
  * `NAME=value` prefixes): GOCACHE defaults to $XDG_CACHE_HOME/go-build or $HOME/.cache/go-build,
  * GOMODCACHE to the first GOPATH entry's pkg/mod, GOPATH to $HOME/go (/go in golang images).
  */
 export function goPathsAt(env: BuildEnv, overrides: Record<string, string> = {}): GoPaths {
-  const lookup = (name: string): Resolved | undefined => {
+  const lookup = (name: (typeof GO_PATHS_INPUTS)[number]): Resolved | undefined => {
     const own = overrides[name];
     if (own !== undefined) return { ...expand(own, env.vars), origin: 'env' };
     return env.vars.get(name) ?? env.goEnv.get(name);
