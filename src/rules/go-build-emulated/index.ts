@@ -288,7 +288,15 @@ function runsItsOutput(context: RuleContext, runs: readonly Instruction[], compi
     const output = o < 0 ? undefined : args[o]!.value.startsWith('-o=') ? args[o]!.value.slice(3) : args[o + 1]?.value;
     if (!output || output.endsWith('/')) continue;
     const after = c.go.args[c.go.args.length - 1]?.span.end ?? c.run.span.end;
-    const later = [text.slice(after, c.run.span.end), ...runs.filter((r) => r.span.start > c.run.span.start).map((r) => text.slice(r.span.start, r.span.end))];
+    const written = [
+      text.slice(after, c.run.span.end),
+      ...runs.filter((r) => r.span.start > c.run.span.start).map((r) => text.slice(r.span.start, r.span.end)),
+    ];
+    // The pattern reads the name case-insensitively: a text lacking a printable ASCII name in any case
+    // cannot match. Most texts lack it, and the pattern is built and run only for the others.
+    const needle = /^[ -~]*$/.test(output) ? output.toLowerCase() : undefined;
+    const later = needle === undefined ? written : written.filter((t) => t.toLowerCase().includes(needle));
+    if (later.length === 0) continue;
     const escaped = output.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     // In command position only: after the start of the RUN, an operator, then/do, or a continuation (not `-o app`).
     const asCommand = new RegExp(
