@@ -186,12 +186,33 @@ function unusedIgnores(ignores: Ignores, ruleList: readonly Rule[], ran: Readonl
   });
 }
 
+/**
+ * The instructions the visitors see, in file order: an ONBUILD RUN runs in every build FROM this image,
+ * so its RUN is checked, and fixed, where it is written; other ONBUILD instructions are not visited.
+ */
+function visitedInstructions(model: DockerfileModel): { all: Instruction[]; byKeyword: Map<Keyword, Instruction[]> } {
+  const all: Instruction[] = [];
+  const byKeyword = new Map<Keyword, Instruction[]>();
+  for (const written of model.instructions) {
+    const instruction = written.keyword === 'ONBUILD' ? written.trigger : written;
+    if (!instruction || (written.keyword === 'ONBUILD' && instruction.keyword !== 'RUN')) continue;
+    all.push(instruction);
+    const keyword = instruction.keyword as Keyword;
+    const list = byKeyword.get(keyword);
+    if (list) list.push(instruction);
+    else byKeyword.set(keyword, [instruction]);
+  }
+  return { all, byKeyword };
+}
+
 /** Runs the rules over an analysed Dockerfile. Pure: same model and options, same findings. */
 export function lintModel(model: SemanticModel, options: CheckOptions = {}, ruleList: readonly Rule[] = allRules): Finding[] {
   const findings: Finding[] = [];
   const ignores = collectIgnores(model);
   const followed = new Map<Instruction, Followed>();
+  const shared = new Map<(context: RuleContext, key: never) => unknown, Map<object, unknown>>();
   const buildContext = options.facts?.context;
+  const visited = visitedInstructions(model);
   const ran = new Set<Rule>();
   for (const rule of ruleList) {
     const configured = configuredSeverity(rule, options.rules);
@@ -211,19 +232,30 @@ export function lintModel(model: SemanticModel, options: CheckOptions = {}, rule
         }
         return result;
       },
+      shared: (fact, key) => {
+        let values = shared.get(fact);
+        if (!values) {
+          values = new Map();
+          shared.set(fact, values);
+        }
+        if (values.has(key)) return values.get(key) as ReturnType<typeof fact>;
+        const value = fact(context, key);
+        values.set(key, value);
+        return value;
+      },
       report: (d) => {
         const finding = toFinding(model, rule, configured ?? d.severity ?? rule.meta.severity, d);
         if (!suppress(ignores, model, rule, d.span)) findings.push(finding);
       },
     };
     const visitors = rule.create(context);
-    for (const instruction of model.instructions) {
-      // An ONBUILD RUN runs in every build FROM this image: its RUN is checked, and fixed, where it is written.
-      if (instruction.keyword === 'ONBUILD') {
-        if (instruction.trigger?.keyword === 'RUN') visitors.RUN?.(instruction.trigger);
-        continue;
-      }
-      visitors[instruction.keyword as Keyword]?.(instruction);
+    const keywords = Object.keys(visitors).filter((k): k is Keyword => k !== 'Dockerfile:exit' && visitors[k as Keyword] !== undefined);
+    // A rule that visits one keyword (most do) walks only those instructions; file order is kept either way.
+    if (keywords.length === 1) {
+      const keyword = keywords[0]!;
+      for (const instruction of visited.byKeyword.get(keyword) ?? []) visitors[keyword]!(instruction);
+    } else if (keywords.length > 1) {
+      for (const instruction of visited.all) visitors[instruction.keyword as Keyword]?.(instruction);
     }
     visitors['Dockerfile:exit']?.();
   }

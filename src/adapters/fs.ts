@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, promises as fs, constants as fsConstants, fstatSync, openSync, readSync, rmSync } from 'node:fs';
+import { closeSync, promises as fs, constants as fsConstants, fstatSync, openSync, readSync, realpathSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { InputError, systemReason } from '../errors.js';
 import { under, walkTree } from './walk.js';
@@ -236,8 +236,9 @@ const MAX_CONTEXT_FILE_BYTES = 1024 * 1024;
  */
 export async function readContextFile(contextDir: string, rel: string): Promise<string | undefined> {
   try {
-    const root = await fs.realpath(contextDir);
-    const real = await fs.realpath(path.join(root, rel));
+    // Synchronous for the reason readRegularFile is: the follower asks for many files, most of them missing.
+    const root = realpathSync.native(contextDir);
+    const real = realpathSync.native(path.join(root, rel));
     if (real !== root && !real.startsWith(`${root}${path.sep}`)) return undefined;
     return decodeUtf8(real, await readRegularFile(real, MAX_CONTEXT_FILE_BYTES));
   } catch (error) {

@@ -108,28 +108,33 @@ export function environments(
       env = emptyState();
     }
     const triggers: Instruction[] = [];
+    // Instructions that change nothing (most) leave the environment as it was: they share its snapshot.
+    let current = snapshot(env);
     for (const instruction of stage.instructions) {
-      table.set(instruction, snapshot(env));
-      env = { ...env, ...effect(instruction, env, globalArgs, runs, triggers) };
+      table.set(instruction, current);
+      const change = effect(instruction, env, globalArgs, runs, triggers);
+      if (change === undefined) continue;
+      env = { ...env, ...change };
+      current = snapshot(env);
     }
     endOfStage.set(stage, env);
-    for (const trigger of triggers) table.set(trigger, snapshot(env));
+    for (const trigger of triggers) table.set(trigger, current);
   }
   return table;
 }
 
-/** What `instruction` changes in the stage's environment. */
+/** What `instruction` changes in the stage's environment; undefined when nothing. */
 function effect(
   instruction: Instruction,
   env: StageState,
   globalArgs: GlobalArgs,
   runs: (run: Instruction) => RunAnalysis,
   triggers: Instruction[],
-): Partial<StageState> {
+): Partial<StageState> | undefined {
   switch (instruction.keyword) {
     case 'ONBUILD':
       if (instruction.trigger) triggers.push(instruction.trigger);
-      return {};
+      return undefined;
     case 'RUN': {
       let goEnv: Map<string, Resolved> | undefined;
       for (const go of runs(instruction).go) {
@@ -142,7 +147,7 @@ function effect(
           }
         }
       }
-      return goEnv ? { goEnv } : {};
+      return goEnv ? { goEnv } : undefined;
     }
     case 'ENV': {
       const vars = new Map(env.vars);
@@ -176,7 +181,7 @@ function effect(
       };
     }
     default:
-      return {};
+      return undefined;
   }
 }
 
@@ -197,13 +202,21 @@ export function isRootUser(env: BuildEnv): boolean {
   return isRoot(env.user);
 }
 
+/** The variables `goPathsAt` reads: a command that sets none of them has the stage's paths. */
+const GO_PATHS_INPUTS = ['HOME', 'XDG_CACHE_HOME', 'GOCACHE', 'GOPATH', 'GOMODCACHE', 'GOFLAGS'] as const;
+
+/** Whether a command's `NAME=value` prefixes move Go's caches (or GOFLAGS) away from the stage's. */
+export function overridesGoPaths(overrides: Record<string, string>): boolean {
+  return GO_PATHS_INPUTS.some((name) => overrides[name] !== undefined);
+}
+
 /**
  * Where Go keeps its caches for a command run in `env`, with `overrides` (the command's own
  * `NAME=value` prefixes): GOCACHE defaults to $XDG_CACHE_HOME/go-build or $HOME/.cache/go-build,
  * GOMODCACHE to the first GOPATH entry's pkg/mod, GOPATH to $HOME/go (/go in golang images).
  */
 export function goPathsAt(env: BuildEnv, overrides: Record<string, string> = {}): GoPaths {
-  const lookup = (name: string): Resolved | undefined => {
+  const lookup = (name: (typeof GO_PATHS_INPUTS)[number]): Resolved | undefined => {
     const own = overrides[name];
     if (own !== undefined) return { ...expand(own, env.vars), origin: 'env' };
     return env.vars.get(name) ?? env.goEnv.get(name);

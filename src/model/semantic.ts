@@ -1,5 +1,5 @@
 import type { DockerfileModel, Instruction } from './dockerfile.js';
-import { type BuildEnv, emptyEnv, environments, type GoPaths, goPathsAt } from './env.js';
+import { type BuildEnv, emptyEnv, environments, type GoPaths, goPathsAt, overridesGoPaths } from './env.js';
 import { analyzeRun, type RunAnalysis } from './shell.js';
 
 /**
@@ -34,7 +34,7 @@ export function analyzeDockerfile(model: DockerfileModel): SemanticModel {
     env,
     run,
     goPaths(instruction, overrides) {
-      if (overrides !== undefined && Object.keys(overrides).length > 0) return goPathsAt(env(instruction), overrides);
+      if (overrides !== undefined && overridesGoPaths(overrides)) return goPathsAt(env(instruction), overrides);
       let paths = defaultPaths.get(instruction);
       if (!paths) {
         paths = goPathsAt(env(instruction));

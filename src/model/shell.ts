@@ -95,6 +95,8 @@ export function lexShell(text: string, offsets: number[] | null, base = 0): Toke
   const tokens: Token[] = [];
   const heredocs: string[] = [];
   const at = (i: number): number => (offsets ? (offsets[i] ?? offsets[offsets.length - 1]!) : base);
+  // The source ranges of the word being read, reused word after word.
+  const runs: number[] = [];
   let i = 0;
   const n = text.length;
   while (i < n) {
@@ -109,7 +111,8 @@ export function lexShell(text: string, offsets: number[] | null, base = 0): Toke
       continue;
     }
     if (ch === '#') {
-      while (i < n && text[i] !== '\n') i++;
+      const eol = text.indexOf('\n', i);
+      i = eol < 0 ? n : eol;
       continue;
     }
     if (ch === '\n' && heredocs.length > 0) {
@@ -118,9 +121,9 @@ export function lexShell(text: string, offsets: number[] | null, base = 0): Toke
       heredocs.length = 0;
       continue;
     }
-    const two = text.slice(i, i + 2);
-    if (two === '&&' || two === '||' || two === ';;' || two === '|&') {
-      tokens.push(op(two, at(i), at(i + 2)));
+    const next = text[i + 1];
+    if ((ch === '&' && next === '&') || (ch === '|' && (next === '|' || next === '&')) || (ch === ';' && next === ';')) {
+      tokens.push(op(ch + next, at(i), at(i + 2)));
       i += 2;
       continue;
     }
@@ -129,33 +132,46 @@ export function lexShell(text: string, offsets: number[] | null, base = 0): Toke
       i++;
       continue;
     }
-    if (ch === '<' || ch === '>' || (/[0-9]/.test(ch) && /^[0-9]+[<>]/.test(text.slice(i, i + 4)))) {
+    if (ch === '<' || ch === '>' || startsNumberedRedirection(text, i)) {
       // A redirection: skip the operator and its target word; a here-document's body is data, not commands.
       const opStart = i;
-      while (i < n && /[0-9<>&|-]/.test(text[i]!)) i++;
+      while (i < n && isRedirectionChar(text[i]!)) i++;
       const operator = text.slice(opStart, i);
       while (i < n && (text[i] === ' ' || text[i] === '\t')) i++;
-      let target = '';
-      i = readWord(text, i, (c) => {
-        target += c;
-      });
-      if (/<<-?$/.test(operator) && target) heredocs.push(target);
+      i = readWord(text, i, runs);
+      const target = wordText(text, runs);
+      if ((operator.endsWith('<<') || operator.endsWith('<<-')) && target) heredocs.push(target);
       continue;
     }
-    let value = '';
-    const chars: number[] = [];
     const start = i;
-    i = readWord(text, i, (c, index) => {
-      value += c;
-      chars.push(at(index));
-    });
+    i = readWord(text, i, runs);
     if (i === start) {
       i++;
       continue;
     }
-    tokens.push({ kind: 'word', word: { value, span: { start: at(start), end: at(i) }, charOffsets: offsets ? chars : null } });
+    let chars: number[] | null = null;
+    if (offsets) {
+      chars = [];
+      for (let r = 0; r < runs.length; r += 2) for (let k = runs[r]!; k < runs[r + 1]!; k++) chars.push(at(k));
+    }
+    tokens.push({ kind: 'word', word: { value: wordText(text, runs), span: { start: at(start), end: at(i) }, charOffsets: chars } });
   }
   return tokens;
+}
+
+/** Digits right before `<` or `>` at `i` (`2>&1`, `0<file`), at most three of them. */
+function startsNumberedRedirection(text: string, i: number): boolean {
+  let j = i;
+  while (j < i + 3 && isDigit(text[j])) j++;
+  return j > i && (text[j] === '<' || text[j] === '>');
+}
+
+function isDigit(ch: string | undefined): boolean {
+  return ch !== undefined && ch >= '0' && ch <= '9';
+}
+
+function isRedirectionChar(ch: string): boolean {
+  return isDigit(ch) || ch === '<' || ch === '>' || ch === '&' || ch === '|' || ch === '-';
 }
 
 /** Skips the bodies of here-documents opened on the previous line, each ending at its delimiter line. */
@@ -184,26 +200,56 @@ function op(value: string, start: number, end: number): Token {
   return { kind: 'op', word: { value, span: { start, end }, charOffsets: null } };
 }
 
-/** Reads one word from `i`, calling `emit` for every character of its unquoted value. */
-function readWord(text: string, start: number, emit: (c: string, index: number) => void): number {
+/** Whether `ch` ends a word outside quotes. */
+function endsWord(ch: string): boolean {
+  switch (ch) {
+    case ' ':
+    case '\t':
+    case '\n':
+    case '\r':
+    case ';':
+    case '&':
+    case '|':
+    case '(':
+    case ')':
+    case '<':
+    case '>':
+      return true;
+    default:
+      return false;
+  }
+}
+
+/**
+ * Reads one word from `start` and returns where it ends. Every character of the word's unquoted value
+ * is a character of `text`, in order: `runs` receives them as source ranges (start, end pairs), so
+ * that a plain word costs one slice rather than a string built character by character.
+ */
+function readWord(text: string, start: number, runs: number[]): number {
+  runs.length = 0;
   let i = start;
   const n = text.length;
   while (i < n) {
     const ch = text[i]!;
-    if (' \t\n\r;&|()<>'.includes(ch)) break;
+    if (endsWord(ch)) break;
     if (ch === "'") {
       i++;
-      while (i < n && text[i] !== "'") emit(text[i]!, i++);
-      i++;
+      const close = text.indexOf("'", i);
+      const end = close < 0 ? n : close;
+      keep(runs, i, end);
+      i = end + 1;
     } else if (ch === '"') {
       i++;
       while (i < n && text[i] !== '"') {
         if (text[i] === '\\' && i + 1 < n && '$`"\\\n'.includes(text[i + 1]!)) i++;
         if (text[i] === '$' && text[i + 1] === '(') {
-          i = copyBalanced(text, i, emit);
+          const end = balancedEnd(text, i);
+          keep(runs, i, end);
+          i = end;
           continue;
         }
-        emit(text[i]!, i++);
+        keep(runs, i, i + 1);
+        i++;
       }
       i++;
     } else if (ch === '\\') {
@@ -212,23 +258,52 @@ function readWord(text: string, start: number, emit: (c: string, index: number) 
         i += escapedBreak;
         continue;
       }
-      if (i + 1 < n) emit(text[i + 1]!, i + 1);
+      if (i + 1 < n) keep(runs, i + 1, i + 2);
       i += 2;
     } else if (ch === '$' && (text[i + 1] === '(' || text[i + 1] === '{')) {
-      i = copyBalanced(text, i, emit);
+      const end = balancedEnd(text, i);
+      keep(runs, i, end);
+      i = end;
     } else if (ch === '`') {
-      emit(ch, i++);
-      while (i < n && text[i] !== '`') emit(text[i]!, i++);
-      if (i < n) emit(text[i]!, i++);
+      const close = text.indexOf('`', i + 1);
+      const end = close < 0 ? n : close + 1;
+      keep(runs, i, end);
+      i = end;
     } else {
-      emit(ch, i++);
+      const from = i;
+      i++;
+      while (i < n && isPlain(text, i)) i++;
+      keep(runs, from, i);
     }
   }
   return i;
 }
 
-/** Copies `$(...)` or `${...}` verbatim, respecting nesting and quotes. */
-function copyBalanced(text: string, start: number, emit: (c: string, index: number) => void): number {
+/** A character read as itself outside quotes: none of the word's ends, quotes, escapes or expansions. */
+function isPlain(text: string, i: number): boolean {
+  const ch = text[i]!;
+  if (endsWord(ch) || ch === "'" || ch === '"' || ch === '\\' || ch === '`') return false;
+  return ch !== '$' || (text[i + 1] !== '(' && text[i + 1] !== '{');
+}
+
+/** Adds source range [from, to) to a word's `runs`, joined to the previous range when they touch. */
+function keep(runs: number[], from: number, to: number): void {
+  if (to <= from) return;
+  const last = runs.length - 1;
+  if (last > 0 && runs[last] === from) runs[last] = to;
+  else runs.push(from, to);
+}
+
+/** The text of a word's `runs`. */
+function wordText(text: string, runs: readonly number[]): string {
+  if (runs.length === 2) return text.slice(runs[0], runs[1]);
+  let value = '';
+  for (let r = 0; r < runs.length; r += 2) value += text.slice(runs[r], runs[r + 1]);
+  return value;
+}
+
+/** Where `$(...)` or `${...}` at `start` ends, respecting nesting and quotes (the end of the text when it does not). */
+function balancedEnd(text: string, start: number): number {
   const open = text[start + 1]!;
   const close = open === '(' ? ')' : '}';
   let depth = 0;
@@ -236,7 +311,6 @@ function copyBalanced(text: string, start: number, emit: (c: string, index: numb
   let quote: string | null = null;
   while (i < text.length) {
     const ch = text[i]!;
-    emit(ch, i);
     i++;
     if (quote) {
       if (ch === quote) quote = null;
@@ -376,10 +450,10 @@ function extractFunctions(tokens: readonly Token[]): { body: Token[]; functions:
       if (tokens[open]?.word.value === '(' && tokens[open + 1]?.word.value === ')') open += 2;
     } else if (
       t.kind === 'word' &&
-      /^[A-Za-z_][\w:.-]*$/.test(t.word.value) &&
       tokens[i + 1]?.word.value === '(' &&
       tokens[i + 2]?.word.value === ')' &&
-      (body.length === 0 || body[body.length - 1]!.kind === 'op')
+      (body.length === 0 || body[body.length - 1]!.kind === 'op') &&
+      /^[A-Za-z_][\w:.-]*$/.test(t.word.value)
     ) {
       name = t.word.value;
       open = i + 3;
@@ -419,19 +493,26 @@ interface ShellState {
 
 function analyzeCommand(all: ShellWord[], shell: ShellState, out: RunAnalysis): void {
   const exported = shell.exported;
-  let words = all;
-  while (words.length > 0 && PREFIX_WORDS.has(words[0]!.value)) words = words.slice(1);
-  if (words.length === 0 || SKIP_COMMANDS.has(words[0]!.value)) return;
-  const env: Record<string, string> = { ...exported };
+  let first = 0;
+  while (first < all.length && PREFIX_WORDS.has(all[first]!.value)) first++;
+  if (first === all.length || SKIP_COMMANDS.has(all[first]!.value)) return;
+  let commandAt = first;
+  while (commandAt < all.length && ASSIGNMENT.test(all[commandAt]!.value)) commandAt++;
+  // Built only for the commands that keep it (most commands are neither Go nor opaque).
+  const commandEnv = (): Record<string, string> => {
+    const env: Record<string, string> = { ...exported };
+    for (let k = first; k < commandAt; k++) {
+      const assignment = all[k]!.value;
+      const eq = assignment.indexOf('=');
+      env[assignment.slice(0, eq)] = assignment.slice(eq + 1);
+    }
+    return env;
+  };
   const where = shell.cwd === undefined ? {} : { cwd: shell.cwd };
-  while (words.length > 0 && ASSIGNMENT.test(words[0]!.value)) {
-    const [name, ...rest] = words[0]!.value.split('=');
-    env[name!] = rest.join('=');
-    words = words.slice(1);
-  }
+  let words = commandAt === 0 ? all : all.slice(commandAt);
   if (words.length === 0) {
     if (shell.variables)
-      for (const [key, value] of Object.entries(env))
+      for (const [key, value] of Object.entries(commandEnv()))
         if (exported[key] !== value) shell.variables[key] = substituteVariables(value, { ...shell.variables, ...exported });
     return;
   }
@@ -470,6 +551,7 @@ function analyzeCommand(all: ShellWord[], shell: ShellState, out: RunAnalysis): 
     return;
   }
   if (name === 'env' || name === 'sudo') {
+    const env = commandEnv();
     let rest = words.slice(1);
     while (rest.length > 0 && (rest[0]!.value.startsWith('-') || ASSIGNMENT.test(rest[0]!.value))) {
       const w = rest[0]!.value;
@@ -483,6 +565,7 @@ function analyzeCommand(all: ShellWord[], shell: ShellState, out: RunAnalysis): 
     return;
   }
   if (SHELLS.has(name)) {
+    const env = commandEnv();
     const rest = words.slice(1);
     const cIndex = rest.findIndex((w) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(w.value));
     if (cIndex >= 0) {
@@ -502,11 +585,11 @@ function analyzeCommand(all: ShellWord[], shell: ShellState, out: RunAnalysis): 
   if (name === 'go' || name === 'xx-go') {
     // `xx-go --wrap` only installs the wrapper: the go commands after it are the builds.
     if (name === 'xx-go' && words[1]?.value === '--wrap') return;
-    out.go.push(goInvocation({ env, argv: words, ...where }));
+    out.go.push(goInvocation({ env: commandEnv(), argv: words, ...where }));
     return;
   }
   if (name === 'source' || (name === '.' && words.length > 1) || words[0]!.value.includes(UNREADABLE) || isOpaque(words[0]!.value))
-    out.opaque.push({ env, argv: words, ...where });
+    out.opaque.push({ env: commandEnv(), argv: words, ...where });
 }
 
 /** `$NAME` and `${NAME}` replaced where the value is known, and `$(cd DIR && pwd)` by DIR. */

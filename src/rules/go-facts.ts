@@ -1,5 +1,5 @@
 import { golangImageVersion, isCertainlyOlder } from '../go/version.js';
-import type { Instruction } from '../model/dockerfile.js';
+import type { Instruction, Stage } from '../model/dockerfile.js';
 import { isWithin, resolveTarget } from '../model/env.js';
 import { type CacheMount, isCacheMount } from '../model/mounts.js';
 import { compiles, downloadsModules, type GoInvocation, goFlags } from '../model/shell.js';
@@ -12,13 +12,19 @@ export function cacheMounts(run: Instruction): CacheMount[] {
   return run.mounts.filter(isCacheMount);
 }
 
+/** The RUN's cache mounts, each with its target as BuildKit resolves it (undefined when it cannot be resolved). */
+function resolvedCacheMounts(context: RuleContext, run: Instruction): { mount: CacheMount; target: string | undefined }[] {
+  return context.shared(resolveCacheMounts, run);
+}
+
+function resolveCacheMounts(context: RuleContext, run: Instruction): { mount: CacheMount; target: string | undefined }[] {
+  const env = context.env(run);
+  return cacheMounts(run).map((mount) => ({ mount, target: mount.target === undefined ? undefined : resolveTarget(mount.target, env) }));
+}
+
 /** The cache mount of `run` whose target is `dir` or a parent of it. */
 export function coveringMount(context: RuleContext, run: Instruction, dir: string): CacheMount | undefined {
-  const env = context.env(run);
-  return cacheMounts(run).find((m) => {
-    const target = m.target === undefined ? undefined : resolveTarget(m.target, env);
-    return target !== undefined && isWithin(dir, target);
-  });
+  return resolvedCacheMounts(context, run).find(({ target }) => target !== undefined && isWithin(dir, target))?.mount;
 }
 
 export function looksLikeBuildCache(target: string): boolean {
@@ -77,6 +83,10 @@ export function fetchesModules(context: RuleContext, run: Instruction, go: GoInv
 
 /** Both cache locations an instruction's Go commands use, deduplicated. */
 export function goCacheDirs(context: RuleContext, run: Instruction): { gocache: string[]; gomodcache: string[] } {
+  return context.shared(findGoCacheDirs, run);
+}
+
+function findGoCacheDirs(context: RuleContext, run: Instruction): { gocache: string[]; gomodcache: string[] } {
   const gocache = new Set<string>();
   const gomodcache = new Set<string>();
   const overrides = goCommands(context, run).map((g) => g.go.command.env);
@@ -100,6 +110,10 @@ export interface GoCommand {
 
 /** The Go commands a RUN runs: its own, then those its make, scripts and wrappers run. */
 export function goCommands(context: RuleContext, run: Instruction): GoCommand[] {
+  return context.shared(findGoCommands, run);
+}
+
+function findGoCommands(context: RuleContext, run: Instruction): GoCommand[] {
   const direct = context.run(run).go.map((go) => ({ go, span: commandSpan(go), label: `go ${go.subcommand}`, hidden: false }));
   const hidden = context.follow(run).go.map((h) => ({ go: h.go, span: wordsSpan(h.via.argv), label: h.chain.join(' → '), hidden: true }));
   return [...direct, ...hidden];
@@ -120,6 +134,10 @@ export function isGoBuilderStage(context: RuleContext, run: Instruction): boolea
   const stage = run.stage;
   if (!stage) return false;
   if (context.env(run).golangImage) return true;
+  return context.shared(runsGo, stage);
+}
+
+function runsGo(context: RuleContext, stage: Stage): boolean {
   return stage.instructions.some((i) => i.keyword === 'RUN' && goCommands(context, i).length > 0);
 }
 
@@ -142,10 +160,12 @@ export interface GoCacheMount {
 
 /** The RUN's cache mounts with a resolvable target, each placed relative to Go's caches. */
 export function goCacheMounts(context: RuleContext, run: Instruction): GoCacheMount[] {
-  const env = context.env(run);
+  return context.shared(placeGoCacheMounts, run);
+}
+
+function placeGoCacheMounts(context: RuleContext, run: Instruction): GoCacheMount[] {
   const dirs = goCacheDirs(context, run);
-  return cacheMounts(run).flatMap((mount) => {
-    const target = mount.target === undefined ? undefined : resolveTarget(mount.target, env);
+  return resolvedCacheMounts(context, run).flatMap(({ mount, target }): GoCacheMount[] => {
     if (target === undefined) return [];
     return [
       {

@@ -86,6 +86,12 @@ export interface RuleContext<M extends string = string> {
   run(instruction: Instruction): RunAnalysis;
   /** What the RUN's make, scripts and wrappers run, as far as the build context shows (memoised; empty without a context). */
   follow(instruction: Instruction): Followed;
+  /**
+   * `fact(context, key)`, computed once per lint of a file and shared by every rule: for what several
+   * rules derive from the same instruction, stage or file (src/rules/go-facts.ts). A fact reads the
+   * model, the facts and the answers above; it never reports.
+   */
+  shared<K extends object, T>(fact: (context: RuleContext, key: K) => T, key: K): T;
   report(descriptor: ReportDescriptor<M>): void;
 }
 

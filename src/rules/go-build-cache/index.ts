@@ -4,7 +4,7 @@ import type { GoInvocation } from '../../model/shell.js';
 import { addRunMount, insertBefore } from '../../writer/edit-builders.js';
 import { goCacheMountValue, PER_PLATFORM_ID_ARGS, perPlatformCacheId } from '../../writer/mount.js';
 import { defineRule } from '../define.js';
-import { cgoEnabledFor, compilesOnTargetPlatform, meantForSeveralPlatforms } from '../go-build-emulated/index.js';
+import { cgoEnabledFor, compilesOnTargetPlatform, lintedForSeveralPlatforms } from '../go-build-emulated/index.js';
 import { cacheMounts, compilesHere, coveringMount, goCommands, inFinalStage, looksLikeBuildCache } from '../go-facts.js';
 import type { RuleContext } from '../types.js';
 
@@ -80,7 +80,7 @@ export const goBuildCache = defineRule({
 function ownCachePerPlatform(context: RuleContext, run: Instruction, go: GoInvocation): boolean {
   const stage = run.stage;
   if (!stage?.instructions.includes(run)) return false;
-  if (!meantForSeveralPlatforms(context.model, context.facts.multiPlatform)) return false;
+  if (!lintedForSeveralPlatforms(context)) return false;
   if (compilesOnTargetPlatform(context, stage)) return true;
   return crossCompilesWithCgo(context, run, go);
 }

@@ -32,12 +32,25 @@ export function meantForSeveralPlatforms(model: DockerfileModel, configured: boo
   });
 }
 
+/** `meantForSeveralPlatforms` for the file being linted, as the config sets it. */
+export function lintedForSeveralPlatforms(context: RuleContext): boolean {
+  return context.shared(severalPlatforms, context.model);
+}
+
+function severalPlatforms(context: RuleContext, model: DockerfileModel): boolean {
+  return meantForSeveralPlatforms(model, context.facts.multiPlatform);
+}
+
 /**
  * The builder stages that compile Go on the target platform, each with its compiles, keyed by the stage
  * whose FROM decides the platform. Not a stage with an explicit --platform, one picked by a variable, or
  * a final stage that compiles (a Go environment for the target platform, not a builder).
  */
 function emulatedBuilders(context: RuleContext): Map<Stage, Compile[]> {
+  return context.shared(findEmulatedBuilders, context.model);
+}
+
+function findEmulatedBuilders(context: RuleContext): Map<Stage, Compile[]> {
   const groups = new Map<Stage, Compile[]>();
   for (const stage of context.model.stages) {
     const compiles = stage.instructions.filter((i) => i.keyword === 'RUN').flatMap((run) => compilesFor(context, run));
@@ -58,9 +71,8 @@ function emulatedBuilders(context: RuleContext): Map<Stage, Compile[]> {
 export function compilesOnTargetPlatform(context: RuleContext, stage: Stage): boolean {
   const root = platformStage(stage);
   if (BUILD_PLATFORM.test(root.platform ?? '')) return false;
-  const compiles = emulatedBuilders(context).get(root);
-  if (!compiles) return true;
-  const plan = planFix(context, root, compiles);
+  if (!emulatedBuilders(context).has(root)) return true;
+  const plan = plannedFix(context, root);
   return !('kind' in plan && plan.kind === 'safe');
 }
 
@@ -125,12 +137,12 @@ export const goBuildEmulated = defineRule({
   create(context) {
     return {
       'Dockerfile:exit'() {
-        if (!meantForSeveralPlatforms(context.model, context.facts.multiPlatform)) return;
+        if (!lintedForSeveralPlatforms(context)) return;
         for (const [root, compiles] of emulatedBuilders(context)) {
           const first = compiles[0]!.run;
           const data = { stage: root.name ?? String(root.index), line: first.line };
           const span = root.from.args[0]?.span ?? root.from.span;
-          const plan = planFix(context, root, compiles);
+          const plan = plannedFix(context, root);
           if ('why' in plan) context.report({ span, messageId: 'emulatedNoFix', data: { ...data, why: plan.why } });
           else
             context.report({
@@ -150,6 +162,15 @@ type Plan = { kind: FixKind; edits: Edit[]; note: string } | { why: string };
 /** The stages whose platform `root` decides (itself and the stages built FROM it). */
 function stagesOf(model: DockerfileModel, root: Stage): Stage[] {
   return model.stages.filter((s) => platformStage(s) === root);
+}
+
+/** `planFix` for one of `emulatedBuilders`: go-build-cache asks too, for every RUN of the stage. */
+function plannedFix(context: RuleContext, root: Stage): Plan {
+  return context.shared(planBuilderFix, root);
+}
+
+function planBuilderFix(context: RuleContext, root: Stage): Plan {
+  return planFix(context, root, emulatedBuilders(context).get(root)!);
 }
 
 function planFix(context: RuleContext, root: Stage, compiles: readonly Compile[]): Plan {
@@ -267,7 +288,15 @@ function runsItsOutput(context: RuleContext, runs: readonly Instruction[], compi
     const output = o < 0 ? undefined : args[o]!.value.startsWith('-o=') ? args[o]!.value.slice(3) : args[o + 1]?.value;
     if (!output || output.endsWith('/')) continue;
     const after = c.go.args[c.go.args.length - 1]?.span.end ?? c.run.span.end;
-    const later = [text.slice(after, c.run.span.end), ...runs.filter((r) => r.span.start > c.run.span.start).map((r) => text.slice(r.span.start, r.span.end))];
+    const written = [
+      text.slice(after, c.run.span.end),
+      ...runs.filter((r) => r.span.start > c.run.span.start).map((r) => text.slice(r.span.start, r.span.end)),
+    ];
+    // The pattern reads the name case-insensitively: a text lacking a printable ASCII name in any case
+    // cannot match. Most texts lack it, and the pattern is built and run only for the others.
+    const needle = /^[ -~]*$/.test(output) ? output.toLowerCase() : undefined;
+    const later = needle === undefined ? written : written.filter((t) => t.toLowerCase().includes(needle));
+    if (later.length === 0) continue;
     const escaped = output.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     // In command position only: after the start of the RUN, an operator, then/do, or a continuation (not `-o app`).
     const asCommand = new RegExp(

@@ -5,9 +5,12 @@ const USERINFO_URL = /\b[a-z][a-z0-9+.-]*:\/\/[^\s/@"'`]+@/i;
 
 /** The variables a RUN interpolates into a credential position: URL userinfo, an insteadOf URL, a netrc line. */
 function credentialUses(script: string): string[] {
+  // Each pattern needs a `$`, the URLs a `://`: most RUNs have neither, and the scans are the rule's cost.
+  if (!script.includes('$')) return [];
   const vars = new Set<string>();
   const variable = /\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g;
-  for (const m of script.matchAll(/[a-z][a-z0-9+.-]*:\/\/([^\s/@"']*\$[^\s/@"']*)@/gi)) for (const v of m[1]!.matchAll(variable)) vars.add(v[1]!);
+  if (script.includes('://'))
+    for (const m of script.matchAll(/[a-z][a-z0-9+.-]*:\/\/([^\s/@"']*\$[^\s/@"']*)@/gi)) for (const v of m[1]!.matchAll(variable)) vars.add(v[1]!);
   for (const m of script.matchAll(/\b(?:login|password)\s+["']?(\$\{?[A-Za-z_][A-Za-z0-9_]*\}?)/g)) for (const v of m[1]!.matchAll(variable)) vars.add(v[1]!);
   return [...vars];
 }
@@ -53,10 +56,12 @@ export const secretInArgEnv = defineRule({
         if (!run.argsSpan) return;
         const script = context.model.text.slice(run.argsSpan.start, run.span.end);
         const fromSecrets = new Set(run.mounts.filter((m) => m.type === 'secret' && m.env).map((m) => m.env!));
-        const uses = credentialUses(script).filter((v) => !fromSecrets.has(v));
-        const secretUses = credentialUses(script).filter((v) => fromSecrets.has(v));
-        const persistedTo = /(>>?)\s*(\S*(?:\.netrc|\.git-credentials|\.npmrc|\.gitconfig))/.exec(script)?.[2];
-        if (uses.length === 0 && secretUses.length > 0 && persistedTo) {
+        const credentials = credentialUses(script);
+        const uses = credentials.filter((v) => !fromSecrets.has(v));
+        const secretUses = credentials.filter((v) => fromSecrets.has(v));
+        const persistedTo =
+          uses.length === 0 && secretUses.length > 0 ? /(>>?)\s*(\S*(?:\.netrc|\.git-credentials|\.npmrc|\.gitconfig))/.exec(script)?.[2] : undefined;
+        if (persistedTo) {
           context.report({ span: run.argsSpan, messageId: 'persisted', data: { name: secretUses[0]!, file: persistedTo } });
           return;
         }
@@ -66,8 +71,8 @@ export const secretInArgEnv = defineRule({
           context.report({ span: run.argsSpan, messageId: 'used', data: { name, origin } });
           return;
         }
-        const literalUrl = /[a-z][a-z0-9+.-]*:\/\/[^\s/@"'$]+:[^\s/@"'$]+@/i.test(script);
-        const literalNetrc = /\bmachine\s+\S+\s+login\s+\S+\s+password\s+[^\s$]+/.test(script);
+        const literalUrl = script.includes('://') && /[a-z][a-z0-9+.-]*:\/\/[^\s/@"'$]+:[^\s/@"'$]+@/i.test(script);
+        const literalNetrc = script.includes('machine') && /\bmachine\s+\S+\s+login\s+\S+\s+password\s+[^\s$]+/.test(script);
         if (literalUrl || literalNetrc) context.report({ span: run.argsSpan, messageId: 'inline' });
       },
     };
