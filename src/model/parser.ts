@@ -136,19 +136,11 @@ function restoreLiterals(instruction: ParsedInstruction, escapeChar: string): vo
   if (instruction.trigger) restoreLiterals(instruction.trigger, escapeChar);
 }
 
-/** The instructions with flags (their other words are arguments), and where their flags stop. */
-const FLAGS_UNTIL: Record<string, (word: string) => boolean> = {
-  ADD: (word) => !word.includes('--'),
-  COPY: (word) => !word.includes('--'),
-  RUN: (word) => !word.includes('--'),
-  FROM: (word) => !word.includes('--'),
-  HEALTHCHECK: (word) => {
-    const upper = word.toUpperCase();
-    return upper === 'CMD' || upper === 'NONE';
-  },
-};
+/** The instructions that take flags: their leading `--name[=value]` words, as BuildKit reads them. */
+const WITH_FLAGS = new Set(['ADD', 'COPY', 'RUN', 'FROM', 'HEALTHCHECK']);
 
-const WITH_HEREDOC_BODIES = new Set(['ADD', 'COPY', 'RUN']);
+/** The instructions BuildKit reads heredocs for (and ONBUILD's trigger when it is one of them). */
+const WITH_HEREDOCS = new Set(['ADD', 'COPY', 'RUN']);
 
 class Reader {
   readonly len: number;
@@ -321,7 +313,7 @@ class Reader {
       upper = this.src.substring(first.span.start, first.span.end).toUpperCase();
       args = this.words(first.span.end, lineEnd);
     }
-    if (!WITH_HEREDOC_BODIES.has(upper)) return lineEnd;
+    if (!WITH_HEREDOCS.has(upper)) return lineEnd;
     args = args.slice(this.flags(upper, args).length);
     const names: string[] = [];
     let tabbed = false;
@@ -372,7 +364,7 @@ class Reader {
       keywordSpan: this.span(start, keywordEnd),
       flags,
       args,
-      heredocs: this.heredocs(args, span),
+      heredocs: WITH_HEREDOCS.has(upper) ? this.heredocs(args, span) : [],
       properties: upper === 'ENV' || upper === 'LABEL' ? this.properties(this.propertyWords(start, keywordEnd, span.end)) : [],
       trigger: undefined,
     };
@@ -497,13 +489,11 @@ class Reader {
 
   /** The leading `--name[=value]` words of an instruction that has flags. */
   flags(keyword: string, words: readonly Word[]): Flag[] {
-    const until = FLAGS_UNTIL[keyword];
     const flags: Flag[] = [];
-    if (!until) return flags;
+    if (!WITH_FLAGS.has(keyword)) return flags;
     for (const word of words) {
       const value = word.value;
-      if (until(value)) break;
-      if (!value.startsWith('--')) continue;
+      if (!value.startsWith('--')) break;
       const { span } = word;
       const rawEq = this.src.substring(span.start, span.end).indexOf('=');
       if (rawEq === -1) flags.push({ name: value.substring(2).toLowerCase(), value: null, span, valueSpan: null });

@@ -24,14 +24,6 @@ export class LineIndex {
     this.lineStarts = starts;
   }
 
-  /** 0-based line and character, as dockerfile-ast ranges use. */
-  offsetAt(line: number, character: number): number {
-    const start = this.lineStarts[line];
-    if (start === undefined) return this.text.length;
-    const next = this.lineStarts[line + 1] ?? this.text.length;
-    return Math.min(start + character, next);
-  }
-
   positionAt(offset: number): Position {
     let lo = 0;
     let hi = this.lineStarts.length - 1;
