@@ -156,9 +156,9 @@ class Reader {
     this.esc = escapeChar.charCodeAt(0);
   }
 
-  /** Where a position of dockerfile-ast's lands: never between the \r and \n of a line break. */
+  /** The offset in the text, never between the \r and \n of a line break (spans end before it). */
   at(offset: number): number {
-    const o = offset < 0 ? 0 : offset > this.len ? this.len : offset;
+    const o = Math.max(0, Math.min(offset, this.len));
     return o > 0 && this.src.charCodeAt(o - 1) === CR ? o - 1 : o;
   }
 
@@ -369,7 +369,8 @@ class Reader {
       trigger: undefined,
     };
     const first = words[0];
-    if (upper === 'ONBUILD' && first) instruction.trigger = this.build(this.src.substring(first.span.start, first.span.end), first.span.start, first.span.end, end);
+    if (upper === 'ONBUILD' && first)
+      instruction.trigger = this.build(this.src.substring(first.span.start, first.span.end), first.span.start, first.span.end, end);
     return instruction;
   }
 
@@ -385,7 +386,8 @@ class Reader {
     if (this.nextOf(esc, from) >= end) {
       // no escape char: no continuation, no comment line, words are what blanks separate
       WORD.lastIndex = this.at(from);
-      for (let m = WORD.exec(src); m !== null && m.index < end; m = WORD.exec(src)) words.push({ value: m[0], span: { start: m.index, end: m.index + m[0].length } });
+      for (let m = WORD.exec(src); m !== null && m.index < end; m = WORD.exec(src))
+        words.push({ value: m[0], span: { start: m.index, end: m.index + m[0].length } });
       return words;
     }
     let lineStart = false;
@@ -631,7 +633,7 @@ class Reader {
     let end = -1;
     let escaping = false;
     let quote = -1;
-    scan: for (let i = 0; i < n; i++) {
+    for (let i = 0; i < n; i++) {
       const c = src.charCodeAt(base + i);
       if (c === DQUOTE || c === QUOTE) {
         if (quote === c) break;
@@ -661,7 +663,7 @@ class Reader {
         }
       }
       if (start === -1) start = i;
-      if (quote === -1) break scan;
+      if (quote === -1) break;
       end = i + 1;
     }
     const nameStart = start === -1 ? span.end : this.at(base + start);
@@ -675,7 +677,7 @@ class Reader {
     let escaping = false;
     let name = '';
     const n = end - start;
-    name: for (let i = 0; i < n; i++) {
+    chars: for (let i = 0; i < n; i++) {
       const c = src.charCodeAt(start + i);
       if (c === esc) {
         escaping = true;
@@ -688,7 +690,7 @@ class Reader {
             name += src[start + j];
             i = j;
           }
-          continue name;
+          continue chars;
         }
         continue;
       }
@@ -729,7 +731,7 @@ class Reader {
     const spacedWord = (): void => {
       if (argStart !== -1) push(argStart, mark, mark);
     };
-    words: for (let i = 0; i < n; i++) {
+    scan: for (let i = 0; i < n; i++) {
       const c = content.charCodeAt(i);
       if (c === esc) {
         if (i + 1 === n) {
@@ -752,7 +754,7 @@ class Reader {
             if (d === LF) {
               escaped = true;
               i = j;
-              continue words;
+              continue scan;
             }
             if (isBlank(d)) continue;
             push(argStart, i, i + 2);
@@ -786,16 +788,16 @@ class Reader {
               const after = content.charCodeAt(j + 1);
               if (after !== SPACE && j + 1 < n) {
                 i = j;
-                continue words;
+                continue scan;
               }
               push(argStart, j + 1, j + 1);
               i = j;
               argStart = -1;
-              continue words;
+              continue scan;
             }
             if (d === esc) j++;
           }
-          break words;
+          break scan;
         }
         case SPACE:
         case TAB:
@@ -820,14 +822,14 @@ class Reader {
               if (d === CR || d === LF) {
                 i = d === CR ? j + 1 : j;
                 spaced = false;
-                continue words;
+                continue scan;
               }
             }
             if (argStart !== -1) {
               push(argStart, mark, mark);
               argStart = -1;
             }
-            break words;
+            break scan;
           }
           if (argStart === -1) argStart = i;
           break;
@@ -856,14 +858,14 @@ class Reader {
               } else if (isBlank(d)) {
                 if (!(escapedInBraces || single || double)) {
                   i = j - 1;
-                  continue words;
+                  continue scan;
                 }
               } else if (d === CLOSE_BRACE) {
                 i = j;
-                continue words;
+                continue scan;
               } else if (!isBreak(d)) escapedInBraces = false;
             }
-            break words;
+            break scan;
           }
       }
     }

@@ -139,7 +139,14 @@ const dockerfile = fc.record({ backtick: fc.boolean(), crlf: fc.boolean(), bom: 
     .array(fc.constantFrom('"sh"', '"-c"', '"go build ./..."', '"a b"', '"q\\"x"', '"$HOME"'), { minLength: 1, maxLength: 3 })
     .chain((items) =>
       fc
-        .tuple(...items.map(() => fc.oneof(fc.constantFrom(', ', ',', ' , '), continuation.map((c) => `,${c}`))))
+        .tuple(
+          ...items.map(() =>
+            fc.oneof(
+              fc.constantFrom(', ', ',', ' , '),
+              continuation.map((c) => `,${c}`),
+            ),
+          ),
+        )
         .map((seps) => `[${items.map((item, i) => (i === 0 ? item : seps[i - 1] + item)).join('')}]`),
     );
   const heredocBody = fc
@@ -161,7 +168,13 @@ const dockerfile = fc.record({ backtick: fc.boolean(), crlf: fc.boolean(), bom: 
     line('ENTRYPOINT', jsonArray),
     withFlags('COPY', words(2, 3)),
     withFlags('ADD', words(2, 2)),
-    line('ENV', fc.oneof(joined(fc.array(fc.constantFrom('A=1', 'B="x y"', "C='z'", 'D=$A', `E=a${e} b`, 'F='), { minLength: 1, maxLength: 3 })), words(2, 4).map((w) => `KEY ${w}`))),
+    line(
+      'ENV',
+      fc.oneof(
+        joined(fc.array(fc.constantFrom('A=1', 'B="x y"', "C='z'", 'D=$A', `E=a${e} b`, 'F='), { minLength: 1, maxLength: 3 })),
+        words(2, 4).map((w) => `KEY ${w}`),
+      ),
+    ),
     line('LABEL', joined(fc.array(fc.constantFrom('a=b', '"org.x"="y z"', 'c="d"', "e='f g'"), { minLength: 1, maxLength: 3 }))),
     line('ARG', fc.constantFrom('A', 'B=1', 'C="x y"', 'D', 'E=${A}')),
     line('WORKDIR', fc.constantFrom('/src', '/go/src/app', '$HOME')),
@@ -169,9 +182,24 @@ const dockerfile = fc.record({ backtick: fc.boolean(), crlf: fc.boolean(), bom: 
     line('EXPOSE', fc.constantFrom('80', '8080/tcp')),
     line('VOLUME', fc.constantFrom('["/data"]', '/data')),
     line('SHELL', fc.constantFrom('["/bin/sh", "-c"]')),
-    line('HEALTHCHECK', fc.oneof(fc.constant('NONE'), words(1, 2).map((w) => `--interval=5s CMD ${w}`))),
-    line('ONBUILD', fc.oneof(words(1, 3).map((w) => `RUN ${w}`), fc.constant(`COPY <<EOF /x${eol}body${eol}EOF`))),
-    line('CMD', words(0, 2).map((w) => `cat <<EOF ${w}`)),
+    line(
+      'HEALTHCHECK',
+      fc.oneof(
+        fc.constant('NONE'),
+        words(1, 2).map((w) => `--interval=5s CMD ${w}`),
+      ),
+    ),
+    line(
+      'ONBUILD',
+      fc.oneof(
+        words(1, 3).map((w) => `RUN ${w}`),
+        fc.constant(`COPY <<EOF /x${eol}body${eol}EOF`),
+      ),
+    ),
+    line(
+      'CMD',
+      words(0, 2).map((w) => `cat <<EOF ${w}`),
+    ),
     heredoc,
   );
   const gap = fc.array(fc.constantFrom(eol, `# a comment${eol}`, `  # indented${eol}`, `#${eol}`), { maxLength: 2 }).map((g) => g.join(''));

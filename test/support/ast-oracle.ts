@@ -9,14 +9,14 @@ import astModule from 'dockerfile-ast';
 import type { Range } from 'vscode-languageserver-types';
 import {
   type Comment,
-  type DockerfileModel,
   type Directive,
+  type DockerfileModel,
   expand,
   type Flag,
   type Heredoc,
   type Instruction,
-  parseJsonArray,
   type Property,
+  parseJsonArray,
   resolveGlobalArgs,
   type Stage,
   unquote,
@@ -251,4 +251,3 @@ function astInput(text: string, lines: LineIndex, directives: readonly Directive
   }
   return input + text.slice(from);
 }
-
