@@ -1,24 +1,9 @@
-import type { Dockerfile as AstDockerfile, Instruction as AstInstruction } from 'dockerfile-ast';
-import astModule from 'dockerfile-ast';
-import type { Range } from 'vscode-languageserver-types';
 import { type Mount, parseMount } from './mounts.js';
+import { type Flag, type Heredoc, type ParsedInstruction, type Property, parseInstructions, unquote, type Word } from './parser.js';
 import { detectEol, LineIndex, type Span } from './text.js';
 
-// dockerfile-ast is published as CommonJS; its named exports are only reachable through the default.
-const { DockerfileParser } = astModule;
-
-// dockerfile-ast recomputes an instruction's arguments on every call, about seven times per RUN while
-// parsing and converting, each time a position lookup per word: a 10 MB RUN took over a minute. They
-// never change after parsing, so each instruction object keeps its first result under a private key
-// (callers get a copy: some shift the flags off it); the memo lives and dies with the parse's AST.
-const RAW_ARGUMENTS = Symbol('warmbuild.rawArguments');
-type AstInstructionObject = { [RAW_ARGUMENTS]?: unknown[] };
-const astInstruction = astModule.Instruction.prototype as unknown as { getRawArguments(this: AstInstructionObject): unknown[] };
-const computeRawArguments = astInstruction.getRawArguments;
-astInstruction.getRawArguments = function (this: AstInstructionObject): unknown[] {
-  this[RAW_ARGUMENTS] ??= computeRawArguments.call(this);
-  return this[RAW_ARGUMENTS].slice();
-};
+export type { Flag, Heredoc, Property, Word } from './parser.js';
+export { unquote };
 
 /** The instructions BuildKit knows. */
 export const KEYWORDS = [
@@ -48,33 +33,6 @@ export interface Directive {
   name: string;
   value: string;
   span: Span;
-}
-
-export interface Flag {
-  name: string;
-  value: string | null;
-  span: Span;
-  valueSpan: Span | null;
-}
-
-export interface Word {
-  value: string;
-  span: Span;
-}
-
-export interface Property {
-  name: string;
-  /** Value with quotes removed, or null for `ARG NAME` without a default. */
-  value: string | null;
-  span: Span;
-}
-
-export interface Heredoc {
-  name: string;
-  /** The body between the opening line and the delimiter, or null when empty. */
-  contentSpan: Span | null;
-  /** Whether a delimiter line ends it before the end of the file (BuildKit rejects the file otherwise). */
-  terminated: boolean;
 }
 
 export interface Instruction {
@@ -217,34 +175,16 @@ export function parseDockerfile(text: string): DockerfileModel {
   const lines = new LineIndex(text);
   const directives = readDirectives(text, lines);
   const escapeChar = directives.find((d) => d.name === 'escape')?.value === '`' ? '`' : '\\';
-  const ast: AstDockerfile = DockerfileParser.parse(astInput(text, lines, directives, escapeChar));
-  const span = (range: Range): Span => ({
-    start: lines.offsetAt(range.start.line, range.start.character),
-    end: lines.offsetAt(range.end.line, range.end.character),
-  });
-
   const lastDirective = directives[directives.length - 1];
   const directivesEnd = lastDirective ? lines.lineStart(lines.lineOf(lastDirective.span.end) + 1) : 0;
-  const commentText = (s: Span): string =>
-    text
-      .slice(s.start, s.end)
-      .replace(/^\uFEFF?[ \t]*#[ \t]*/, '')
-      .trimEnd();
-  const comments: Comment[] = ast
-    .getComments()
-    .map((c) => ({ text: commentText(span(c.getRange())), span: span(c.getRange()), line: c.getRange().start.line + 1 }));
-  // dockerfile-ast takes any leading `# key=value` line for a directive; BuildKit only knows three.
-  for (const d of ast.getDirectives()) {
-    const directiveSpan = span(d.getRange());
-    if (directives.some((known) => known.span.start === directiveSpan.start)) continue;
-    comments.push({ text: commentText(directiveSpan), span: directiveSpan, line: d.getRange().start.line + 1 });
-  }
-  comments.sort((a, b) => a.span.start - b.span.start);
+  const bom = text.charCodeAt(0) === 0xfeff;
+  const parsed = parseInstructions(text, escapeChar, directives.length > 0 ? lines.lineStart(directives.length) : bom ? 1 : 0);
+  const comments: Comment[] = parsed.comments.map((span) => ({ text: commentText(text, span), span, line: lines.lineOf(span.start) + 1 }));
 
   const model: DockerfileModel = {
     text,
     lines,
-    bom: text.charCodeAt(0) === 0xfeff,
+    bom,
     eol: detectEol(text),
     escapeChar,
     directives,
@@ -256,71 +196,37 @@ export function parseDockerfile(text: string): DockerfileModel {
     globalArgs: { values: new Map(), before: new Map() },
   };
 
-  const convert = (node: AstInstruction, index: number, stage: Stage | undefined): Instruction => {
-    const keyword = node.getKeyword().toUpperCase();
-    const anyNode = node as unknown as Record<string, unknown>;
-    const flags: Flag[] = [];
-    if (typeof anyNode.getFlags === 'function') {
-      for (const f of (node as unknown as { getFlags(): import('dockerfile-ast').Flag[] }).getFlags()) {
-        const valueRange = f.getValueRange();
-        flags.push({ name: f.getName().toLowerCase(), value: f.getValue(), span: span(f.getRange()), valueSpan: valueRange ? span(valueRange) : null });
-      }
-    }
-    const mounts = flags.filter((f) => f.name === 'mount' && f.valueSpan).map((f) => parseMount(text, f.span, f.valueSpan!));
-    const args = node.getArguments().map((a) => ({ value: a.getValue(), span: span(a.getRange()) }));
-    const instrSpan = span(node.getRange());
+  const convert = (parsedInstruction: ParsedInstruction, index: number, stage: Stage | undefined): Instruction => {
+    const { keyword, span, args, flags } = parsedInstruction;
     const firstArg = args[0];
-    const argsSpan = firstArg ? { start: firstArg.span.start, end: instrSpan.end } : null;
-    const heredocs: Heredoc[] = [];
-    if (typeof anyNode.getHeredocs === 'function') {
-      for (const h of (anyNode.getHeredocs as () => import('dockerfile-ast').Heredoc[]).call(node)) {
-        const content = h.getContentRange();
-        heredocs.push({ name: h.getName(), contentSpan: content ? span(content) : null, terminated: h.getDelimiterRange() !== null });
-      }
-    }
-    const properties: Property[] = [];
-    if (keyword === 'ARG') {
-      // `ARG A B=1` declares several names; dockerfile-ast reads it as ENV's legacy `key value` form.
-      for (const word of args) {
-        const eq = word.value.indexOf('=');
-        properties.push({ name: eq < 0 ? word.value : word.value.slice(0, eq), value: eq < 0 ? null : unquote(word.value.slice(eq + 1)), span: word.span });
-      }
-    } else if (typeof anyNode.getProperties === 'function') {
-      for (const p of (anyNode.getProperties as () => import('dockerfile-ast').Property[]).call(node)) {
-        const value = p.getValue();
-        properties.push({ name: p.getName(), value: value === null ? null : unquote(value), span: span(p.getRange()) });
-      }
-    }
+    const argsSpan = firstArg ? { start: firstArg.span.start, end: span.end } : null;
     const instruction: Instruction = {
       index,
       keyword,
-      span: instrSpan,
-      keywordSpan: span(node.getInstructionRange()),
-      line: node.getRange().start.line + 1,
+      span,
+      keywordSpan: parsedInstruction.keywordSpan,
+      line: lines.lineOf(span.start) + 1,
       flags,
-      mounts,
+      mounts: flags.filter((f) => f.name === 'mount' && f.valueSpan).map((f) => parseMount(text, f.span, f.valueSpan!)),
       argsSpan,
       args,
       form:
         firstArg?.value.startsWith('[') && (keyword === 'RUN' || keyword === 'CMD' || keyword === 'ENTRYPOINT') && parseJsonArray(text, argsSpan!) !== null
           ? 'exec'
           : 'shell',
-      heredocs,
-      properties,
+      heredocs: parsedInstruction.heredocs,
+      properties: keyword === 'ARG' ? argProperties(args) : parsedInstruction.properties,
       stage,
       trigger: undefined,
     };
-    if (keyword === 'ONBUILD' && typeof anyNode.getTriggerInstruction === 'function') {
-      const trigger = (anyNode.getTriggerInstruction as () => AstInstruction | null).call(node);
-      if (trigger) instruction.trigger = convert(trigger, index, stage);
-    }
+    if (parsedInstruction.trigger) instruction.trigger = convert(parsedInstruction.trigger, index, stage);
     return instruction;
   };
 
   let current: Stage | undefined;
-  ast.getInstructions().forEach((node, index) => {
-    if (node.getKeyword().toUpperCase() !== 'FROM') {
-      const instruction = convert(node, index, current);
+  parsed.instructions.forEach((parsedInstruction, index) => {
+    if (parsedInstruction.keyword !== 'FROM') {
+      const instruction = convert(parsedInstruction, index, current);
       current?.instructions.push(instruction);
       model.instructions.push(instruction);
       return;
@@ -335,7 +241,7 @@ export function parseDockerfile(text: string): DockerfileModel {
       base: undefined,
       instructions: [],
     };
-    const instruction = convert(node, index, stage);
+    const instruction = convert(parsedInstruction, index, stage);
     stage.from = instruction;
     stage.image = instruction.args[0]?.value ?? '';
     const as = instruction.args[1]?.value.toUpperCase() === 'AS' ? instruction.args[2]?.value : undefined;
@@ -358,6 +264,21 @@ export function parseDockerfile(text: string): DockerfileModel {
   const first = model.instructions[0];
   model.lowercaseKeywords = first !== undefined && text.slice(first.keywordSpan.start, first.keywordSpan.end) === first.keyword.toLowerCase();
   return model;
+}
+
+function commentText(text: string, span: Span): string {
+  return text
+    .slice(span.start, span.end)
+    .replace(/^\uFEFF?[ \t]*#[ \t]*/, '')
+    .trimEnd();
+}
+
+/** `ARG A B=1` declares several names, each word `NAME` or `NAME=default`. */
+function argProperties(args: readonly Word[]): Property[] {
+  return args.map((word) => {
+    const eq = word.value.indexOf('=');
+    return { name: eq < 0 ? word.value : word.value.slice(0, eq), value: eq < 0 ? null : unquote(word.value.slice(eq + 1)), span: word.span };
+  });
 }
 
 // BuildKit's directive syntax (frontend/dockerfile/parser/directives.go): a value of at least one
@@ -385,40 +306,6 @@ function readDirectives(text: string, lines: LineIndex): Directive[] {
   return directives;
 }
 
-/**
- * The text dockerfile-ast parses: the file with the places where dockerfile-ast would read it
- * differently from BuildKit neutralised, offset for offset, so every span still points into the file.
- * dockerfile-ast reads every leading `# key=value` line as a directive (an `# escape=` below an
- * ordinary comment would change its escape char: the `=` of the line that ends BuildKit's directives
- * are blanked), it breaks lines at a lone \r (blanked), and it continues a line ending in a doubled
- * escape char, which BuildKit does not (the last one is replaced by a private-use character, which
- * ends no line and continues none).
- */
-function astInput(text: string, lines: LineIndex, directives: readonly Directive[], escapeChar: string): string {
-  const replaced = new Map<number, string>();
-  const endLine = directives.length;
-  if (endLine < lines.lineStarts.length) {
-    const start = lines.lineStart(endLine);
-    const content = text.slice(start, lines.lineContentEnd(endLine));
-    if (/^\uFEFF?[ \t]*#/.test(content)) for (let i = content.indexOf('='); i >= 0; i = content.indexOf('=', i + 1)) replaced.set(start + i, ' ');
-  }
-  const e = escapeChar === '`' ? '`' : '\\\\';
-  for (const m of text.matchAll(new RegExp(`${e}{2}[ \\t]*(?=\\r?\\n|$)`, 'g'))) replaced.set(m.index + 1, '\uE000');
-  // After an escape char and blanks dockerfile-ast skips one character: an escape char there that
-  // continues the line would be missed.
-  for (const m of text.matchAll(new RegExp(`${e}[ \\t]+(?=${e}[ \\t]*(\\r?\\n|$))`, 'g'))) replaced.set(m.index, '\uE000');
-  // dockerfile-ast breaks lines at a lone \r too; BuildKit does not.
-  for (const m of text.matchAll(/\r(?!\n)/g)) replaced.set(m.index, ' ');
-  if (replaced.size === 0) return text;
-  let input = '';
-  let from = 0;
-  for (const at of [...replaced.keys()].sort((a, b) => a - b)) {
-    input += text.slice(from, at) + replaced.get(at)!;
-    from = at + 1;
-  }
-  return input + text.slice(from);
-}
-
 /** The argv of an exec-form JSON array (continuations joined), or null when the text is not one. */
 export function parseJsonArray(text: string, span: Span): string[] | null {
   const raw = text.slice(span.start, span.end).trim();
@@ -429,26 +316,6 @@ export function parseJsonArray(text: string, span: Span): string[] | null {
   } catch {
     return null;
   }
-}
-
-export function unquote(value: string): string {
-  let out = '';
-  let quote: string | null = null;
-  for (let i = 0; i < value.length; i++) {
-    const ch = value[i]!;
-    if (quote) {
-      if (ch === quote) quote = null;
-      else if (ch === '\\' && quote === '"' && i + 1 < value.length) out += value[++i];
-      else out += ch;
-    } else if (ch === '"' || ch === "'") {
-      quote = ch;
-    } else if (ch === '\\' && i + 1 < value.length) {
-      out += value[++i];
-    } else {
-      out += ch;
-    }
-  }
-  return out;
 }
 
 /** Exec-form argv of a RUN/CMD/ENTRYPOINT, or null for shell form. */

@@ -20,19 +20,8 @@ export class LineIndex {
 
   constructor(readonly text: string) {
     const starts = [0];
-    for (let i = 0; i < text.length; i++) {
-      const ch = text.charCodeAt(i);
-      if (ch === 10) starts.push(i + 1);
-    }
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
     this.lineStarts = starts;
-  }
-
-  /** 0-based line and character, as dockerfile-ast ranges use. */
-  offsetAt(line: number, character: number): number {
-    const start = this.lineStarts[line];
-    if (start === undefined) return this.text.length;
-    const next = this.lineStarts[line + 1] ?? this.text.length;
-    return Math.min(start + character, next);
   }
 
   positionAt(offset: number): Position {

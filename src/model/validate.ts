@@ -8,7 +8,7 @@ export interface SyntaxProblem {
 const KNOWN_KEYWORDS: ReadonlySet<string> = new Set(KEYWORDS);
 
 /**
- * The errors BuildKit's parser would stop at, which dockerfile-ast tolerates: a file that fails here
+ * The errors BuildKit's parser would stop at, which the model reads through: a file that fails here
  * is reported as unreadable rather than linted or rewritten.
  */
 export function findSyntaxProblem(model: DockerfileModel): SyntaxProblem | undefined {

@@ -57,6 +57,13 @@ const cases: Case[] = [
   { name: 'a lone carriage return inside a RUN is part of its line', text: 'FROM busybox\nRUN echo a \\\r  b\n', accepted: true, instructions: 2 },
   { name: 'CRLF line breaks continue lines', text: 'FROM busybox\r\nRUN echo a \\\r\n  b\r\n', accepted: true, instructions: 2 },
   { name: 'FROM takes one or three arguments', text: 'FROM busybox AS\n', accepted: false },
+  { name: 'CMD reads no heredoc: an opener without a body is plain text', text: 'FROM busybox\nCMD cat <<EOF\n', accepted: true, instructions: 2 },
+  {
+    name: 'a directive whose value has blanks is still one: the # escape= below it counts',
+    text: '# check=skip=all foo\n# escape=`\nFROM busybox\nRUN echo a `\n  b\n',
+    accepted: true,
+    instructions: 2,
+  },
   { name: 'an escape directive of another character is rejected', text: '# escape=x\nFROM busybox\n', accepted: false },
   { name: 'an escape directive of two characters is rejected', text: '# escape=\\ x\nFROM busybox\n', accepted: false },
 ];
