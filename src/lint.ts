@@ -255,7 +255,8 @@ export function lintModel(model: SemanticModel, options: CheckOptions = {}, rule
       const keyword = keywords[0]!;
       for (const instruction of visited.byKeyword.get(keyword) ?? []) visitors[keyword]!(instruction);
     } else if (keywords.length > 1) {
-      for (const instruction of visited.all) visitors[instruction.keyword as Keyword]?.(instruction);
+      const visiting = new Set<string>(keywords);
+      for (const instruction of visited.all) if (visiting.has(instruction.keyword)) visitors[instruction.keyword as Keyword]!(instruction);
     }
     visitors['Dockerfile:exit']?.();
   }
