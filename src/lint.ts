@@ -238,7 +238,8 @@ export function lintModel(model: SemanticModel, options: CheckOptions = {}, rule
           values = new Map();
           shared.set(fact, values);
         }
-        if (values.has(key)) return values.get(key) as ReturnType<typeof fact>;
+        const known = values.get(key) as ReturnType<typeof fact> | undefined;
+        if (known !== undefined || values.has(key)) return known as ReturnType<typeof fact>;
         const value = fact(context, key);
         values.set(key, value);
         return value;
