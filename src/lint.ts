@@ -238,7 +238,8 @@ export function lintModel(model: SemanticModel, options: CheckOptions = {}, rule
           values = new Map();
           shared.set(fact, values);
         }
-        if (values.has(key)) return values.get(key) as ReturnType<typeof fact>;
+        const known = values.get(key) as ReturnType<typeof fact> | undefined;
+        if (known !== undefined || values.has(key)) return known as ReturnType<typeof fact>;
         const value = fact(context, key);
         values.set(key, value);
         return value;
@@ -255,7 +256,8 @@ export function lintModel(model: SemanticModel, options: CheckOptions = {}, rule
       const keyword = keywords[0]!;
       for (const instruction of visited.byKeyword.get(keyword) ?? []) visitors[keyword]!(instruction);
     } else if (keywords.length > 1) {
-      for (const instruction of visited.all) visitors[instruction.keyword as Keyword]?.(instruction);
+      const visiting = new Set<string>(keywords);
+      for (const instruction of visited.all) if (visiting.has(instruction.keyword)) visitors[instruction.keyword as Keyword]!(instruction);
     }
     visitors['Dockerfile:exit']?.();
   }

@@ -50,7 +50,8 @@ export function followRun(model: SemanticModel, run: Instruction, context: Build
     const walk = new Walk(context, places, via, out, environment);
     const start = joinImage(places.workdir, via.cwd);
     // The shell expands $VAR in the RUN's words from ENV and ARG; a build arg without a default is unknown.
-    const words = via.argv.map((w) => ({ ...w, value: expandShellVariables(w.value, { ...environment, ...via.env }) }));
+    const variables = { ...environment, ...via.env };
+    const words = via.argv.map((w) => ({ ...w, value: expandShellVariables(w.value, variables) }));
     walk.command({ ...via, argv: words }, start, { ...environment, ...via.env }, [], 0);
     if (walk.reasons.size > 0) out.unknown.push({ via, reason: [...walk.reasons][0]! });
   }
@@ -313,13 +314,30 @@ export function makeArguments(args: readonly string[]): MakeArguments {
   return out;
 }
 
+/** Context sources copied or bind-mounted to `dest` in the image (a directory when it ends in `/`). */
+interface Copy {
+  /** The sources as context-relative paths, '' for the context root. */
+  sources: string[];
+  intoDir: boolean;
+  /** `dest` without its trailing slash. */
+  root: string;
+}
+
+function copy(sources: readonly string[], dest: string): Copy {
+  return {
+    sources: sources.map((source) => path.normalize(source).replace(/^\.$/, '').replace(/\/$/, '')),
+    intoDir: dest.endsWith('/'),
+    root: dest.replace(/\/$/, '') || '/',
+  };
+}
+
 /**
  * Where things are in the image, in build-context terms: the directories the context was copied or
  * bind-mounted to before the RUN, and the files the Dockerfile writes itself (COPY heredocs, `cat > x <<EOF`).
  */
 class ImagePlaces {
   readonly workdir: string | undefined;
-  private readonly copies: Array<{ sources: string[]; dest: string }> = [];
+  private readonly copies: Copy[] = [];
   private readonly written = new Map<string, string>();
 
   constructor(model: SemanticModel, run: Instruction, env: BuildEnv) {
@@ -336,6 +354,9 @@ class ImagePlaces {
   }
 
   private learn(model: SemanticModel, instruction: Instruction, isRun: boolean): void {
+    const copies = instruction.keyword === 'COPY' || instruction.keyword === 'ADD';
+    // Only copies, the RUN's own mounts and the files an earlier RUN writes from a heredoc place anything.
+    if (!isRun && !copies && !(instruction.keyword === 'RUN' && instruction.heredocs.length > 0)) return;
     const here = model.env(instruction);
     const at = here.workdir.value ?? '/';
     const resolve = (written: string): string => {
@@ -344,12 +365,11 @@ class ImagePlaces {
     };
     if (isRun) {
       for (const m of instruction.mounts) {
-        if ((m.type ?? 'bind') === 'bind' && m.from === undefined && m.target !== undefined)
-          this.copies.push({ sources: [m.source ?? '.'], dest: resolve(m.target) });
+        if ((m.type ?? 'bind') === 'bind' && m.from === undefined && m.target !== undefined) this.copies.push(copy([m.source ?? '.'], resolve(m.target)));
       }
       return;
     }
-    if (instruction.keyword === 'COPY' || instruction.keyword === 'ADD') {
+    if (copies) {
       if (instruction.flags.some((f) => f.name === 'from')) return;
       // A heredoc's body shows up among the arguments: only the first line's are sources and destination.
       const firstLineEnd = model.lines.lineContentEnd(model.lines.lineOf(instruction.keywordSpan.start));
@@ -369,7 +389,7 @@ class ImagePlaces {
       const sources = args.slice(0, -1).filter((a) => !/^[a-z][\w+.-]*:\/\/|^git@/i.test(a));
       // `COPY x .` copies into the WORKDIR, a directory that exists, like `COPY x dir/` and several sources.
       const intoDir = dest.endsWith('/') || dest === '.' || resolve(dest) === at || args.length > 2;
-      if (sources.length > 0) this.copies.push({ sources, dest: intoDir ? `${resolve(dest).replace(/\/$/, '')}/` : resolve(dest) });
+      if (sources.length > 0) this.copies.push(copy(sources, intoDir ? `${resolve(dest).replace(/\/$/, '')}/` : resolve(dest)));
       return;
     }
     if (instruction.keyword === 'RUN') {
@@ -384,15 +404,16 @@ class ImagePlaces {
 
   /** Whether something of the build context was copied or mounted at image path `p`, or into it. */
   fromContext(p: string): boolean {
-    return this.copies.some(({ dest }) => {
-      const root = dest.replace(/\/$/, '') || '/';
-      return !path.relative(root, p).startsWith('..') || !path.relative(p, root).startsWith('..');
-    });
+    return this.copies.some(({ root }) => !path.relative(root, p).startsWith('..') || !path.relative(p, root).startsWith('..'));
   }
 
   /** The context-relative path of image path `p`, when the context was copied there; undefined otherwise. */
   contextPath(p: string, context: BuildContext, isFile = false): string | undefined {
-    const candidates = this.candidates(p);
+    return ImagePlaces.pick(this.candidates(p), context, isFile);
+  }
+
+  /** The first of an image path's `candidates` the context has, else the first. */
+  private static pick(candidates: readonly string[], context: BuildContext, isFile: boolean): string | undefined {
     const present = candidates.find((c) =>
       isFile
         ? context.files[c] !== undefined
@@ -404,13 +425,10 @@ class ImagePlaces {
   private candidates(p: string): string[] {
     const out: string[] = [];
     for (let i = this.copies.length - 1; i >= 0; i--) {
-      const { sources, dest } = this.copies[i]!;
-      const intoDir = dest.endsWith('/');
-      const root = dest.replace(/\/$/, '') || '/';
+      const { sources, intoDir, root } = this.copies[i]!;
       const rel = path.relative(root, p);
       if (rel.startsWith('..')) continue;
-      for (const source of sources) {
-        const s = path.normalize(source).replace(/^\.$/, '').replace(/\/$/, '');
+      for (const s of sources) {
         // A directory's contents land in dest; a file lands at dest, or in it under its own name.
         if (!intoDir && rel === '') out.push(s);
         if (rel !== '') out.push(s === '' ? rel : `${s}/${rel}`);
@@ -451,8 +469,9 @@ class ImagePlaces {
     for (const p of imagePaths) {
       const text = this.written.get(p);
       if (text !== undefined) return { text, where: p, imagePath: p, candidates };
-      const rel = this.contextPath(p, context, true);
-      for (const c of this.candidates(p)) candidates.push(c);
+      const own = this.candidates(p);
+      const rel = ImagePlaces.pick(own, context, true);
+      for (const c of own) candidates.push(c);
       if (rel !== undefined && context.files[rel] !== undefined) return { text: context.files[rel], where: rel, imagePath: p, candidates };
     }
     return {

@@ -27,18 +27,20 @@ export function analyzeDockerfile(model: DockerfileModel): SemanticModel {
   const run = (instruction: Instruction): RunAnalysis => runs.get(instruction) ?? analyzeRun(model, instruction);
   const prelude = model.instructions.filter((i) => i.stage === undefined);
   const envs = environments(model.stages, prelude, model.globalArgs, run);
-  const defaultPaths = new Map<Instruction, GoPaths>();
+  // By environment: the instructions between two that change it share one.
+  const defaultPaths = new Map<BuildEnv, GoPaths>();
   const env = (instruction: Instruction): BuildEnv => envs.get(instruction) ?? emptyEnv();
   return {
     ...model,
     env,
     run,
     goPaths(instruction, overrides) {
-      if (overrides !== undefined && overridesGoPaths(overrides)) return goPathsAt(env(instruction), overrides);
-      let paths = defaultPaths.get(instruction);
+      const here = env(instruction);
+      if (overrides !== undefined && overridesGoPaths(overrides)) return goPathsAt(here, overrides);
+      let paths = defaultPaths.get(here);
       if (!paths) {
-        paths = goPathsAt(env(instruction));
-        defaultPaths.set(instruction, paths);
+        paths = goPathsAt(here);
+        defaultPaths.set(here, paths);
       }
       return paths;
     },

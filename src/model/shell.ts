@@ -95,8 +95,13 @@ export function lexShell(text: string, offsets: number[] | null, base = 0): Toke
   const tokens: Token[] = [];
   const heredocs: string[] = [];
   const at = (i: number): number => (offsets ? (offsets[i] ?? offsets[offsets.length - 1]!) : base);
-  // The source ranges of the word being read, reused word after word.
-  const runs: number[] = [];
+  const reader: WordReader = {
+    runs: [],
+    // Characters read as themselves outside quotes: none of the word's ends, quotes, escapes or expansions.
+    plain: /(?:[^ \t\n\r;&|()<>'"\\`$]|\$(?![({]))+/y,
+    // Characters read as themselves inside double quotes, up to the next escape, expansion or closing quote.
+    quoted: /[^"\\$]+/y,
+  };
   let i = 0;
   const n = text.length;
   while (i < n) {
@@ -138,23 +143,19 @@ export function lexShell(text: string, offsets: number[] | null, base = 0): Toke
       while (i < n && isRedirectionChar(text[i]!)) i++;
       const operator = text.slice(opStart, i);
       while (i < n && (text[i] === ' ' || text[i] === '\t')) i++;
-      i = readWord(text, i, runs);
-      const target = wordText(text, runs);
+      i = readWord(text, i, reader);
+      const target = wordText(text, reader.runs);
       if ((operator.endsWith('<<') || operator.endsWith('<<-')) && target) heredocs.push(target);
       continue;
     }
     const start = i;
-    i = readWord(text, i, runs);
+    i = readWord(text, i, reader);
     if (i === start) {
       i++;
       continue;
     }
-    let chars: number[] | null = null;
-    if (offsets) {
-      chars = [];
-      for (let r = 0; r < runs.length; r += 2) for (let k = runs[r]!; k < runs[r + 1]!; k++) chars.push(at(k));
-    }
-    tokens.push({ kind: 'word', word: { value: wordText(text, runs), span: { start: at(start), end: at(i) }, charOffsets: chars } });
+    const charOffsets = offsets ? offsetsOf(offsets, reader.runs) : null;
+    tokens.push({ kind: 'word', word: { value: wordText(text, reader.runs), span: { start: at(start), end: at(i) }, charOffsets } });
   }
   return tokens;
 }
@@ -200,6 +201,18 @@ function op(value: string, start: number, end: number): Token {
   return { kind: 'op', word: { value, span: { start, end }, charOffsets: null } };
 }
 
+/** The original offsets of the characters of a word's `runs`: `offsets[k]`, the last offset past its end. */
+function offsetsOf(offsets: readonly number[], runs: readonly number[]): number[] {
+  const last = offsets[offsets.length - 1]!;
+  let chars: number[] | undefined;
+  for (let r = 0; r < runs.length; r += 2) {
+    const part = offsets.slice(runs[r], runs[r + 1]);
+    for (let k = Math.max(runs[r]!, offsets.length); k < runs[r + 1]!; k++) part.push(last);
+    chars = chars === undefined ? part : chars.concat(part);
+  }
+  return chars ?? [];
+}
+
 /** Whether `ch` ends a word outside quotes. */
 function endsWord(ch: string): boolean {
   switch (ch) {
@@ -220,12 +233,21 @@ function endsWord(ch: string): boolean {
   }
 }
 
+interface WordReader {
+  /** The source ranges (start, end pairs) of the last word read, reused word after word. */
+  runs: number[];
+  /** Sticky patterns over the characters read as themselves: one pair per lexShell call, as they keep a position. */
+  plain: RegExp;
+  quoted: RegExp;
+}
+
 /**
  * Reads one word from `start` and returns where it ends. Every character of the word's unquoted value
- * is a character of `text`, in order: `runs` receives them as source ranges (start, end pairs), so
- * that a plain word costs one slice rather than a string built character by character.
+ * is a character of `text`, in order: `reader.runs` receives them as source ranges, so that a plain
+ * word costs one slice rather than a string built character by character.
  */
-function readWord(text: string, start: number, runs: number[]): number {
+function readWord(text: string, start: number, reader: WordReader): number {
+  const runs = reader.runs;
   runs.length = 0;
   let i = start;
   const n = text.length;
@@ -241,6 +263,12 @@ function readWord(text: string, start: number, runs: number[]): number {
     } else if (ch === '"') {
       i++;
       while (i < n && text[i] !== '"') {
+        reader.quoted.lastIndex = i;
+        if (reader.quoted.test(text)) {
+          keep(runs, i, reader.quoted.lastIndex);
+          i = reader.quoted.lastIndex;
+          continue;
+        }
         if (text[i] === '\\' && i + 1 < n && '$`"\\\n'.includes(text[i + 1]!)) i++;
         if (text[i] === '$' && text[i + 1] === '(') {
           const end = balancedEnd(text, i);
@@ -271,19 +299,12 @@ function readWord(text: string, start: number, runs: number[]): number {
       i = end;
     } else {
       const from = i;
-      i++;
-      while (i < n && isPlain(text, i)) i++;
+      reader.plain.lastIndex = i;
+      i = reader.plain.test(text) ? reader.plain.lastIndex : i + 1;
       keep(runs, from, i);
     }
   }
   return i;
-}
-
-/** A character read as itself outside quotes: none of the word's ends, quotes, escapes or expansions. */
-function isPlain(text: string, i: number): boolean {
-  const ch = text[i]!;
-  if (endsWord(ch) || ch === "'" || ch === '"' || ch === '\\' || ch === '`') return false;
-  return ch !== '$' || (text[i + 1] !== '(' && text[i + 1] !== '{');
 }
 
 /** Adds source range [from, to) to a word's `runs`, joined to the previous range when they touch. */
@@ -670,7 +691,8 @@ export function analyzeRun(model: DockerfileModel, run: Instruction): RunAnalysi
     (logical.text.trimStart().startsWith('<<') || (SHELLS.has(basename(first)) && !tokens.slice(1).some((t) => t.kind === 'word' && t.word.value === '-c')));
   if (runsHeredoc && heredoc.contentSpan) {
     const body = model.text.slice(heredoc.contentSpan.start, heredoc.contentSpan.end);
-    const offsets = Array.from({ length: body.length + 1 }, (_, k) => heredoc.contentSpan!.start + k);
+    const offsets: number[] = [];
+    for (let k = heredoc.contentSpan.start; k <= heredoc.contentSpan.end; k++) offsets.push(k);
     analyzeScript(lexShell(body, offsets), {}, out);
     return out;
   }

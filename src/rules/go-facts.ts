@@ -37,6 +37,21 @@ export function looksLikeModCache(target: string): boolean {
 
 /** Whether Go resolves packages from vendor/ (or GOPATH mode) rather than the module cache. */
 export function vendorMode(context: RuleContext, run: Instruction, go: GoInvocation): boolean {
+  // Asked several times for each command (go-mod-cache, copy-before-mod-download): read once.
+  const known = context.shared(vendorModes, run);
+  let mode = known.get(go);
+  if (mode === undefined) {
+    mode = readVendorMode(context, run, go);
+    known.set(go, mode);
+  }
+  return mode;
+}
+
+function vendorModes(): Map<GoInvocation, boolean> {
+  return new Map();
+}
+
+function readVendorMode(context: RuleContext, run: Instruction, go: GoInvocation): boolean {
   const paths = context.goPaths(run, go.command.env);
   const flags = goFlags(go, paths.goflags.value);
   const modes = flags.flatMap((f, i) => (/^--?mod=/.test(f) ? [f.replace(/^--?mod=/, '')] : /^--?mod$/.test(f) && flags[i + 1] ? [flags[i + 1]!] : []));

@@ -26,9 +26,10 @@ interface Compile {
 export function meantForSeveralPlatforms(model: DockerfileModel, configured: boolean | undefined): boolean {
   if (configured !== undefined) return configured;
   if (model.stages.some((s) => BUILD_PLATFORM.test(s.platform ?? ''))) return true;
+  // Each pattern needs its literal (`TARGET`, `xx`): an instruction without it is not scanned.
   return model.instructions.some((i) => {
     const text = model.text.slice(i.span.start, i.span.end);
-    return TARGET_NAMES.test(text) || USES_XX.test(text);
+    return (text.includes('TARGET') && TARGET_NAMES.test(text)) || (text.includes('xx') && USES_XX.test(text));
   });
 }
 
@@ -110,7 +111,8 @@ function compilesFor(context: RuleContext, run: Instruction): Compile[] {
     .go.filter((g) => g.subcommand === 'build' || g.subcommand === 'install')
     .map((go) => ({ run, go, xx: false }));
   // The shell reader knows `go`, not the xx-go wrapper: found by its text.
-  const viaXx = /\bxx-go\s+(build|install)\b/.test(context.model.text.slice(run.span.start, run.span.end));
+  const text = context.model.text.slice(run.span.start, run.span.end);
+  const viaXx = text.includes('xx-go') && /\bxx-go\s+(build|install)\b/.test(text);
   return viaXx ? [...direct, { run, xx: true }] : direct;
 }
 
