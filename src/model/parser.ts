@@ -91,34 +91,22 @@ export function parseInstructions(text: string, escapeChar: string, start: numbe
  * stand-in that ends and continues nothing. Returns the file itself when it has none of these.
  */
 function readingText(text: string, escapeChar: string): string {
-  const esc = escapeChar.charCodeAt(0);
-  const replaced: number[] = [];
-  const lineEnd = (end: number): void => {
-    let p = end - 1;
-    while (p >= 0 && isBlank(text.charCodeAt(p))) p--;
-    if (p < 0 || text.charCodeAt(p) !== esc) return;
-    if (p > 0 && text.charCodeAt(p - 1) === esc) {
-      replaced.push(p);
-      return;
-    }
-    let q = p - 1;
-    while (q >= 0 && isBlank(text.charCodeAt(q))) q--;
-    if (q < p - 1 && q >= 0 && text.charCodeAt(q) === esc) replaced.push(q);
-  };
-  let loneCr = false;
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineEnd(text.charCodeAt(i - 1) === CR ? i - 1 : i);
-  lineEnd(text.length);
-  for (let i = text.indexOf('\r'); i >= 0; i = text.indexOf('\r', i + 1)) {
-    if (text.charCodeAt(i + 1) !== LF) {
-      loneCr = true;
-      break;
-    }
-  }
-  if (replaced.length === 0 && !loneCr) return text;
-  const chars = loneCr ? text.replace(/\r(?!\n)/g, ' ').split('') : text.split('');
-  for (const at of replaced) chars[at] = LITERAL;
-  return chars.join('');
+  const escapes = ESCAPES_READ_AS_CHARS[escapeChar]!;
+  escapes.lastIndex = 0;
+  const someEscape = escapes.test(text);
+  const loneCr = text.includes('\r') && LONE_CR.test(text);
+  if (!someEscape && !loneCr) return text;
+  const replaced = someEscape ? text.replace(escapes, LITERAL) : text;
+  return loneCr ? replaced.replace(LONE_CR_ALL, ' ') : replaced;
 }
+
+/** The second of a doubled escape char ending a line; an escape char before blanks and the one continuing the line. */
+const ESCAPES_READ_AS_CHARS: Record<string, RegExp> = {
+  '\\': /(?<=\\)\\(?=[ \t]*(?:\r?\n|$))|\\(?=[ \t]+\\[ \t]*(?:\r?\n|$))/g,
+  '`': /(?<=`)`(?=[ \t]*(?:\r?\n|$))|`(?=[ \t]+`[ \t]*(?:\r?\n|$))/g,
+};
+const LONE_CR = /\r(?!\n)/;
+const LONE_CR_ALL = /\r(?!\n)/g;
 
 /** Words read over the stand-in get their escape char back. */
 function restoreLiterals(instruction: ParsedInstruction, escapeChar: string): void {
