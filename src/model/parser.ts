@@ -146,8 +146,8 @@ class Reader {
 
   /** The offset in the text, never between the \r and \n of a line break (spans end before it). */
   at(offset: number): number {
-    const o = Math.max(0, Math.min(offset, this.len));
-    return o > 0 && this.src.charCodeAt(o - 1) === CR ? o - 1 : o;
+    const o = offset < 0 ? 0 : Math.min(offset, this.len);
+    return this.src.charCodeAt(o - 1) === CR ? o - 1 : o;
   }
 
   span(start: number, end: number): Span {
@@ -371,6 +371,8 @@ class Reader {
     const esc = this.esc;
     const end = this.at(to);
     const words: Word[] = [];
+    // a word starts at an ordinary character and ends at a blank, a line break (at its \r when it is
+    // \r\n) or an escape char: its span needs no adjusting
     if (this.nextOf(esc, from) >= end) {
       // no escape char: no continuation, no comment line, words are what blanks separate
       WORD.lastIndex = this.at(from);
@@ -399,7 +401,7 @@ class Reader {
             }
           }
         } else if (found !== -1) {
-          words.push({ value, span: this.span(found, escapeMarker === -1 ? i : escapeMarker) });
+          words.push({ value, span: { start: found, end: escapeMarker === -1 ? i : escapeMarker } });
           escapeMarker = -1;
           value = '';
           found = -1;
@@ -434,7 +436,7 @@ class Reader {
           i += next === CR ? 2 : 1;
         } else {
           if (blankAfterContinuation && escapeMarker !== -1) {
-            words.push({ value, span: this.span(found, escapeMarker) });
+            words.push({ value, span: { start: found, end: escapeMarker } });
             value = '';
             found = -1;
           }
@@ -458,7 +460,7 @@ class Reader {
             comment = true;
           } else {
             if (blankAfterContinuation && escapeMarker !== -1) {
-              words.push({ value, span: this.span(found, escapeMarker) });
+              words.push({ value, span: { start: found, end: escapeMarker } });
               value = '';
               found = -1;
             }
@@ -473,7 +475,7 @@ class Reader {
         i = runEnd - 1;
       }
     }
-    if (found !== -1) words.push({ value, span: this.span(found, escapeMarker === -1 ? end : escapeMarker) });
+    if (found !== -1) words.push({ value, span: { start: found, end: escapeMarker === -1 ? end : escapeMarker } });
     return words;
   }
 
