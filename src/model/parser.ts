@@ -91,34 +91,22 @@ export function parseInstructions(text: string, escapeChar: string, start: numbe
  * stand-in that ends and continues nothing. Returns the file itself when it has none of these.
  */
 function readingText(text: string, escapeChar: string): string {
-  const esc = escapeChar.charCodeAt(0);
-  const replaced: number[] = [];
-  const lineEnd = (end: number): void => {
-    let p = end - 1;
-    while (p >= 0 && isBlank(text.charCodeAt(p))) p--;
-    if (p < 0 || text.charCodeAt(p) !== esc) return;
-    if (p > 0 && text.charCodeAt(p - 1) === esc) {
-      replaced.push(p);
-      return;
-    }
-    let q = p - 1;
-    while (q >= 0 && isBlank(text.charCodeAt(q))) q--;
-    if (q < p - 1 && q >= 0 && text.charCodeAt(q) === esc) replaced.push(q);
-  };
-  let loneCr = false;
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineEnd(text.charCodeAt(i - 1) === CR ? i - 1 : i);
-  lineEnd(text.length);
-  for (let i = text.indexOf('\r'); i >= 0; i = text.indexOf('\r', i + 1)) {
-    if (text.charCodeAt(i + 1) !== LF) {
-      loneCr = true;
-      break;
-    }
-  }
-  if (replaced.length === 0 && !loneCr) return text;
-  const chars = loneCr ? text.replace(/\r(?!\n)/g, ' ').split('') : text.split('');
-  for (const at of replaced) chars[at] = LITERAL;
-  return chars.join('');
+  const escapes = ESCAPES_READ_AS_CHARS[escapeChar]!;
+  escapes.lastIndex = 0;
+  const someEscape = escapes.test(text);
+  const loneCr = text.includes('\r') && LONE_CR.test(text);
+  if (!someEscape && !loneCr) return text;
+  const replaced = someEscape ? text.replace(escapes, LITERAL) : text;
+  return loneCr ? replaced.replace(LONE_CR_ALL, ' ') : replaced;
 }
+
+/** The second of a doubled escape char ending a line; an escape char before blanks and the one continuing the line. */
+const ESCAPES_READ_AS_CHARS: Record<string, RegExp> = {
+  '\\': /(?<=\\)\\(?=[ \t]*(?:\r?\n|$))|\\(?=[ \t]+\\[ \t]*(?:\r?\n|$))/g,
+  '`': /(?<=`)`(?=[ \t]*(?:\r?\n|$))|`(?=[ \t]+`[ \t]*(?:\r?\n|$))/g,
+};
+const LONE_CR = /\r(?!\n)/;
+const LONE_CR_ALL = /\r(?!\n)/g;
 
 /** Words read over the stand-in get their escape char back. */
 function restoreLiterals(instruction: ParsedInstruction, escapeChar: string): void {
@@ -158,8 +146,8 @@ class Reader {
 
   /** The offset in the text, never between the \r and \n of a line break (spans end before it). */
   at(offset: number): number {
-    const o = Math.max(0, Math.min(offset, this.len));
-    return o > 0 && this.src.charCodeAt(o - 1) === CR ? o - 1 : o;
+    const o = offset < 0 ? 0 : Math.min(offset, this.len);
+    return this.src.charCodeAt(o - 1) === CR ? o - 1 : o;
   }
 
   span(start: number, end: number): Span {
@@ -383,6 +371,8 @@ class Reader {
     const esc = this.esc;
     const end = this.at(to);
     const words: Word[] = [];
+    // a word starts at an ordinary character and ends at a blank, a line break (at its \r when it is
+    // \r\n) or an escape char: its span needs no adjusting
     if (this.nextOf(esc, from) >= end) {
       // no escape char: no continuation, no comment line, words are what blanks separate
       WORD.lastIndex = this.at(from);
@@ -411,7 +401,7 @@ class Reader {
             }
           }
         } else if (found !== -1) {
-          words.push({ value, span: this.span(found, escapeMarker === -1 ? i : escapeMarker) });
+          words.push({ value, span: { start: found, end: escapeMarker === -1 ? i : escapeMarker } });
           escapeMarker = -1;
           value = '';
           found = -1;
@@ -446,7 +436,7 @@ class Reader {
           i += next === CR ? 2 : 1;
         } else {
           if (blankAfterContinuation && escapeMarker !== -1) {
-            words.push({ value, span: this.span(found, escapeMarker) });
+            words.push({ value, span: { start: found, end: escapeMarker } });
             value = '';
             found = -1;
           }
@@ -470,7 +460,7 @@ class Reader {
             comment = true;
           } else {
             if (blankAfterContinuation && escapeMarker !== -1) {
-              words.push({ value, span: this.span(found, escapeMarker) });
+              words.push({ value, span: { start: found, end: escapeMarker } });
               value = '';
               found = -1;
             }
@@ -485,7 +475,7 @@ class Reader {
         i = runEnd - 1;
       }
     }
-    if (found !== -1) words.push({ value, span: this.span(found, escapeMarker === -1 ? end : escapeMarker) });
+    if (found !== -1) words.push({ value, span: { start: found, end: escapeMarker === -1 ? end : escapeMarker } });
     return words;
   }
 
