@@ -88,8 +88,9 @@ export interface RuleContext<M extends string = string> {
   follow(instruction: Instruction): Followed;
   /**
    * `fact(context, key)`, computed once per lint of a file and shared by every rule: for what several
-   * rules derive from the same instruction, stage or file (src/rules/go-facts.ts). A fact reads the
-   * model, the facts and the answers above; it never reports.
+   * rules derive from the same instruction, stage or file (src/rules/go-facts.ts). `fact` is a function
+   * declared once (it is the memo's key, with `key`); it reads the model, the facts and the answers
+   * above, and never reports.
    */
   shared<K extends object, T>(fact: (context: RuleContext, key: K) => T, key: K): T;
   report(descriptor: ReportDescriptor<M>): void;
