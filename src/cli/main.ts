@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { isEntryPoint } from '../adapters/host.js';
+import { isEntryPoint, tuneForOneShotRun } from '../adapters/host.js';
 import { VERSION } from '../adapters/package.js';
 import { UsageError, WarmbuildError } from '../errors.js';
 import { didYouMean } from '../suggest.js';
@@ -91,6 +91,7 @@ function onStdoutError(error: NodeJS.ErrnoException): void {
 }
 
 if (isEntryPoint(import.meta.url)) {
+  tuneForOneShotRun();
   process.stdout.on('error', onStdoutError);
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
