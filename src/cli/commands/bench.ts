@@ -1,11 +1,9 @@
-import { fileURLToPath } from 'node:url';
 import { writeOutput } from '../../adapters/fs.js';
+import { BUNDLED_EXAMPLE } from '../../adapters/package.js';
 import { SCENARIOS } from '../../bench/types.js';
 import { AbortedError, UsageError } from '../../errors.js';
 import { defineCommand } from '../command.js';
 import { watchStopSignals } from '../stop.js';
-
-export const BUNDLED_EXAMPLE = fileURLToPath(new URL('../../../examples/hello-world', import.meta.url));
 
 export const bench = defineCommand({
   name: 'bench',
