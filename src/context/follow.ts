@@ -345,9 +345,9 @@ class ImagePlaces {
     const stages = [];
     for (let stage = run.stage; stage; stage = stage.base) stages.unshift(stage);
     for (const stage of stages) {
-      for (const instruction of stage.instructions) {
+      for (const instruction of model.placing(stage)) {
         if (instruction.span.start >= run.span.start && stage === run.stage) break;
-        this.learn(model, instruction, instruction === run);
+        this.learn(model, instruction, false);
       }
     }
     this.learn(model, run, true);
@@ -355,8 +355,6 @@ class ImagePlaces {
 
   private learn(model: SemanticModel, instruction: Instruction, isRun: boolean): void {
     const copies = instruction.keyword === 'COPY' || instruction.keyword === 'ADD';
-    // Only copies, the RUN's own mounts and the files an earlier RUN writes from a heredoc place anything.
-    if (!isRun && !copies && !(instruction.keyword === 'RUN' && instruction.heredocs.length > 0)) return;
     const here = model.env(instruction);
     const at = here.workdir.value ?? '/';
     const resolve = (written: string): string => {

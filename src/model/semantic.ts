@@ -1,4 +1,4 @@
-import type { DockerfileModel, Instruction } from './dockerfile.js';
+import type { DockerfileModel, Instruction, Stage } from './dockerfile.js';
 import { type BuildEnv, emptyEnv, environments, type GoPaths, goPathsAt, overridesGoPaths } from './env.js';
 import { analyzeRun, type RunAnalysis } from './shell.js';
 
@@ -15,6 +15,13 @@ export interface SemanticModel extends DockerfileModel {
   goPaths(instruction: Instruction, overrides?: Record<string, string>): GoPaths;
   /** The commands a RUN executes. */
   run(instruction: Instruction): RunAnalysis;
+  /** The instructions of `stage` that put files into the image (`putsFiles`), in file order. */
+  placing(stage: Stage): readonly Instruction[];
+}
+
+/** COPY, ADD, and a RUN that writes heredocs: what can put a file into the image before a later RUN reads it. */
+export function putsFiles(instruction: Instruction): boolean {
+  return instruction.keyword === 'COPY' || instruction.keyword === 'ADD' || (instruction.keyword === 'RUN' && instruction.heredocs.length > 0);
 }
 
 /** Every RUN (ONBUILD triggers included) read once, and the environments computed from them. */
@@ -30,10 +37,13 @@ export function analyzeDockerfile(model: DockerfileModel): SemanticModel {
   // By environment: the instructions between two that change it share one.
   const defaultPaths = new Map<BuildEnv, GoPaths>();
   const env = (instruction: Instruction): BuildEnv => envs.get(instruction) ?? emptyEnv();
+  // Each RUN followed asks for the files placed before it: a stage of thousands of RUNs was read once per RUN.
+  const placing = new Map<Stage, Instruction[]>(model.stages.map((stage) => [stage, stage.instructions.filter(putsFiles)]));
   return {
     ...model,
     env,
     run,
+    placing: (stage) => placing.get(stage) ?? stage.instructions.filter(putsFiles),
     goPaths(instruction, overrides) {
       const here = env(instruction);
       if (overrides !== undefined && overridesGoPaths(overrides)) return goPathsAt(here, overrides);

@@ -71,4 +71,14 @@ describe('the semantic model', () => {
     expect(other.env(other.instructions[1]!).home).toEqual({ value: '/root', certain: false, origin: 'default' });
     expect(other.env(other.instructions[1]!).userOrigin).toBe('default');
   });
+
+  it('lists per stage, in order, only the instructions that put files into the image', () => {
+    const model = modelOf(
+      'FROM golang:1.25 AS build\nCOPY go.mod .\nRUN go mod download\nRUN <<EOF cat > x.sh\necho\nEOF\nADD https://example.com/a /a\nENV A=1\nFROM busybox\nCOPY --from=build /x /x\nRUN true\n',
+    );
+    const lines = (stage: number): number[] => model.placing(model.stages[stage]!).map((i) => i.line);
+    expect(lines(0)).toEqual([2, 4, 7]);
+    expect(lines(1)).toEqual([10]);
+    expect(model.placing(model.stages[0]!)).toBe(model.placing(model.stages[0]!));
+  });
 });
