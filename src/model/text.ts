@@ -88,10 +88,18 @@ export function joinContinuations(source: string, span: Span, escapeChar: string
         }
       }
     }
-    const ch = source[i]!;
+    // Up to the next escape char nothing is joined: that run is copied in one piece.
+    let next = source.indexOf(escapeChar, i);
+    if (next < 0 || next > span.end) next = span.end;
+    if (next > i) {
+      text += source.slice(i, next);
+      for (let k = i; k < next; k++) offsets.push(k);
+      i = next;
+      continue;
+    }
     // BuildKit's continuation: the escape char and blanks end the line, and the char before it is not
     // the escape char too (`echo \\` at the end of a line ends the instruction).
-    if (ch === escapeChar && source[i - 1] !== escapeChar) {
+    if (source[i - 1] !== escapeChar) {
       let j = i + 1;
       while (j < span.end && (source[j] === ' ' || source[j] === '\t')) j++;
       if (isBreak(source, j) || j >= span.end) {
@@ -100,7 +108,7 @@ export function joinContinuations(source: string, span: Span, escapeChar: string
         continue;
       }
     }
-    text += ch;
+    text += escapeChar;
     offsets.push(i);
     i++;
   }
