@@ -69,6 +69,20 @@ const isBreak = (c: number): boolean => c === LF || c === CR;
 const isWhitespace = (c: number): boolean => c === SPACE || c === TAB || c === LF || c === CR;
 
 /**
+ * What follows the blanks from `from`, just after an escape char: a line break (a continuation; `at`
+ * is its last char, the \n of \r\n), another char (`at` is that char), or nothing up to `end`.
+ */
+function afterEscapedBlanks(src: string, from: number, end: number): { kind: 'break' | 'char'; at: number } | undefined {
+  for (let j = from; j < end; j++) {
+    const c = src.charCodeAt(j);
+    if (isBlank(c)) continue;
+    if (c === CR) return { kind: 'break', at: j + 1 };
+    return { kind: c === LF ? 'break' : 'char', at: j };
+  }
+  return undefined;
+}
+
+/**
  * Reads the instructions and comments after the parser directives (`start`), as BuildKit splits a file
  * into instructions: a line continues after an escape char and blanks, comment and empty lines inside a
  * continued instruction are skipped (the comments are kept), heredoc bodies of ADD, COPY and RUN run to
@@ -409,24 +423,16 @@ class Reader {
       } else if (c === esc) {
         const next = i + 1 < end ? src.charCodeAt(i + 1) : -1;
         if (next === SPACE || next === TAB) {
-          for (let j = i + 2; j < end; j++) {
-            let n = src.charCodeAt(j);
-            if (n === SPACE || n === TAB) continue;
-            if (n === CR) {
-              j++;
-              n = LF;
-            }
-            if (n === LF) {
-              comment = false;
-              continuing = true;
-              lineStart = true;
-              if (found !== -1) escapeMarker = i;
-              i = j;
-            } else {
-              escapeMarker = i;
-              if (found === -1) i = j - 1;
-            }
-            break;
+          const after = afterEscapedBlanks(src, i + 2, end);
+          if (after?.kind === 'break') {
+            comment = false;
+            continuing = true;
+            lineStart = true;
+            if (found !== -1) escapeMarker = i;
+            i = after.at;
+          } else if (after) {
+            escapeMarker = i;
+            if (found === -1) i = after.at - 1;
           }
         } else if (next === CR || next === LF) {
           comment = false;
@@ -530,15 +536,13 @@ class Reader {
       const word = openers[current];
       return word && { word, name: this.heredocWordName(word.span) };
     };
-    content: for (let i = 0; i < n; i++) {
+    for (let i = 0; i < n; i++) {
       const c = src.charCodeAt(base + i);
       if (c === esc) {
         escaping = true;
-        for (let j = i + 1; j < n; j++) {
-          const d = src.charCodeAt(base + j);
-          if (isBlank(d)) continue;
-          i = d === CR ? j + 1 : j;
-          continue content;
+        const after = afterEscapedBlanks(src, base + i + 1, base + n);
+        if (after) {
+          i = after.at - base;
         }
       } else if (c === CR) {
         // part of the line break
@@ -667,21 +671,13 @@ class Reader {
     let escaping = false;
     let name = '';
     const n = end - start;
-    chars: for (let i = 0; i < n; i++) {
+    for (let i = 0; i < n; i++) {
       const c = src.charCodeAt(start + i);
       if (c === esc) {
         escaping = true;
-        for (let j = i + 1; j < n; j++) {
-          const d = src.charCodeAt(start + j);
-          if (isBlank(d)) continue;
-          if (d === CR) i = j + 1;
-          else if (d === LF) i = j;
-          else {
-            name += src[start + j];
-            i = j;
-          }
-          continue chars;
-        }
+        const after = afterEscapedBlanks(src, start + i + 1, start + n);
+        if (after?.kind === 'char') name += src[after.at];
+        if (after) i = after.at - start;
         continue;
       }
       if (c === HASH && escaping) {
@@ -735,21 +731,15 @@ class Reader {
             i++;
             continue;
           }
-          for (let j = i + 2; j < n; j++) {
-            let d = content.charCodeAt(j);
-            if (d === CR) {
-              j++;
-              d = LF;
-            }
-            if (d === LF) {
-              escaped = true;
-              i = j;
-              continue scan;
-            }
-            if (isBlank(d)) continue;
+          const after = afterEscapedBlanks(content, i + 2, n);
+          if (after?.kind === 'break') {
+            escaped = true;
+            i = after.at;
+            continue;
+          }
+          if (after) {
             push(argStart, i, i + 2);
-            argStart = j;
-            break;
+            argStart = after.at;
           }
           i = argStart - 1;
           continue;
@@ -1020,44 +1010,27 @@ function propertyValue(raw: string, escapeChar: string): string {
             }
           }
         }
+        // An escaped line break (\r\n counts as one) continues the value in every quoting.
+        const lineBreak = char === '\r' ? 2 : char === '\n' ? 1 : 0;
+        if (lineBreak > 0) {
+          escaped = true;
+          i += lineBreak;
+          if (inDouble || inSingle || literal) continue parse;
+          break;
+        }
         if (inDouble) {
-          if (char === '\r') {
-            escaped = true;
-            i = i + 2;
-          } else if (char === '\n') {
-            escaped = true;
-            i++;
-          } else if (char !== '"') {
+          if (char !== '"') {
             if (char === escapeChar) i++;
             out += escapeChar;
           }
           continue parse;
         }
         if (inSingle || literal) {
-          if (char === '\r') {
-            escaped = true;
-            i = i + 2;
-          } else if (char === '\n') {
-            escaped = true;
-            i++;
-          } else {
-            out += escapeChar;
-          }
+          out += escapeChar;
           continue parse;
         }
-        if (char === escapeChar) {
-          out += escapeChar;
-          i++;
-        } else if (char === '\r') {
-          escaped = true;
-          i = i + 2;
-        } else if (char === '\n') {
-          escaped = true;
-          i++;
-        } else {
-          out += char;
-          i++;
-        }
+        out += char;
+        i++;
         break;
       }
       case ' ':
