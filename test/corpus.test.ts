@@ -1,26 +1,16 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkText, fixPass, fixText } from '../src/lint.js';
 import { parseDockerfile } from '../src/model/dockerfile.js';
 import { findSyntaxProblem } from '../src/model/validate.js';
+import { CORPUS, corpusFiles } from './support/corpus.js';
 import { hasDocker, pool, run } from './support/docker.js';
 import { withLocalImages } from './support/local-images.js';
 
 /** Real Dockerfiles from public Go projects: robustness, not expectations. */
-const CORPUS = path.resolve(import.meta.dirname, '..', '..', 'shared', 'corpus', 'dockerfiles');
-const files = (() => {
-  try {
-    return readdirSync(CORPUS)
-      .filter((f) => f.endsWith('.Dockerfile'))
-      .sort();
-  } catch {
-    return [];
-  }
-})();
-
-if (files.length === 0) process.stderr.write(`\n[warmbuild tests] No corpus at ${CORPUS}: SKIPPING corpus tests.\n\n`);
+const files = corpusFiles('corpus tests');
 
 const fixedByFile = new Map<string, { original: string; fixed: string }>();
 

@@ -1,16 +1,11 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkText, type Finding, fixText } from '../src/lint.js';
+import { CORPUS, corpusFiles } from './support/corpus.js';
 
 /** `check` after `fix` reports nothing the fix itself introduced, on the real Dockerfiles of ../shared/corpus. */
-const CORPUS = path.resolve(import.meta.dirname, '..', '..', 'shared', 'corpus', 'dockerfiles');
-const files = existsSync(CORPUS)
-  ? readdirSync(CORPUS)
-      .filter((f) => f.endsWith('Dockerfile'))
-      .sort()
-  : [];
-if (files.length === 0) process.stderr.write(`\n[warmbuild tests] No corpus at ${CORPUS}: SKIPPING fix-clean tests.\n\n`);
+const files = corpusFiles('fix-clean tests');
 
 const tally = (findings: readonly Finding[]): Map<string, number> => {
   const counts = new Map<string, number>();

@@ -1,8 +1,8 @@
 import { type Mount, parseMount } from './mounts.js';
-import { type Flag, type Heredoc, type ParsedInstruction, type Property, parseInstructions, unquote, type Word } from './parser.js';
+import { type Flag, type Heredoc, type ParsedFile, type ParsedInstruction, type Property, parseInstructions, unquote, type Word } from './parser.js';
 import { detectEol, LineIndex, type Span } from './text.js';
 
-export type { Flag, Heredoc, Property, Word } from './parser.js';
+export type { Flag, Heredoc, ParsedFile, ParsedInstruction, Property, Word } from './parser.js';
 export { unquote };
 
 /** The instructions BuildKit knows. */
@@ -172,19 +172,43 @@ export function expand(value: string, vars: ReadonlyMap<string, Expansion>): Exp
 }
 
 export function parseDockerfile(text: string): DockerfileModel {
+  const header = readHeader(text);
+  return assembleModel(header, parseInstructions(text, header.escapeChar, header.instructionsStart));
+}
+
+/** What the instructions are read with: the line table, BuildKit's parser directives and the escape char they set. */
+export interface DockerfileHeader {
+  text: string;
+  lines: LineIndex;
+  directives: Directive[];
+  escapeChar: string;
+  /** Where the first instruction or comment may start: after the directives, else after a BOM. */
+  instructionsStart: number;
+}
+
+export function readHeader(text: string): DockerfileHeader {
   const lines = new LineIndex(text);
   const directives = readDirectives(text, lines);
   const escapeChar = directives.find((d) => d.name === 'escape')?.value === '`' ? '`' : '\\';
+  const instructionsStart = directives.length > 0 ? lines.lineStart(directives.length) : text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  return { text, lines, directives, escapeChar, instructionsStart };
+}
+
+/**
+ * The model of a file from its header and its instructions as a parser split them: stages, mounts,
+ * forms, ARG declarations, the global ARGs. Test oracles of the parser assemble theirs here too, so
+ * only the splitting is compared.
+ */
+export function assembleModel(header: DockerfileHeader, parsed: ParsedFile): DockerfileModel {
+  const { text, lines, directives, escapeChar } = header;
   const lastDirective = directives[directives.length - 1];
   const directivesEnd = lastDirective ? lines.lineStart(lines.lineOf(lastDirective.span.end) + 1) : 0;
-  const bom = text.charCodeAt(0) === 0xfeff;
-  const parsed = parseInstructions(text, escapeChar, directives.length > 0 ? lines.lineStart(directives.length) : bom ? 1 : 0);
   const comments: Comment[] = parsed.comments.map((span) => ({ text: commentText(text, span), span, line: lines.lineOf(span.start) + 1 }));
 
   const model: DockerfileModel = {
     text,
     lines,
-    bom,
+    bom: text.charCodeAt(0) === 0xfeff,
     eol: detectEol(text),
     escapeChar,
     directives,

@@ -1,10 +1,11 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type DockerfileModel, type Instruction, parseDockerfile } from '../../src/model/dockerfile.js';
 import { findSyntaxProblem } from '../../src/model/validate.js';
 import { parseDockerfileWithAst } from '../support/ast-oracle.js';
+import { CORPUS, corpusFiles } from '../support/corpus.js';
 
 /**
  * src/model/parser.ts against the model warmbuild built from dockerfile-ast (test/support/ast-oracle.ts),
@@ -16,16 +17,7 @@ import { parseDockerfileWithAst } from '../support/ast-oracle.js';
 const FUZZ_RUNS = Number(process.env.FUZZ_RUNS) || 300;
 const FUZZ_SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
 
-const CORPUS = path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'corpus', 'dockerfiles');
-const corpus = (() => {
-  try {
-    return readdirSync(CORPUS)
-      .filter((f) => f.endsWith('.Dockerfile'))
-      .sort();
-  } catch {
-    return [];
-  }
-})();
+const corpus = corpusFiles('the parser against the oracle on the corpus');
 
 /** The model without its cycles (stages, triggers and bases by index) and without the line table. */
 function plain(model: DockerfileModel): unknown {
